@@ -1,0 +1,110 @@
+"""One error shape for the whole API, and the application error that services raise.
+
+Every error body is `{"type": str, "detail": str, "errors": {field: [messages]}}`, plus any
+extra keys the error carries (for example `alternatives` on a taken slot).
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class ApplicationError(Exception):
+    """A business-rule refusal raised by a service, turned into a clean HTTP answer."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        type: str = "invalid",
+        status_code: int | None = None,
+        errors: dict[str, list[str]] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.type = type
+        if status_code is not None:
+            self.status_code = status_code
+        self.errors = errors or {}
+        self.extra = extra or {}
+
+
+_TYPES = {
+    400: "invalid",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "throttled",
+}
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF nests errors; partners want `{"answers.pain_now": ["…"]}`-style keys, one level."""
+    if isinstance(data, dict):
+        out: dict[str, list[str]] = {}
+        for key, value in data.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.update(_flatten(value, name))
+        return out
+    if isinstance(data, list):
+        if all(not isinstance(item, dict | list) for item in data):
+            return {prefix or "non_field_errors": [str(item) for item in data]}
+        out = {}
+        for index, item in enumerate(data):
+            if item:
+                out.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+        return out
+    return {prefix or "non_field_errors": [str(data)]}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        body = {"type": exc.type, "detail": exc.detail, "errors": exc.errors, **exc.extra}
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    elif isinstance(exc, RequestDataTooBig):
+        return Response(
+            {"type": "payload_too_large", "detail": "The request body is too large.", "errors": {}},
+            status=413,
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        body = {
+            "type": "validation_error",
+            "detail": "Some fields are not valid.",
+            "errors": _flatten(exc.detail),
+        }
+    elif isinstance(exc, exceptions.ParseError):
+        body = {"type": "parse_error", "detail": str(exc.detail), "errors": {}}
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        body = {
+            "type": _TYPES.get(response.status_code, "error"),
+            "detail": str(detail),
+            "errors": {},
+        }
+    response.data = body
+    return response

@@ -1,0 +1,48 @@
+"""Signed, expiring, purpose-bound patient links: an id and a purpose, never health data.
+
+Patients have no passwords. Each link is `django.core.signing` over `{"id", "p"}`, salted
+with its purpose so a follow-up token can never open a booking and vice versa.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+
+
+class BadLink(Exception):
+    """The token was tampered with, belongs to another purpose, or is malformed."""
+
+    message = "This link is not valid. Please use the link from your latest message."
+
+
+class ExpiredLink(BadLink):
+    message = "This link has expired. Please use the link from your latest message."
+
+
+def _salt(purpose: str) -> str:
+    return f"stride.links.{purpose}"
+
+
+def link_token_make(*, purpose: str, object_id: int) -> str:
+    return signing.dumps({"id": object_id, "p": purpose}, salt=_salt(purpose), compress=True)
+
+
+def link_token_read(*, purpose: str, token: str, max_age: timedelta | None = None) -> int:
+    """Return the object id inside `token`, or raise BadLink / ExpiredLink."""
+    if max_age is None:
+        max_age = settings.PATIENT_LINK_MAX_AGE
+    if not isinstance(token, str) or len(token) > 400:
+        raise BadLink
+    try:
+        payload = signing.loads(token, salt=_salt(purpose), max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise ExpiredLink from exc
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise BadLink from exc
+    if not isinstance(payload, dict) or payload.get("p") != purpose:
+        raise BadLink
+    object_id = payload.get("id")
+    if not isinstance(object_id, int) or isinstance(object_id, bool):
+        raise BadLink
+    return object_id

@@ -1,0 +1,1 @@
+"""The patient's episode: intake, triage outcome, advice and the one-week follow-up."""

@@ -1,0 +1,7 @@
+"""The intake app."""
+
+from django.apps import AppConfig
+
+
+class IntakeConfig(AppConfig):
+    name = "intake"

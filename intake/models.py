@@ -1,0 +1,165 @@
+"""The patient's episode: who they are, what they answered, what triage said, the follow-up."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.timezone import now as tz_now
+
+from clinic.messaging.models import Channel
+
+
+def clinic_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+class Urgency(models.TextChoices):
+    URGENT = "urgent", "Urgent: same-day care"
+    ASSESSMENT = "assessment", "Assessment advised"
+    SELF_CARE = "self_care", "Self-care"
+
+
+class Pattern(models.TextChoices):
+    RUNNERS_KNEE = "runners_knee", "Runner's knee"
+    PATELLAR_TENDINITIS = "patellar_tendinitis", "Patellar tendinitis"
+    IT_BAND_SYNDROME = "it_band_syndrome", "IT band syndrome"
+    MENISCUS_TEAR = "meniscus_tear", "Meniscus tear"
+    OSTEOARTHRITIS = "osteoarthritis", "Osteoarthritis"
+    UNCLEAR = "unclear", "Unclear"
+
+
+class Patient(models.Model):
+    """One person as they told us on one intake (patients have no accounts)."""
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=20, blank=True, help_text="E.164, e.g. +15550100199")
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
+    timezone = models.CharField(max_length=64, default=clinic_time_zone)
+    consent_follow_up = models.BooleanField(default=False)
+    opted_out_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=tz_now)
+
+    class Meta:
+        constraints = [
+            # Consent is only meaningful with a way to reach the patient on their channel.
+            models.CheckConstraint(
+                condition=models.Q(consent_follow_up=False)
+                | models.Q(channel="email", email__gt="")
+                | models.Q(channel="sms", phone__gt=""),
+                name="patient_contact_for_channel",
+            ),
+        ]
+        indexes = [
+            # Staff search by email or phone, and the SMS opt-out looks patients up by phone.
+            models.Index(fields=["email"], name="patient_email_idx"),
+            models.Index(fields=["phone"], name="patient_phone_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Patient #{self.pk}"
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else ""
+
+
+class Intake(models.Model):
+    """One submitted questionnaire: the answers as given, plus the queue's filter columns."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        CONTACTED = "contacted", "Contacted"
+        CLOSED = "closed", "Closed"
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="intakes")
+    answers = models.JSONField()
+    knee = models.CharField(max_length=8)
+    pain_now = models.PositiveSmallIntegerField()
+    duration_days = models.PositiveIntegerField()
+    age = models.PositiveSmallIntegerField()
+    urgency = models.CharField(max_length=16, choices=Urgency.choices)
+    pattern = models.CharField(max_length=32, choices=Pattern.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    submitted_at = models.DateTimeField(default=tz_now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pain_now__lte=10), name="intake_pain_now_0_10"
+            ),
+        ]
+        indexes = [
+            # The staff queue: by urgency and status, newest first.
+            models.Index(fields=["urgency", "status", "-submitted_at"], name="intake_queue_idx"),
+            models.Index(fields=["pattern", "-submitted_at"], name="intake_pattern_idx"),
+            models.Index(fields=["-submitted_at"], name="intake_submitted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Intake #{self.pk}"
+
+
+class TriageOutcome(models.Model):
+    """What the rules engine said, frozen with the rules version that said it."""
+
+    intake = models.OneToOneField(Intake, on_delete=models.CASCADE, related_name="outcome")
+    pattern = models.CharField(max_length=32, choices=Pattern.choices)
+    secondary_patterns = models.JSONField(default=list)
+    urgency = models.CharField(max_length=16, choices=Urgency.choices)
+    red_flags = models.JSONField(default=list)
+    advice = models.JSONField(default=list)
+    factors = models.JSONField(default=list)
+    matched_signs = models.JSONField(default=dict)
+    scores = models.JSONField(default=dict)
+    rules_version = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=tz_now)
+
+    def __str__(self) -> str:
+        return f"Outcome of intake #{self.intake_id}"
+
+
+class FollowUp(models.Model):
+    """The one-week check-in. The database is the schedule: beat claims rows that are due."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        SENT = "sent", "Sent"
+        REMINDED = "reminded", "Reminder sent"
+        ANSWERED = "answered", "Answered"
+        EXPIRED = "expired", "No answer"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Answer(models.TextChoices):
+        BETTER = "better", "Better"
+        SAME = "same", "About the same"
+        WORSE = "worse", "Worse"
+
+    intake = models.OneToOneField(Intake, on_delete=models.CASCADE, related_name="follow_up")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=8, choices=Answer.choices, blank=True)
+    pain_now = models.PositiveSmallIntegerField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=tz_now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pain_now__isnull=True) | models.Q(pain_now__lte=10),
+                name="followup_pain_now_0_10",
+            ),
+        ]
+        indexes = [
+            # The beat scan: scheduled follow-ups that are due.
+            models.Index(
+                fields=["due_at"],
+                name="followup_scheduled_due_idx",
+                condition=models.Q(status="scheduled"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up of intake #{self.intake_id}"

@@ -1,0 +1,105 @@
+"""Reads shared by the intake views and API: the token holder's intake, and what they see."""
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from clinic.links import BadLink, link_token_read
+from intake import triage
+from intake.models import Intake, Urgency
+from intake.services import RESULT_LINK_PURPOSE, intake_token
+
+
+def intake_get_by_token(token: str) -> Intake:
+    """The intake a patient's token opens, or BadLink / ExpiredLink. One query."""
+    intake_id = link_token_read(purpose=RESULT_LINK_PURPOSE, token=token)
+    intake = (
+        Intake.objects.select_related("patient", "outcome", "follow_up")
+        .filter(pk=intake_id)
+        .first()
+    )
+    if intake is None:
+        raise BadLink
+    return intake
+
+
+def intake_links(intake: Intake) -> dict[str, str]:
+    """Absolute links the patient (or a partner app) follows next. Extended by later parts."""
+    token = intake_token(intake)
+    return {"result": settings.SITE_URL + reverse("intake:result", args=[token])}
+
+
+def triage_public(intake: Intake) -> dict[str, Any]:
+    """The triage as the patient may see it: for an urgent case, no pattern at all."""
+    outcome = intake.outcome
+    if outcome.urgency == Urgency.URGENT:
+        return {
+            "pattern": None,
+            "secondary_patterns": [],
+            "urgency": outcome.urgency,
+            "red_flags": list(outcome.red_flags),
+            "advice": [{"id": "seek_urgent_care", "text": triage.ADVICE["seek_urgent_care"]}],
+            "factors": [],
+            "matched_signs": {},
+            "rules_version": outcome.rules_version,
+        }
+    return {
+        "pattern": outcome.pattern,
+        "secondary_patterns": list(outcome.secondary_patterns),
+        "urgency": outcome.urgency,
+        "red_flags": list(outcome.red_flags),
+        "advice": [{"id": a, "text": triage.ADVICE[a]} for a in outcome.advice],
+        "factors": list(outcome.factors),
+        "matched_signs": dict(outcome.matched_signs),
+        "rules_version": outcome.rules_version,
+    }
+
+
+def intake_public_payload(intake: Intake) -> dict[str, Any]:
+    """The API body for a patient's intake (`POST` and `GET /api/v1/intakes/…`)."""
+    return {
+        "id": intake.pk,
+        "token": intake_token(intake),
+        "triage": triage_public(intake),
+        "links": intake_links(intake),
+    }
+
+
+def result_context(intake: Intake) -> dict[str, Any]:
+    """What the result page shows, in plain words, from the stored outcome."""
+    outcome = intake.outcome
+    urgent = outcome.urgency == Urgency.URGENT
+    context: dict[str, Any] = {
+        "intake": intake,
+        "token": intake_token(intake),
+        "urgent": urgent,
+        "urgency": outcome.urgency,
+        "disclaimer": triage.DISCLAIMER,
+        "warning_signs": [flag.question for flag in triage.RED_FLAGS.values()],
+        "links": intake_links(intake),
+        "actions": result_actions(intake),
+    }
+    if urgent:
+        return context
+    pattern = triage.PATTERNS.get(outcome.pattern)
+    follow_up = getattr(intake, "follow_up", None)
+    context.update(
+        {
+            "pattern_key": outcome.pattern,
+            "pattern_name": pattern.name if pattern else "We can't tell the pattern yet",
+            "pattern_what": pattern.what_it_is if pattern else "",
+            "why": [triage.SIGNS[sign] for sign in outcome.matched_signs.get(outcome.pattern, [])],
+            "secondary": [triage.PATTERNS[p].name for p in outcome.secondary_patterns],
+            "advice": [{"id": a, "text": triage.ADVICE[a]} for a in outcome.advice],
+            "factors": [triage.FACTORS[f].label for f in outcome.factors],
+            "follow_up": follow_up,
+            "patient_zone": intake.patient.timezone,
+        }
+    )
+    return context
+
+
+def result_actions(intake: Intake) -> list[dict[str, str]]:
+    """The buttons under the result, most important first (booking first for `assessment`)."""
+    return []

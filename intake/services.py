@@ -1,0 +1,118 @@
+"""Every write to a patient's episode: submitting an intake (validate, triage, save)."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.links import link_token_make
+from clinic.messaging.models import Channel
+from clinic.messaging.services import message_queue
+from intake import triage
+from intake.models import FollowUp, Intake, Patient, TriageOutcome, Urgency
+from intake.validation import IntakeInvalid, patient_clean
+from referrals.models import Referral
+
+RESULT_LINK_PURPOSE = "intake"
+
+
+def intake_token(intake: Intake) -> str:
+    """The patient's signed access token for this intake (result, sheet, booking, API)."""
+    return link_token_make(purpose=RESULT_LINK_PURPOSE, object_id=intake.pk)
+
+
+def intake_result_url(intake: Intake) -> str:
+    return settings.SITE_URL + reverse("intake:result", args=[intake_token(intake)])
+
+
+def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Check the patient's details and answers together, reporting every bad field at once."""
+    errors: dict[str, list[str]] = {}
+    clean_patient: dict[str, Any] = {}
+    clean_answers: dict[str, Any] = {}
+    try:
+        clean_patient = patient_clean(patient)
+    except IntakeInvalid as exc:
+        errors.update(exc.errors)
+    if not isinstance(answers, Mapping):
+        errors["answers"] = ["Must be an object with the answers to the questions."]
+    else:
+        try:
+            clean_answers = triage.clean_answers(answers)
+        except triage.AnswerError as exc:
+            errors.update({f"answers.{key}": msgs for key, msgs in exc.errors.items()})
+    if errors:
+        raise IntakeInvalid(errors)
+    return clean_patient, clean_answers
+
+
+def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) -> Intake:
+    """Validate, triage and save an intake with its outcome, follow-up or urgent referral.
+
+    Everything is written in one transaction; messages and other work go to the broker only
+    after commit, so a stopped Redis never loses or blocks an intake.
+    """
+    clean_patient, clean_answers = intake_validate(patient=patient, answers=answers)
+    result = triage.evaluate(clean_answers)
+    now = now or timezone.now()
+    with transaction.atomic():
+        person = Patient.objects.create(**clean_patient, created_at=now)
+        intake = Intake.objects.create(
+            patient=person,
+            answers=clean_answers,
+            knee=clean_answers["knee"],
+            pain_now=clean_answers["pain_now"],
+            duration_days=clean_answers["duration_days"],
+            age=clean_answers["age"],
+            urgency=result.urgency,
+            pattern=result.pattern,
+            submitted_at=now,
+        )
+        TriageOutcome.objects.create(
+            intake=intake,
+            pattern=result.pattern,
+            secondary_patterns=list(result.secondary_patterns),
+            urgency=result.urgency,
+            red_flags=list(result.red_flags),
+            advice=list(result.advice),
+            factors=list(result.factors),
+            matched_signs=result.matched_signs,
+            scores=result.scores,
+            rules_version=result.rules_version,
+            created_at=now,
+        )
+        if result.urgency == Urgency.URGENT:
+            _urgent_referral_open(intake=intake)
+        elif person.consent_follow_up:
+            FollowUp.objects.create(
+                intake=intake,
+                channel=person.channel,
+                due_at=now + settings.FOLLOW_UP_DELAY,
+                created_at=now,
+            )
+    return intake
+
+
+def _urgent_referral_open(*, intake: Intake) -> None:
+    """Flag the case for clinicians and alert the clinic at once (no health data in the alert)."""
+    Referral.objects.create(intake=intake, reason=Referral.Reason.URGENT)
+    message_queue(
+        channel=Channel.EMAIL,
+        template="staff_urgent_alert",
+        purpose="staff_urgent_alert",
+        idempotency_key=f"intake-{intake.pk}",
+        recipient=settings.CLINIC_STAFF_ALERT_EMAIL,
+        context={
+            "intake_id": intake.pk,
+            "staff_url": settings.SITE_URL + f"/staff/intakes/{intake.pk}/",
+        },
+        intake=intake,
+    )
+
+
+def patient_contact(patient: Patient) -> str:
+    return patient.phone if patient.channel == Channel.SMS else patient.email

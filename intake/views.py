@@ -1,0 +1,78 @@
+"""The patient's pages: the two-step intake form, the urgent page, the result page."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from clinic.links import BadLink, ExpiredLink
+from intake import triage
+from intake.forms import IntakeForm, SafetyForm
+from intake.models import Intake
+from intake.selectors import intake_get_by_token, result_context
+from intake.services import intake_submit, intake_token
+from intake.validation import IntakeInvalid
+
+SAFETY_CLEAR = "none"
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="30/m", method="POST", block=False)
+def intake_start(request: HttpRequest) -> HttpResponse:
+    """GET: the safety questions. POST: the step the form says it is (safety or details)."""
+    if getattr(request, "limited", False):
+        return render(request, "intake/rate_limited.html", status=429)
+    if request.method == "GET":
+        return render(request, "intake/safety.html", {"form": SafetyForm()})
+    if request.POST.get("step") == "details":
+        return _details_step(request)
+    form = SafetyForm(request.POST)
+    if not form.is_valid():
+        return render(request, "intake/safety.html", {"form": form}, status=400)
+    if form.red_flags():
+        # Straight to the urgent page: no form to finish before being told to seek care.
+        return render(request, "intake/urgent.html", _urgent_context(), status=200)
+    return render(
+        request, "intake/details.html", {"form": IntakeForm(initial={"safety": SAFETY_CLEAR})}
+    )
+
+
+def _details_step(request: HttpRequest) -> HttpResponse:
+    form = IntakeForm(request.POST)
+    if form.is_valid() and form.cleaned_data["safety"] != SAFETY_CLEAR:
+        # The safety step was skipped (an old page, a hand-made post): ask it first.
+        return render(request, "intake/safety.html", {"form": SafetyForm()}, status=400)
+    if form.is_valid():
+        patient, answers = form.submission()
+        try:
+            intake = intake_submit(patient=patient, answers=answers)
+        except IntakeInvalid as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            return redirect("intake:result", token=intake_token(intake))
+    return render(request, "intake/details.html", {"form": form}, status=400)
+
+
+@require_GET
+def intake_urgent(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/urgent.html", _urgent_context())
+
+
+def _urgent_context() -> dict:
+    return {
+        "warning_signs": [flag.question for flag in triage.RED_FLAGS.values()],
+        "disclaimer": triage.DISCLAIMER,
+    }
+
+
+@require_GET
+def intake_result(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        intake: Intake = intake_get_by_token(token)
+    except ExpiredLink as exc:
+        return render(request, "intake/bad_link.html", {"message": exc.message}, status=410)
+    except BadLink as exc:
+        return render(request, "intake/bad_link.html", {"message": exc.message}, status=404)
+    context = result_context(intake)
+    template = "intake/urgent.html" if context["urgent"] else "intake/result.html"
+    return render(request, template, {**_urgent_context(), **context})

@@ -1,0 +1,1 @@
+"""Clinicians and their time: slots, appointments, referrals and the second-opinion booking."""

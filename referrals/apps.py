@@ -1,0 +1,7 @@
+"""The referrals app."""
+
+from django.apps import AppConfig
+
+
+class ReferralsConfig(AppConfig):
+    name = "referrals"

@@ -1,0 +1,187 @@
+"""The intake API: the contract partners rely on, and every way bad input is refused."""
+
+import json
+
+import pytest
+from django.core import mail
+
+from intake.models import FollowUp, Intake, Patient, TriageOutcome
+from referrals.models import Referral
+from tests import factories
+
+URL = "/api/v1/intakes/"
+pytestmark = pytest.mark.django_db
+
+
+def post(client, data, **kwargs):
+    return client.post(URL, data=json.dumps(data), content_type="application/json", **kwargs)
+
+
+def test_it_creates_an_intake_with_the_contract_shape(client):
+    response = post(client, factories.body())
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert set(data) == {"id", "token", "triage", "links"}
+    assert set(data["triage"]) == {
+        "pattern",
+        "secondary_patterns",
+        "urgency",
+        "red_flags",
+        "advice",
+        "factors",
+        "matched_signs",
+        "rules_version",
+    }
+    assert data["triage"]["pattern"] == "runners_knee"
+    assert data["triage"]["urgency"] == "self_care"
+    assert data["triage"]["advice"][0] == {
+        "id": "ice_15",
+        "text": "Ice the knee for 15 minutes, several times a day, to calm inflammation.",
+    }
+    assert data["triage"]["advice"][-1]["id"] == "monitor_pain"
+    assert data["links"]["result"].startswith("http://testserver/intake/r/")
+    intake = Intake.objects.get(pk=data["id"])
+    assert intake.outcome.pattern == "runners_knee"
+    assert intake.patient.phone == "+12025550143"
+
+
+def test_it_schedules_the_follow_up_a_week_later_with_consent(client):
+    data = post(client, factories.body()).json()
+    intake = Intake.objects.get(pk=data["id"])
+    follow_up = FollowUp.objects.get(intake=intake)
+    assert (follow_up.due_at - intake.submitted_at).days == 7
+    assert follow_up.channel == "email"
+
+
+def test_it_schedules_no_follow_up_without_consent(client):
+    post(client, factories.body(patient_overrides={"consent_follow_up": False}))
+    assert FollowUp.objects.count() == 0
+
+
+def test_it_reads_the_intake_back_with_the_token(client):
+    created = post(client, factories.body()).json()
+    response = client.get(f"{URL}{created['token']}/")
+    assert response.status_code == 200
+    assert response.json() == created
+
+
+def test_it_refuses_a_tampered_token(client):
+    created = post(client, factories.body()).json()
+    response = client.get(f"{URL}{created['token'][:-2]}xx/")
+    assert response.status_code == 404
+    assert response.json()["type"] == "invalid_link"
+
+
+def test_it_hides_the_pattern_of_an_urgent_intake_and_alerts_the_clinic(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, factories.body(red_flags=["calf_swelling_pain"]))
+    assert response.status_code == 201
+    triage = response.json()["triage"]
+    assert triage["urgency"] == "urgent"
+    assert triage["pattern"] is None
+    assert triage["advice"] == [
+        {"id": "seek_urgent_care", "text": "Seek medical care today. Do not run."}
+    ]
+    intake = Intake.objects.get()
+    assert intake.outcome.pattern == "runners_knee"  # kept for clinicians
+    assert Referral.objects.filter(intake=intake, reason="urgent").exists()
+    assert FollowUp.objects.count() == 0
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["triage@clinic.example"]
+    assert "calf" not in mail.outbox[0].body.lower()
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda b: b["answers"].update(favourite_colour="blue"), "answers.favourite_colour"),
+        (lambda b: b["answers"].update(pain_now="5"), "answers.pain_now"),
+        (lambda b: b["answers"].update(pain_now=11), "answers.pain_now"),
+        (lambda b: b["answers"].update(pain_now=-1), "answers.pain_now"),
+        (lambda b: b["answers"].update(age=11), "answers.age"),
+        (lambda b: b["answers"].update(duration_days=3651), "answers.duration_days"),
+        (lambda b: b["answers"].update(pain_locations=[]), "answers.pain_locations"),
+        (lambda b: b["answers"].update(pain_locations=["elbow"]), "answers.pain_locations"),
+        (lambda b: b["answers"].pop("red_flags"), "answers.red_flags"),
+        (lambda b: b["answers"].update(red_flags=["headache"]), "answers.red_flags"),
+        (lambda b: b["answers"].update(recent_increase="yes"), "answers.recent_increase"),
+        (lambda b: b["patient"].update(email="not-an-email"), "patient.email"),
+        (lambda b: b["patient"].update(phone="12"), "patient.phone"),
+        (lambda b: b["patient"].update(timezone="Mars/Olympus"), "patient.timezone"),
+        (lambda b: b["patient"].update(channel="sms", phone=""), "patient.phone"),
+        (lambda b: b["patient"].update(email=""), "patient.email"),
+        (lambda b: b["patient"].update(channel="pigeon"), "patient.channel"),
+        (lambda b: b["patient"].pop("name"), "patient.name"),
+        (lambda b: b.update(extra=1), "extra"),
+        (lambda b: b.pop("answers"), "answers"),
+        (lambda b: b.update(answers=[1, 2]), "answers"),
+    ],
+)
+def test_it_refuses_bad_input_naming_the_field_and_writes_nothing(client, mutate, field):
+    data = factories.body()
+    mutate(data)
+    response = post(client, data)
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["type"] == "validation_error"
+    assert field in body["errors"], body
+    assert Intake.objects.count() == 0
+    assert Patient.objects.count() == 0
+    assert TriageOutcome.objects.count() == 0
+
+
+def test_it_reports_every_bad_field_at_once(client):
+    data = factories.body(pain_now=99, age=5, patient_overrides={"email": "nope"})
+    errors = post(client, data).json()["errors"]
+    assert {"answers.pain_now", "answers.age", "patient.email"} <= set(errors)
+
+
+def test_it_refuses_a_body_that_is_not_json(client):
+    response = client.post(URL, data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["type"] == "parse_error"
+    assert Intake.objects.count() == 0
+
+
+def test_it_refuses_a_json_array(client):
+    response = client.post(URL, data="[]", content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_it_refuses_a_body_over_64_kb_with_413(client):
+    data = factories.body(patient_overrides={"name": "x" * 70_000})
+    response = post(client, data)
+    assert response.status_code == 413
+    assert response.json()["type"] == "payload_too_large"
+    assert Intake.objects.count() == 0
+
+
+def test_it_refuses_form_encoded_bodies(client):
+    response = client.post(URL, data={"patient": "x"})
+    assert response.status_code == 415
+
+
+def test_it_throttles_a_flood_of_submissions(client, settings):
+    from rest_framework.settings import api_settings
+
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "intake_submit": "2/minute"}
+    from rest_framework.throttling import ScopedRateThrottle
+
+    original = ScopedRateThrottle.THROTTLE_RATES
+    ScopedRateThrottle.THROTTLE_RATES = rates
+    try:
+        codes = [post(client, factories.body()).status_code for _ in range(3)]
+    finally:
+        ScopedRateThrottle.THROTTLE_RATES = original
+    assert codes == [201, 201, 429]
+
+
+def test_the_schema_and_docs_are_served(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/intakes/" in schema.content
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"cdn" not in docs.content.lower()
