@@ -1,0 +1,20 @@
+"""Tests of the knee-triage rules engine; pure Python, no Django or database needed."""
+
+from typing import Any
+
+from intake.triage import clean_answers
+
+# The required answers only, chosen to match no sign of any pattern (pain on the inside).
+REQUIRED: dict[str, Any] = {
+    "knee": "left",
+    "pain_locations": ["inside"],
+    "pain_now": 3,
+    "duration_days": 3,
+    "age": 30,
+    "red_flags": [],
+}
+
+
+def answers(**overrides: Any) -> dict[str, Any]:
+    """Clean answers: the required ones above with `overrides` on top."""
+    return clean_answers({**REQUIRED, **overrides})
