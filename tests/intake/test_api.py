@@ -45,6 +45,21 @@ def test_it_creates_an_intake_with_the_contract_shape(client):
     assert intake.patient.phone == "+12025550143"
 
 
+def test_the_stored_answers_are_the_cleaned_answers_and_clean_to_themselves(client):
+    from intake import triage
+
+    minimal = {
+        k: v
+        for k, v in factories.answers().items()
+        if k in ("knee", "pain_locations", "pain_now", "duration_days", "age", "red_flags")
+    }
+    data = post(client, {"patient": factories.patient(), "answers": minimal}).json()
+    stored = Intake.objects.get(pk=data["id"]).answers
+    assert stored["injury_event"] == "none_gradual"
+    assert stored["running_specific_shoes"] is True
+    assert triage.clean_answers(stored) == stored
+
+
 def test_it_schedules_the_follow_up_a_week_later_with_consent(client):
     data = post(client, factories.body()).json()
     intake = Intake.objects.get(pk=data["id"])
