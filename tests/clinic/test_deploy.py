@@ -23,7 +23,8 @@ def _compose() -> dict:
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ENV", "DEBUG", "SECRET_KEY")}
+    unsafe = ("DJANGO_ENV", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")  # e2e sets the last
+    base = {k: v for k, v in os.environ.items() if k not in unsafe}
     return subprocess.run(
         [sys.executable, *args],
         cwd=ROOT,
