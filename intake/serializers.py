@@ -11,7 +11,20 @@ from clinic.messaging.models import Channel
 from intake import triage
 
 
-@extend_schema_field(triage.answers_json_schema())
+def _openapi_30(schema: dict) -> dict:
+    """OpenAPI 3.0 has no `"type": [T, "null"]`; it spells that `"nullable": true`."""
+    properties = {}
+    for key, prop in schema["properties"].items():
+        prop = dict(prop)
+        if isinstance(prop.get("type"), list):
+            types = [t for t in prop["type"] if t != "null"]
+            prop["type"], prop["nullable"] = types[0], True
+        prop.pop("$schema", None)
+        properties[key] = prop
+    return {k: v for k, v in schema.items() if k != "$schema"} | {"properties": properties}
+
+
+@extend_schema_field(_openapi_30(triage.answers_json_schema()))
 class AnswersField(serializers.JSONField):
     pass
 
