@@ -285,6 +285,9 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 
+# Benchmark yardsticks (bench/); never in production.
+BENCH_ENDPOINTS = env.bool("STRIDE_BENCH_ENDPOINTS", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -304,6 +307,8 @@ def _refuse_insecure_production() -> None:
         problems.append("SECRET_KEY is the default or too short")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS is empty")
+    if BENCH_ENDPOINTS:
+        problems.append("STRIDE_BENCH_ENDPOINTS is on")
     if problems:
         raise ImproperlyConfigured("DJANGO_ENV=production refuses to start: " + "; ".join(problems))
 

@@ -1,5 +1,6 @@
 """Every URL of Stride, one line per area: patients, API, staff, admin."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -22,3 +23,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    from clinic.bench_views import BareInsertApi
+
+    urlpatterns.append(path("api/bench/insert/", BareInsertApi.as_view()))
