@@ -75,6 +75,7 @@ def test_the_image_installs_what_weasyprint_needs():
         ({"DEBUG": "true"}, "DEBUG is on"),
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is empty"),
+        ({"STRIDE_BENCH_ENDPOINTS": "true"}, "STRIDE_BENCH_ENDPOINTS is on"),
     ],
 )
 def test_production_refuses_to_start_with_an_insecure_setting(override, problem):
