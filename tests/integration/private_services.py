@@ -35,9 +35,18 @@ class PrivatePostgres:
         self.data = self.root / "data"
         self.port = free_port()
         subprocess.run(
-            _as_postgres(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U",
-                         "postgres", "--no-sync"),
-            check=True, capture_output=True,
+            _as_postgres(
+                str(self.bin / "initdb"),
+                "-D",
+                str(self.data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+            ),
+            check=True,
+            capture_output=True,
         )
 
     @property
@@ -47,16 +56,28 @@ class PrivatePostgres:
     def start(self) -> None:
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
         subprocess.run(
-            _as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-w",
-                         "-l", str(self.root / "log"), "start"),
-            check=True, capture_output=True,
+            _as_postgres(
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(self.root / "log"),
+                "start",
+            ),
+            check=True,
+            capture_output=True,
         )
 
     def stop(self) -> None:
         subprocess.run(
-            _as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
-                         "stop"),
-            check=False, capture_output=True,
+            _as_postgres(
+                str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"
+            ),
+            check=False,
+            capture_output=True,
         )
 
     def destroy(self) -> None:
@@ -77,9 +98,19 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

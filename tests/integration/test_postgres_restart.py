@@ -39,11 +39,21 @@ def test_requests_fail_cleanly_while_postgres_is_down_and_recover_by_themselves(
         while not stop.is_set():
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
             try:
-                conn.request("POST", "/api/v1/intakes/", body=body,
-                             headers={"Content-Type": "application/json"})
+                conn.request(
+                    "POST",
+                    "/api/v1/intakes/",
+                    body=body,
+                    headers={"Content-Type": "application/json"},
+                )
                 response = conn.getresponse()
-                seen.append((time.monotonic(), response.status, response.read().decode(),
-                             response.getheader("Retry-After")))
+                seen.append(
+                    (
+                        time.monotonic(),
+                        response.status,
+                        response.read().decode(),
+                        response.getheader("Retry-After"),
+                    )
+                )
             finally:
                 conn.close()
             time.sleep(0.02)
