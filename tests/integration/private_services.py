@@ -31,7 +31,7 @@ class PrivatePostgres:
             raise RuntimeError("PostgreSQL server binaries not found")
         self.bin = Path(bins[-1])
         self.root = Path(tempfile.mkdtemp(prefix="stride-pg-"))
-        os.chmod(self.root, 0o777)  # noqa: S103 - a throw-away test cluster
+        os.chmod(self.root, 0o777)
         self.data = self.root / "data"
         self.port = free_port()
         subprocess.run(
