@@ -125,6 +125,8 @@ def test_it_hides_the_pattern_of_an_urgent_intake_and_alerts_the_clinic(
         (lambda b: b["patient"].update(email="not-an-email"), "patient.email"),
         (lambda b: b["patient"].update(phone="12"), "patient.phone"),
         (lambda b: b["patient"].update(timezone="Mars/Olympus"), "patient.timezone"),
+        (lambda b: b["patient"].update(timezone={}), "patient.timezone"),
+        (lambda b: b["patient"].update(name=["A"]), "patient.name"),
         (lambda b: b["patient"].update(channel="sms", phone=""), "patient.phone"),
         (lambda b: b["patient"].update(email=""), "patient.email"),
         (lambda b: b["patient"].update(channel="pigeon"), "patient.channel"),
