@@ -161,7 +161,7 @@ def slot_generate(*, clinician: Clinician, now: datetime | None = None) -> SlotC
                 first_day=first_day,
                 last_day=last_day,
             )
-            desired = {start: end for start, end in times if now < start <= horizon}
+            desired = {start: end for start, end in times if now < start < horizon}
         existing = {
             s.starts_at: s for s in Slot.objects.filter(clinician=clinician, starts_at__gt=now)
         }
