@@ -11,8 +11,8 @@ from clinic.messaging.models import Message
 from clinic.messaging.sms import outbox
 from intake.services import intake_token
 from referrals import services, tasks
-from referrals.selectors import appointment_token
 from referrals.models import Appointment
+from referrals.selectors import appointment_token
 from tests import factories
 from tests.referrals.conftest import book, open_slots, post_json
 

@@ -32,7 +32,7 @@ def test_the_result_page_offers_booking_as_a_secondary_action_for_self_care(clie
     self_care = factories.make_intake()
     assert self_care.urgency == "self_care"
     html = result_page(client, self_care)
-    assert f'class="button button--secondary" id="action-book"' in html
+    assert 'class="button button--secondary" id="action-book"' in html
 
 
 def test_an_urgent_case_is_never_offered_booking(client, clinician):
