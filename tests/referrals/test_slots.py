@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core import mail
 
+from intake.services import intake_token
 from referrals import services, tasks
 from referrals.models import Appointment, AvailabilityException, Slot, WeeklyAvailability
 from tests import factories
@@ -199,3 +201,35 @@ def test_a_slot_inside_the_spring_forward_gap_is_skipped():
             if s.starts_at.date() <= date(2027, 3, 15)
         ]
         assert [f"{t:%H:%M}" for t in local] == ["01:00", "01:30", "03:00", "03:30"]
+
+
+def test_staff_cancel_through_the_admin_and_the_patient_is_told(
+    clock, client, django_capture_on_commit_callbacks
+):
+    make_clinician()
+    intake = factories.make_intake(duration_days=10)
+    appointment = services.appointment_book(intake=intake, slot_id=open_slots()[0].pk)
+    admin = get_user_model().objects.create_superuser("boss", "boss@clinic.example", "pw")
+    client.force_login(admin)
+    assert client.get(f"/admin/referrals/appointment/{appointment.pk}/change/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/referrals/appointment/",
+            {"action": "cancel_appointments", "_selected_action": [appointment.pk]},
+        )
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    assert any(m.to == ["alex@example.com"] for m in mail.outbox)
+
+
+def test_the_booking_page_costs_a_handful_of_queries_however_many_slots(
+    clock, client, django_assert_max_num_queries
+):
+    make_clinician(hours=((8, 18),))
+    make_clinician(username="dr.okafor", name="Dr. Daniel Okafor", hours=((8, 18),))
+    intake = factories.make_intake(duration_days=10)
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/book/{intake_token(intake)}/")
+    assert response.status_code == 200
+    assert response.context["slot_count"] > 300
