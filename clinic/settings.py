@@ -217,6 +217,15 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Booking: roll the slot horizon forward (idempotent), and the day-before reminder scan.
+CELERY_BEAT_SCHEDULE["referrals-slots-regenerate"] = {
+    "task": "referrals.slots_regenerate",
+    "schedule": timedelta(hours=1),
+}
+CELERY_BEAT_SCHEDULE["referrals-appointment-reminders"] = {
+    "task": "referrals.appointment_reminders_send",
+    "schedule": timedelta(minutes=5),
+}
 
 # --- REST framework ---------------------------------------------------------------------
 REST_FRAMEWORK = {
