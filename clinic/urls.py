@@ -31,3 +31,6 @@ if settings.BENCH_ENDPOINTS:
     from clinic.bench_views import BareInsertApi
 
     urlpatterns.append(path("api/bench/insert/", BareInsertApi.as_view()))
+
+handler404 = "clinic.views.not_found"
+handler500 = "clinic.views.server_error"

@@ -75,7 +75,11 @@ class SlotListApi(PublicApi, generics.ListAPIView):
     @extend_schema(
         operation_id="slots_list",
         parameters=[serializers.SlotFilterSerializer],
-        responses={200: serializers.SlotSerializer(many=True), 400: ErrorSerializer},
+        responses={
+            200: serializers.SlotSerializer(many=True),
+            400: ErrorSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="No such page of results."),
+        },
         auth=[],
     )
     def get(self, request: Request) -> Response:

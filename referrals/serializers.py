@@ -3,6 +3,7 @@
 Business rules (notice, horizon, who may book what) live in `referrals.services`.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -19,19 +20,37 @@ class SlotSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField()
 
 
+@extend_schema_field(
+    {"type": "string", "description": "An ISO 8601 date-time, or a date (YYYY-MM-DD)."}
+)
+class DateOrDateTimeField(serializers.DateTimeField):
+    """Accepts a date or a date-time, and says so in the schema."""
+
+
 class SlotFilterSerializer(serializers.Serializer):
     clinician = serializers.IntegerField(required=False, min_value=1)
-    starts_from = serializers.DateTimeField(
+    starts_from = DateOrDateTimeField(
         required=False,
         input_formats=["iso-8601", "%Y-%m-%d"],
         help_text="Only slots starting at or after this time (ISO 8601 date or date-time; "
         "without an offset, the clinic's time zone).",
     )
-    starts_before = serializers.DateTimeField(
+    starts_before = DateOrDateTimeField(
         required=False,
         input_formats=["iso-8601", "%Y-%m-%d"],
         help_text="Only slots starting before this time (a date means its local midnight).",
     )
+
+    def to_internal_value(self, data: object) -> dict:
+        # An empty filter is an error, not "no filter": `?clinician=` is most likely a bug.
+        empty = {
+            name: ["Must not be empty; leave the parameter out instead."]
+            for name in self.fields
+            if hasattr(data, "get") and data.get(name) == ""
+        }
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)
 
     def validate(self, attrs: dict) -> dict:
         start, end = attrs.get("starts_from"), attrs.get("starts_before")

@@ -51,3 +51,15 @@ def test_admin_keeps_the_answers_read_only(admin_client):
     intake = factories.make_intake()
     response = admin_client.get(f"/admin/intake/intake/{intake.pk}/change/")
     assert b'name="answers"' not in response.content
+
+
+def test_an_unknown_api_url_answers_in_the_api_error_shape(client):
+    response = client.post("/api/v1/appointments/null/cancel/", {}, content_type="application/json")
+    assert response.status_code == 404
+    assert response.json()["type"] == "not_found"
+
+
+def test_an_unknown_page_answers_with_the_html_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

@@ -329,3 +329,10 @@ def test_the_intake_api_links_to_the_booking_page(client):
     )
     urgent = post_json(client, "/api/v1/intakes/", factories.body(red_flags=["numb_cold_foot"]))
     assert "book" not in urgent.json()["links"]
+
+
+@pytest.mark.parametrize("param", ["clinician", "starts_from", "starts_before"])
+def test_an_empty_slot_filter_is_refused_not_ignored(client, param):
+    response = client.get(f"/api/v1/slots/?{param}=")
+    assert response.status_code == 400
+    assert param in response.json()["errors"]
