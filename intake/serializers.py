@@ -74,6 +74,9 @@ class TriageSerializer(serializers.Serializer):
 
 class IntakeLinksSerializer(serializers.Serializer):
     result = serializers.URLField()
+    book = serializers.URLField(
+        required=False, help_text="The free second-opinion booking; absent for urgent cases."
+    )
 
 
 class IntakeOutputSerializer(serializers.Serializer):
