@@ -88,7 +88,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(*, workers: int = 3, env: dict[str, str] | None = None) -> Iterator[int]:
+def gunicorn(
+    *, workers: int = 3, threads: int = 1, env: dict[str, str] | None = None
+) -> Iterator[int]:
     """A real gunicorn serving clinic.wsgi on a free loopback port; yields the port."""
     port = free_port()
     process = subprocess.Popen(
