@@ -36,6 +36,26 @@ def _get(port: int, path: str) -> dict:
     return data
 
 
+def _race(port: int, slot: int, tokens: list[str]) -> list[tuple[int, dict, float]]:
+    """Every token books `slot` at the same instant (a barrier releases them together)."""
+    barrier = threading.Barrier(len(tokens))
+    results: list[tuple[int, dict, float]] = []
+    lock = threading.Lock()
+
+    def book(token: str) -> None:
+        barrier.wait()
+        outcome = _post(port, "/api/v1/appointments/", {"slot": slot, "token": token})
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=book, args=(t,)) for t in tokens]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
 def run(quick: bool = False) -> dict:
     harness.reset_database()
     harness.manage("seed_demo")
@@ -49,21 +69,7 @@ def run(quick: bool = False) -> dict:
                 _post(port, "/api/v1/intakes/", factories.body(duration_days=10))[1]["token"]
                 for _ in range(PATIENTS)
             ]
-            barrier = threading.Barrier(PATIENTS)
-            results: list[tuple[int, dict, float]] = []
-            lock = threading.Lock()
-
-            def book(token: str, slot: int = slot, barrier: threading.Barrier = barrier) -> None:
-                barrier.wait()
-                outcome = _post(port, "/api/v1/appointments/", {"slot": slot, "token": token})
-                with lock:
-                    results.append(outcome)
-
-            threads = [threading.Thread(target=book, args=(t,)) for t in tokens]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            results = _race(port, slot, tokens)
             won = sum(1 for status, _, _ in results if status == 201)
             clean = sum(
                 1
