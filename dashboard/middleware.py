@@ -22,6 +22,13 @@ WRITE_EVERY_SECONDS = 60
 REFRESH_HEADER = "X-Stride-Refresh"
 
 
+def session_start(request: HttpRequest) -> None:
+    """Stamp a fresh sign-in: the 12-hour limit counts from here (called by the login view)."""
+    now = time.time()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN_AT] = now
+
+
 class SessionTimeoutMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -51,7 +58,7 @@ class SessionTimeoutMiddleware:
             if request.headers.get(REFRESH_HEADER):
                 return HttpResponse(status=401)
             return redirect(f"{settings.LOGIN_URL}?next={request.path}")
-        if signed_in is None:
+        if signed_in is None:  # signed in elsewhere (the Django admin): count from first sight
             session[SIGNED_IN_AT] = now
         polled = bool(request.headers.get(REFRESH_HEADER))
         if not polled and (last_seen is None or now - last_seen >= WRITE_EVERY_SECONDS):

@@ -34,6 +34,7 @@ from dashboard.forms import (
     StaffLoginForm,
     TwoFactorForm,
 )
+from dashboard.middleware import session_start
 from dashboard.models import AuditEvent
 from intake.models import Intake
 from intake.services import intake_token
@@ -98,6 +99,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 auth_login(request, user)
+                session_start(request)
                 if device is not None:
                     otp_login(request, device)
                 _audit(request, AuditEvent.Action.LOGIN, object_type="user", object_id=user.pk)
