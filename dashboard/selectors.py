@@ -32,8 +32,9 @@ from intake import triage
 from intake.models import FollowUp, Intake, Pattern, Urgency
 from referrals.models import Referral
 
-# Blocks at the top of the queue show at most this many rows (and say when there are more).
-BLOCK_LIMIT = 50
+# Blocks at the top of the queue show at most this many rows (and say when there are more):
+# the page stays the same size however far behind the clinic is.
+BLOCK_LIMIT = 25
 QUEUE_PAGE_SIZE = 25
 MESSAGE_PAGE_SIZE = 50
 OUTCOME_WEEKS = 12
@@ -50,17 +51,30 @@ def urgent_unacknowledged(*, limit: int = BLOCK_LIMIT) -> list[Intake]:
     return list(
         Intake.objects.filter(urgency=Urgency.URGENT, status=Intake.Status.NEW)
         .select_related("patient")
+        .defer("answers")
         .order_by("submitted_at")[: limit + 1]
     )
 
 
 def referrals_not_improving(*, limit: int = BLOCK_LIMIT) -> list[Referral]:
-    """Open `not_improving` referrals, oldest first, with their intake and patient. One query."""
+    """Open `not_improving` referrals, oldest first, with their intake and patient. One query.
+
+    The oldest few are picked from the referral index alone (inner query), and only those are
+    joined to intake and patient, so a long backlog costs a small sort, not a large join.
+    """
+    oldest = (
+        Referral.objects.filter(
+            reason=Referral.Reason.NOT_IMPROVING,
+            status__in=[Referral.Status.OPEN, Referral.Status.IN_PROGRESS],
+        )
+        .order_by("created_at", "pk")
+        .values("pk")[: limit + 1]
+    )
     return list(
-        Referral.objects.filter(reason=Referral.Reason.NOT_IMPROVING)
-        .exclude(status=Referral.Status.CLOSED)
-        .select_related("intake__patient", "intake__follow_up")
-        .order_by("created_at")[: limit + 1]
+        Referral.objects.filter(pk__in=Subquery(oldest))
+        .select_related("intake__patient")
+        .defer("intake__answers")
+        .order_by("created_at", "pk")
     )
 
 
@@ -83,7 +97,8 @@ def intake_queue(
     order for what is left once the urgent block has taken the unacknowledged urgent intakes,
     and lets PostgreSQL walk the (urgency, status, -submitted_at) index instead of sorting.
     """
-    intakes = Intake.objects.select_related("patient")
+    # The answers are the big column and the list never shows them.
+    intakes = Intake.objects.select_related("patient").defer("answers")
     if status:
         intakes = intakes.filter(status=status)
     if urgency:
