@@ -27,8 +27,12 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[*Intake.Status.choices, (ALL_STATUSES, "Any status")],
     )
-    submitted_from = forms.DateField(label="Submitted from", required=False)
-    submitted_to = forms.DateField(label="Submitted to", required=False)
+    submitted_from = forms.DateField(
+        label="Submitted from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    submitted_to = forms.DateField(
+        label="Submitted to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, clinical: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

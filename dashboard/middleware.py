@@ -19,7 +19,7 @@ from django.shortcuts import redirect
 SIGNED_IN_AT = "dashboard_signed_in_at"
 LAST_SEEN_AT = "dashboard_last_seen_at"
 WRITE_EVERY_SECONDS = 60
-REFRESH_HEADER = "X-Stride-Refresh"
+REFRESH_HEADER = "X-Stride-Refresh"  # sent by static/js/dashboard.js on its background polls
 
 
 def session_start(request: HttpRequest) -> None:
@@ -44,11 +44,12 @@ class SessionTimeoutMiddleware:
         idle = last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT
         too_long = signed_in is not None and now - signed_in > settings.SESSION_COOKIE_AGE
         if idle or too_long:
+            from dashboard.models import AuditEvent  # models load after middleware
             from dashboard.services import audit_record
 
             audit_record(
                 actor=user,
-                action="session_expired",
+                action=AuditEvent.Action.SESSION_EXPIRED,
                 object_type="user",
                 object_id=user.pk,
                 ip_address=request.META.get("REMOTE_ADDR") or None,

@@ -42,17 +42,26 @@ OUTCOME_WEEKS = 12
 # --- The queue -------------------------------------------------------------------------------
 
 
+def _awaiting_acknowledgement() -> Q:
+    """Urgent, no Acknowledgement row yet, and not closed: what heads the queue."""
+    return (
+        Q(urgency=Urgency.URGENT)
+        & Q(acknowledgement__isnull=True)
+        & ~Q(status=Intake.Status.CLOSED)
+    )
+
+
 def urgent_unacknowledged(*, limit: int = BLOCK_LIMIT) -> list[Intake]:
     """Urgent intakes nobody has acknowledged yet, oldest (most overdue) first. One query.
 
-    "Not acknowledged" is status `new`: acknowledging moves it on (see intake_acknowledge),
-    so this reads the queue index (urgency, status, submitted_at) and nothing else.
+    Urgent intakes are a small slice of the table (the urgency index finds them) and the
+    acknowledgement check is an anti-join on its unique intake_id index.
     """
     return list(
-        Intake.objects.filter(urgency=Urgency.URGENT, status=Intake.Status.NEW)
+        Intake.objects.filter(_awaiting_acknowledgement())
         .select_related("patient")
         .defer("answers")
-        .order_by("submitted_at")[: limit + 1]
+        .order_by("submitted_at", "pk")[: limit + 1]
     )
 
 
@@ -96,6 +105,7 @@ def intake_queue(
     Urgency sorts by its stored value (assessment < self_care < urgent), which is the clinical
     order for what is left once the urgent block has taken the unacknowledged urgent intakes,
     and lets PostgreSQL walk the (urgency, status, -submitted_at) index instead of sorting.
+    Without an urgency filter, the intakes already in the urgent block are left out here.
     """
     # The answers are the big column and the list never shows them.
     intakes = Intake.objects.select_related("patient").defer("answers")
@@ -104,8 +114,7 @@ def intake_queue(
     if urgency:
         intakes = intakes.filter(urgency=urgency)
     else:
-        # Unacknowledged urgent intakes are already at the top of the page.
-        intakes = intakes.exclude(urgency=Urgency.URGENT, status=Intake.Status.NEW)
+        intakes = intakes.exclude(_awaiting_acknowledgement())
     if pattern:
         intakes = intakes.filter(pattern=pattern)
     if submitted_from:

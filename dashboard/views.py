@@ -34,13 +34,11 @@ from dashboard.forms import (
     StaffLoginForm,
     TwoFactorForm,
 )
-from dashboard.middleware import session_start
+from dashboard.middleware import REFRESH_HEADER, session_start
 from dashboard.models import AuditEvent
 from intake.models import Intake
 from intake.services import intake_token
 from referrals.models import Referral
-
-REFRESH_HEADER = "X-Stride-Refresh"  # the live-refresh script's polls (see dashboard.js)
 
 
 def _ip(request: HttpRequest) -> str | None:

@@ -187,3 +187,19 @@ def test_a_clinician_override_shows_beside_the_patients_urgency(clinician_client
     row = next(i for i in response.context["page"].object_list if i.pk == intake.pk)
     assert row.urgency == "self_care"
     assert row.override_urgency == "assessment"
+
+
+def test_an_urgent_intake_contacted_before_acknowledgement_stays_at_the_top(
+    front_desk_client, urgent_intake
+):
+    front_desk_client.post(f"/staff/intakes/{urgent_intake.pk}/contacted/", {"method": "phone"})
+    urgent_intake.refresh_from_db()
+    assert urgent_intake.status == "contacted"
+    response = front_desk_client.get("/staff/", {"status": "contacted"})
+    assert _names(response, "urgent") == ["Uma Urgent"]
+    assert _listed(response) == []  # shown once, at the top
+
+
+def test_a_closed_urgent_intake_leaves_the_top_block(clinician_client, urgent_intake):
+    Intake.objects.filter(pk=urgent_intake.pk).update(status="closed")
+    assert _names(clinician_client.get("/staff/"), "urgent") == []
