@@ -23,8 +23,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.core.paginator import Paginator
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from clinic.messaging.models import Message
 from dashboard.models import Contact, Note, TriageOverride
@@ -36,10 +38,33 @@ from referrals.models import Referral
 # the page stays the same size however far behind the clinic is.
 BLOCK_LIMIT = 25
 QUEUE_PAGE_SIZE = 25
+# Lists count at most this many rows: past it, "1,000+" is as useful as an exact figure and
+# the count stays as cheap at a million intakes as at a thousand. Narrow the filters to see more.
+COUNT_CAP = 1000
 MESSAGE_PAGE_SIZE = 50
 OUTCOME_WEEKS = 12
 
 # --- The queue -------------------------------------------------------------------------------
+
+
+class CappedPaginator(Paginator):
+    """A Paginator whose count stops at COUNT_CAP (+1 to know there are more)."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
+
+    @cached_property
+    def num_pages(self) -> int:
+        return max(1, -(-min(self.count, COUNT_CAP) // self.per_page))
 
 
 def _awaiting_acknowledgement() -> Q:
@@ -54,14 +79,20 @@ def _awaiting_acknowledgement() -> Q:
 def urgent_unacknowledged(*, limit: int = BLOCK_LIMIT) -> list[Intake]:
     """Urgent intakes nobody has acknowledged yet, oldest (most overdue) first. One query.
 
-    Urgent intakes are a small slice of the table (the urgency index finds them) and the
-    acknowledgement check is an anti-join on its unique intake_id index.
+    The urgency index finds the urgent intakes (a small slice of the table); the
+    acknowledgement check is an anti-join on its unique intake_id. The oldest few are chosen
+    on ids alone (inner query) before the patient is joined, as in referrals_not_improving.
     """
-    return list(
+    oldest = (
         Intake.objects.filter(_awaiting_acknowledgement())
+        .order_by("submitted_at", "pk")
+        .values("pk")[: limit + 1]
+    )
+    return list(
+        Intake.objects.filter(pk__in=Subquery(oldest))
         .select_related("patient")
         .defer("answers")
-        .order_by("submitted_at", "pk")[: limit + 1]
+        .order_by("submitted_at", "pk")
     )
 
 

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -162,7 +161,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         intakes = selectors.intake_queue(**form.queue_kwargs())
-        page = Paginator(intakes, selectors.QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = selectors.CappedPaginator(intakes, selectors.QUEUE_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
     urgent = selectors.urgent_unacknowledged()
     not_improving = selectors.referrals_not_improving()
     shown = [i.pk for i in urgent] + [r.intake_id for r in not_improving]
@@ -317,7 +317,8 @@ def message_log(request: HttpRequest) -> HttpResponse:
     else:
         data = form.cleaned_data
         log = selectors.message_log(status=data["status"], channel=data["channel"])
-        page = Paginator(log, selectors.MESSAGE_PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = selectors.CappedPaginator(log, selectors.MESSAGE_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
     shown = [m.pk for m in page.object_list] if page else []
     _audit(request, AuditEvent.Action.MESSAGES_VIEW, object_type="message", object_ids=shown)
     query = request.GET.copy()

@@ -203,3 +203,42 @@ def test_the_navigation_hides_outcomes_from_front_desk(front_desk_client, clinic
     assert "/staff/outcomes/" not in front_desk_client.get("/staff/").content.decode()
     client.force_login(clinician)
     assert "/staff/outcomes/" in client.get("/staff/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [(ANON, 302), (OUTSIDER, 403), (FRONT_DESK, 200), (CLINICIAN, 200)],
+)
+def test_the_two_factor_page_is_for_staff_only(
+    client, clinician, front_desk, outsider, role, expected
+):
+    users = {OUTSIDER: outsider, FRONT_DESK: front_desk, CLINICIAN: clinician}
+    if role != ANON:
+        client.force_login(users[role])
+    response = client.get("/staff/two-factor/")
+    assert response.status_code == expected
+    if role == ANON:
+        assert response["Location"].startswith("/staff/login/")
+
+
+@pytest.mark.parametrize("role", [ANON, OUTSIDER, FRONT_DESK, CLINICIAN])
+def test_the_sign_in_page_is_open_and_sign_out_is_post_only(
+    client, clinician, front_desk, outsider, role
+):
+    users = {OUTSIDER: outsider, FRONT_DESK: front_desk, CLINICIAN: clinician}
+    if role != ANON:
+        client.force_login(users[role])
+    assert client.get("/staff/login/").status_code == 200
+    assert client.get("/staff/logout/").status_code == 405
+    assert client.post("/staff/logout/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("token", ["", "12ab56", "1" * 9])
+def test_a_bad_two_factor_code_is_a_400_with_the_field_named(clinician_client, token):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    response = clinician_client.post("/staff/two-factor/", {"otp_token": token})
+    assert response.status_code == 400
+    assert "otp_token" in response.context["form"].errors
+    assert not TOTPDevice.objects.filter(confirmed=True).exists()

@@ -203,3 +203,15 @@ def test_an_urgent_intake_contacted_before_acknowledgement_stays_at_the_top(
 def test_a_closed_urgent_intake_leaves_the_top_block(clinician_client, urgent_intake):
     Intake.objects.filter(pk=urgent_intake.pk).update(status="closed")
     assert _names(clinician_client.get("/staff/"), "urgent") == []
+
+
+def test_a_long_list_counts_to_a_cap_and_says_so(clinician_client, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 30)
+    intakes_bulk_create(120)
+    response = clinician_client.get("/staff/", {"status": "all"})
+    page = response.context["page"]
+    assert page.paginator.capped
+    assert page.paginator.num_pages == 2  # 30 rows at most, 25 a page
+    assert "over 30: narrow the filters" in response.content.decode()
+    last = clinician_client.get("/staff/", {"status": "all", "page": 9}).context["page"]
+    assert last.number == 2
