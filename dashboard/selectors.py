@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Avg,
     Case,
@@ -23,7 +24,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.core.paginator import Paginator
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.functional import cached_property
