@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "clinic.messaging",
     "intake",
     "referrals",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions: 30 minutes idle, 12 hours in all (SESSION_IDLE_TIMEOUT, SESSION_COOKIE_AGE).
+    "dashboard.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinic.middleware.DatabaseUnavailableMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -289,7 +292,10 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=False)
+AXES_LOCKOUT_TEMPLATE = "dashboard/locked_out.html"
+# TOTP two-factor for staff: required by default in production, optional elsewhere.
+STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=PRODUCTION)
+OTP_TOTP_ISSUER = CLINIC_NAME
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

@@ -1,0 +1,157 @@
+"""What staff do on the dashboard: acknowledgements, contacts, notes, overrides, the audit trail.
+
+The patient's own records (Intake, TriageOutcome, Referral, Message) belong to other apps and
+are never reshaped here: each staff action is its own row saying who did what and when, and
+Intake.status only moves along its existing values (new → acknowledged → contacted → closed).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from intake.models import Pattern, Urgency
+
+
+class AuditEvent(models.Model):
+    """One look at patient data or one change, by one staff member. Ids only, no health data.
+
+    The dashboard's capabilities are declared here as permissions (see `dashboard.access`):
+    every use of them is recorded in this table.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "Signed in"
+        LOGIN_FAILED = "login_failed", "Sign-in refused"
+        LOGOUT = "logout", "Signed out"
+        SESSION_EXPIRED = "session_expired", "Session expired"
+        QUEUE_VIEW = "queue_view", "Viewed the queue"
+        INTAKE_VIEW = "intake_view", "Viewed an intake"
+        MESSAGES_VIEW = "messages_view", "Viewed the message log"
+        OUTCOMES_VIEW = "outcomes_view", "Viewed outcomes"
+        ACKNOWLEDGE = "acknowledge", "Acknowledged an urgent alert"
+        CONTACT = "contact", "Marked contacted"
+        NOTE_ADD = "note_add", "Added a note"
+        OVERRIDE = "override", "Overrode the triage"
+        REFERRAL_CLOSE = "referral_close", "Closed a referral"
+        MESSAGE_RESEND = "message_resend", "Resent a message"
+        TWO_FACTOR_SETUP = "two_factor_setup", "Set up two-factor sign-in"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # Kept even if the account is later deleted: an audit trail must still name the person.
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    object_type = models.CharField(max_length=32, blank=True)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    # For list pages: the ids of the records shown (ids only; never names or answers).
+    object_ids = models.JSONField(default=list, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            # "Who looked at this record?" and "what did this person do?", newest first.
+            models.Index(fields=["object_type", "object_id", "-at"], name="audit_object_idx"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_idx"),
+            models.Index(fields=["-at"], name="audit_at_idx"),
+        ]
+        ordering = ["-at"]
+        permissions = [
+            ("use_dashboard", "Can open the staff dashboard"),
+            ("view_contact_details", "Can see patients' names and contact details"),
+            ("view_clinical", "Can see answers, triage outcomes, notes and outcome figures"),
+            ("acknowledge_alert", "Can acknowledge an urgent alert"),
+            ("mark_contacted", "Can mark a patient as contacted"),
+            ("write_note", "Can add a clinical note"),
+            ("override_triage", "Can override the pattern or urgency"),
+            ("close_referral", "Can close a referral"),
+            ("manage_bookings", "Can see and make bookings for patients"),
+            ("view_message_log", "Can see the message log"),
+            ("resend_message", "Can resend a failed message"),
+        ]
+
+    def __str__(self) -> str:
+        target = f" {self.object_type} #{self.object_id}" if self.object_id else ""
+        return f"{self.actor_username or 'someone'}: {self.get_action_display()}{target}"
+
+
+class Acknowledgement(models.Model):
+    """A clinician has seen an urgent alert. One per intake: a second click changes nothing."""
+
+    intake = models.OneToOneField(
+        "intake.Intake", on_delete=models.CASCADE, related_name="acknowledgement"
+    )
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Acknowledgement of intake #{self.intake_id}"
+
+
+class Contact(models.Model):
+    """Someone at the clinic reached (or tried to reach) the patient."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        EMAIL = "email", "Email"
+        SMS = "sms", "Text message"
+        IN_PERSON = "in_person", "In person"
+
+    intake = models.ForeignKey("intake.Intake", on_delete=models.CASCADE, related_name="contacts")
+    method = models.CharField(max_length=16, choices=Method.choices)
+    contacted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    contacted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["intake", "-contacted_at"], name="contact_intake_idx")]
+
+    def __str__(self) -> str:
+        return f"Contact with intake #{self.intake_id}"
+
+
+class Note(models.Model):
+    """A clinician's free-text note on an intake (clinical: shown to clinicians only)."""
+
+    intake = models.ForeignKey("intake.Intake", on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(max_length=4000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["intake", "-created_at"], name="note_intake_idx")]
+
+    def __str__(self) -> str:
+        return f"Note #{self.pk} on intake #{self.intake_id}"
+
+
+class TriageOverride(models.Model):
+    """A clinician's view of the pattern or urgency, standing beside the patient's outcome.
+
+    The TriageOutcome is never edited: the newest override is the clinic's current view, the
+    older ones are its history.
+    """
+
+    intake = models.ForeignKey(
+        "intake.Intake", on_delete=models.CASCADE, related_name="triage_overrides"
+    )
+    pattern = models.CharField(max_length=32, choices=Pattern.choices, blank=True)
+    urgency = models.CharField(max_length=16, choices=Urgency.choices, blank=True)
+    reason = models.TextField(max_length=2000)
+    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(pattern="", urgency=""), name="override_changes_something"
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="override_has_reason"),
+        ]
+        indexes = [
+            # The queue's "current override" subquery and the intake page's history.
+            models.Index(fields=["intake", "-created_at"], name="override_intake_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Override #{self.pk} on intake #{self.intake_id}"

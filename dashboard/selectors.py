@@ -1,0 +1,433 @@
+"""Every read the dashboard makes. Each function runs a fixed number of queries, whatever the data.
+
+Booking (Clinician, Slot, Appointment) is being built on its own branch: the functions in the
+"Appointments" section are the only places the dashboard asks about it, and they return empty
+results until the booking merge fills them in.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from clinic.messaging.models import Message
+from dashboard.models import Contact, Note, TriageOverride
+from intake import triage
+from intake.models import FollowUp, Intake, Pattern, Urgency
+from referrals.models import Referral
+
+# Blocks at the top of the queue show at most this many rows (and say when there are more):
+# the page stays the same size however far behind the clinic is.
+BLOCK_LIMIT = 25
+QUEUE_PAGE_SIZE = 25
+# Lists count at most this many rows: past it, "1,000+" is as useful as an exact figure and
+# the count stays as cheap at a million intakes as at a thousand. Narrow the filters to see more.
+COUNT_CAP = 1000
+MESSAGE_PAGE_SIZE = 50
+OUTCOME_WEEKS = 12
+
+# --- The queue -------------------------------------------------------------------------------
+
+
+class CappedPaginator(Paginator):
+    """A Paginator whose count stops at COUNT_CAP (+1 to know there are more)."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
+
+    @cached_property
+    def num_pages(self) -> int:
+        return max(1, -(-min(self.count, COUNT_CAP) // self.per_page))
+
+
+def _awaiting_acknowledgement() -> Q:
+    """Urgent, no Acknowledgement row yet, and not closed: what heads the queue."""
+    return (
+        Q(urgency=Urgency.URGENT)
+        & Q(acknowledgement__isnull=True)
+        & ~Q(status=Intake.Status.CLOSED)
+    )
+
+
+def urgent_unacknowledged(*, limit: int = BLOCK_LIMIT) -> list[Intake]:
+    """Urgent intakes nobody has acknowledged yet, oldest (most overdue) first. One query.
+
+    The urgency index finds the urgent intakes (a small slice of the table); the
+    acknowledgement check is an anti-join on its unique intake_id. The oldest few are chosen
+    on ids alone (inner query) before the patient is joined, as in referrals_not_improving.
+    """
+    oldest = (
+        Intake.objects.filter(_awaiting_acknowledgement())
+        .order_by("submitted_at", "pk")
+        .values("pk")[: limit + 1]
+    )
+    return list(
+        Intake.objects.filter(pk__in=Subquery(oldest))
+        .select_related("patient")
+        .defer("answers")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def referrals_not_improving(*, limit: int = BLOCK_LIMIT) -> list[Referral]:
+    """Open `not_improving` referrals, oldest first, with their intake and patient. One query.
+
+    The oldest few are picked from the referral index alone (inner query), and only those are
+    joined to intake and patient, so a long backlog costs a small sort, not a large join.
+    """
+    oldest = (
+        Referral.objects.filter(
+            reason=Referral.Reason.NOT_IMPROVING,
+            status__in=[Referral.Status.OPEN, Referral.Status.IN_PROGRESS],
+        )
+        .order_by("created_at", "pk")
+        .values("pk")[: limit + 1]
+    )
+    return list(
+        Referral.objects.filter(pk__in=Subquery(oldest))
+        .select_related("intake__patient")
+        .defer("intake__answers")
+        .order_by("created_at", "pk")
+    )
+
+
+def phone_digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def intake_queue(
+    *,
+    urgency: str = "",
+    pattern: str = "",
+    status: str = Intake.Status.NEW,
+    submitted_from: Any = None,
+    submitted_to: Any = None,
+    search: str = "",
+) -> QuerySet[Intake]:
+    """The intake list under the top blocks: filtered, by urgency then newest first.
+
+    Urgency sorts by its stored value (assessment < self_care < urgent), which is the clinical
+    order for what is left once the urgent block has taken the unacknowledged urgent intakes,
+    and lets PostgreSQL walk the (urgency, status, -submitted_at) index instead of sorting.
+    Without an urgency filter, the intakes already in the urgent block are left out here.
+    """
+    # The answers are the big column and the list never shows them.
+    intakes = Intake.objects.select_related("patient").defer("answers")
+    if status:
+        intakes = intakes.filter(status=status)
+    if urgency:
+        intakes = intakes.filter(urgency=urgency)
+    else:
+        intakes = intakes.exclude(_awaiting_acknowledgement())
+    if pattern:
+        intakes = intakes.filter(pattern=pattern)
+    if submitted_from:
+        intakes = intakes.filter(submitted_at__gte=_start_of_day(submitted_from))
+    if submitted_to:
+        intakes = intakes.filter(submitted_at__lt=_start_of_day(submitted_to) + timedelta(days=1))
+    if search:
+        intakes = intakes.filter(_search_q(search))
+    latest_override = TriageOverride.objects.filter(intake=OuterRef("pk")).order_by("-created_at")
+    return intakes.annotate(
+        override_pattern=Subquery(latest_override.values("pattern")[:1]),
+        override_urgency=Subquery(latest_override.values("urgency")[:1]),
+    ).order_by("urgency", "-submitted_at", "-pk")
+
+
+def _search_q(search: str) -> Q:
+    text = search.strip()
+    q = Q(patient__name__icontains=text) | Q(patient__email__icontains=text)
+    digits = phone_digits(text)
+    if len(digits) >= 4 and len(digits) >= len(text.replace(" ", "")) - 4:
+        # Phones are stored in E.164 (+15550100199): match the digits however they were typed.
+        q |= Q(patient__phone__contains=digits)
+    return q
+
+
+def _start_of_day(day: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+# --- Appointments (placeholders until the booking branch merges) ----------------------------
+
+
+def appointments_today() -> list[dict[str, Any]]:
+    """Today's appointments grouped per clinician: [{"clinician": …, "appointments": […]}].
+
+    TODO(booking merge): read referrals.Appointment for today (clinic time zone) with
+    select_related("slot__clinician", "intake__patient"), grouped by clinician. Until the
+    booking models are on main there is nothing to show, so this returns [].
+    """
+    return []
+
+
+def appointments_for_intake(intake: Intake) -> list[Any]:
+    """The intake's appointments, newest first.
+
+    TODO(booking merge): prefetch referrals.Appointment for this intake in intake_for_staff
+    (one extra query). Returns [] until the booking models are on main.
+    """
+    return []
+
+
+def booking_on_behalf_url(intake: Intake) -> str | None:
+    """Where staff book for the patient, or None while booking is not available.
+
+    TODO(booking merge): return the staff booking page for this intake.
+    """
+    return None
+
+
+def bookings_from_invitations() -> dict[str, int]:
+    """Per pattern, bookings made from a follow-up invitation.
+
+    TODO(booking merge): count referrals.Appointment whose referral reason is
+    `not_improving`, grouped by intake pattern. {} (shown as 0) until booking merges.
+    """
+    return {}
+
+
+# --- The intake page -------------------------------------------------------------------------
+
+
+def intake_for_staff(intake_id: int) -> Intake | None:
+    """One intake with everything its staff page shows, in a fixed number of queries (6)."""
+    return (
+        Intake.objects.select_related(
+            "patient",
+            "outcome",
+            "follow_up",
+            "acknowledgement__acknowledged_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.select_related("handled_by").order_by("created_at"),
+            ),
+            Prefetch(
+                "notes", queryset=Note.objects.select_related("author").order_by("-created_at")
+            ),
+            Prefetch(
+                "triage_overrides",
+                queryset=TriageOverride.objects.select_related("overridden_by").order_by(
+                    "-created_at"
+                ),
+            ),
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.select_related("contacted_by").order_by("-contacted_at"),
+            ),
+        )
+        .filter(pk=intake_id)
+        .first()
+    )
+
+
+def messages_for_intake(intake: Intake) -> list[Message]:
+    """Every message about this intake or to this patient, newest first. One query."""
+    return list(
+        Message.objects.filter(Q(intake_id=intake.pk) | Q(patient_id=intake.patient_id))
+        .only(
+            "id",
+            "channel",
+            "template",
+            "purpose",
+            "recipient",
+            "status",
+            "attempts",
+            "error",
+            "created_at",
+            "sent_at",
+        )
+        .order_by("-created_at")
+    )
+
+
+@dataclass(frozen=True)
+class Answer:
+    key: str
+    question: str
+    answer: str
+
+
+def answers_plain(answers: dict[str, Any]) -> list[Answer]:
+    """The patient's answers as the questions and choices they saw, in form order."""
+    rows = []
+    for key, question in triage.QUESTIONS.items():
+        value = answers.get(key)
+        labels = dict(question.choices)
+        if question.type == "enum_list":
+            text = "; ".join(labels.get(v, str(v)) for v in value or []) or "None"
+        elif question.type == "enum":
+            text = labels.get(value, "Not answered") if value is not None else "Not answered"
+        elif question.type == "boolean":
+            text = {True: "Yes", False: "No"}.get(value, "Not answered")
+        else:
+            text = "Not answered" if value is None else str(value)
+        rows.append(Answer(key=key, question=question.text, answer=text))
+    return rows
+
+
+def outcome_plain(intake: Intake) -> dict[str, Any] | None:
+    """The rules' outcome in words: pattern, why (matched signs), secondary patterns, version."""
+    outcome = getattr(intake, "outcome", None)
+    if outcome is None:
+        return None
+    pattern = triage.PATTERNS.get(outcome.pattern)
+    return {
+        "pattern": outcome.pattern,
+        "pattern_name": pattern.name if pattern else outcome.pattern,
+        "urgency": outcome.urgency,
+        "urgency_name": Urgency(outcome.urgency).label,
+        "red_flags": [
+            triage.RED_FLAGS[f].question for f in outcome.red_flags if f in triage.RED_FLAGS
+        ],
+        "signs": [triage.SIGNS.get(s, s) for s in outcome.matched_signs.get(outcome.pattern, [])],
+        "scores": outcome.scores,
+        "secondary": [
+            {
+                "name": triage.PATTERNS[p].name if p in triage.PATTERNS else p,
+                "signs": [triage.SIGNS.get(s, s) for s in outcome.matched_signs.get(p, [])],
+            }
+            for p in outcome.secondary_patterns
+        ],
+        "advice": [triage.ADVICE.get(a, a) for a in outcome.advice],
+        "factors": [triage.FACTORS[f].label for f in outcome.factors if f in triage.FACTORS],
+        "rules_version": outcome.rules_version,
+    }
+
+
+# --- The message log ---------------------------------------------------------------------------
+
+
+def message_log(*, status: str = "", channel: str = "") -> QuerySet[Message]:
+    """Every email and SMS, failed first, then newest first (no bodies: they may be clinical)."""
+    messages = Message.objects.defer("body_text", "body_html", "attachments")
+    if status:
+        messages = messages.filter(status=status)
+    if channel:
+        messages = messages.filter(channel=channel)
+    failed_first = Q(status=Message.Status.FAILED)
+    return messages.annotate(
+        failed_rank=Case(
+            When(failed_first, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by("failed_rank", "-created_at", "-pk")
+
+
+# --- Outcomes -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatternOutcome:
+    pattern: str
+    name: str
+    intakes: int
+    answered: int
+    better: int
+    same: int
+    worse: int
+    pain_change: float | None
+    bookings: int
+
+    def share(self, count: int) -> int:
+        return round(100 * count / self.answered) if self.answered else 0
+
+    @property
+    def better_pct(self) -> int:
+        return self.share(self.better)
+
+    @property
+    def same_pct(self) -> int:
+        return self.share(self.same)
+
+    @property
+    def worse_pct(self) -> int:
+        return self.share(self.worse)
+
+
+def outcomes_per_pattern() -> list[PatternOutcome]:
+    """Per pattern: intakes, answered follow-ups, better/same/worse, mean pain change. One query."""
+    answered = Q(follow_up__answer__gt="")
+    rows = {
+        row["pattern"]: row
+        for row in Intake.objects.values("pattern").annotate(
+            intakes=Count("id"),
+            answered=Count("id", filter=answered),
+            better=Count("id", filter=Q(follow_up__answer=FollowUp.Answer.BETTER)),
+            same=Count("id", filter=Q(follow_up__answer=FollowUp.Answer.SAME)),
+            worse=Count("id", filter=Q(follow_up__answer=FollowUp.Answer.WORSE)),
+            pain_change=Avg(
+                F("follow_up__pain_now") - F("pain_now"),
+                filter=answered & Q(follow_up__pain_now__isnull=False),
+            ),
+        )
+    }
+    bookings = bookings_from_invitations()
+    result = []
+    for value, label in Pattern.choices:
+        row = rows.get(value, {})
+        change = row.get("pain_change")
+        result.append(
+            PatternOutcome(
+                pattern=value,
+                name=triage.PATTERNS[value].name if value in triage.PATTERNS else label,
+                intakes=row.get("intakes", 0),
+                answered=row.get("answered", 0),
+                better=row.get("better", 0),
+                same=row.get("same", 0),
+                worse=row.get("worse", 0),
+                pain_change=round(float(change), 1) if change is not None else None,
+                bookings=bookings.get(value, 0),
+            )
+        )
+    return result
+
+
+def weekly_intakes(*, weeks: int = OUTCOME_WEEKS, now: datetime | None = None) -> list[dict]:
+    """Intakes per week (Monday start, clinic time) by urgency, the last `weeks`. One query."""
+    now = timezone.localtime(now or timezone.now())
+    this_monday = (now - timedelta(days=now.weekday())).date()
+    first = this_monday - timedelta(weeks=weeks - 1)
+    counts: dict[tuple[Any, str], int] = {}
+    rows = (
+        Intake.objects.filter(submitted_at__gte=_start_of_day(first))
+        .annotate(week=TruncWeek("submitted_at"))
+        .values("week", "urgency")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts[(timezone.localtime(row["week"]).date(), row["urgency"])] = row["n"]
+    result = []
+    for i in range(weeks):
+        monday = first + timedelta(weeks=i)
+        per = {u: counts.get((monday, u), 0) for u in Urgency.values}
+        result.append({"week": monday, "counts": per, "total": sum(per.values())})
+    return result

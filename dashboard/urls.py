@@ -1,0 +1,27 @@
+"""The staff dashboard under /staff/: sign-in, the queue, intakes, messages, outcomes."""
+
+from django.urls import path
+
+from dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("login/", views.staff_login, name="login"),
+    path("logout/", views.staff_logout, name="logout"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("intakes/<int:intake_id>/", views.intake_detail, name="intake"),
+    path(
+        "intakes/<int:intake_id>/acknowledge/",
+        views.intake_acknowledge,
+        name="intake_acknowledge",
+    ),
+    path("intakes/<int:intake_id>/contacted/", views.intake_contacted, name="intake_contacted"),
+    path("intakes/<int:intake_id>/notes/", views.intake_note_add, name="intake_note_add"),
+    path("intakes/<int:intake_id>/override/", views.intake_override, name="intake_override"),
+    path("referrals/<int:referral_id>/close/", views.referral_close, name="referral_close"),
+    path("messages/", views.message_log, name="messages"),
+    path("messages/<int:message_id>/resend/", views.message_resend, name="message_resend"),
+    path("outcomes/", views.outcomes, name="outcomes"),
+]
