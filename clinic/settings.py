@@ -213,6 +213,14 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Autodiscovery imports only `<app>.tasks`; task modules with other names are listed here.
+CELERY_IMPORTS = ("intake.tasks_advice",)
+# A render task lost with the broker: the sheet is rendered anyway (it is also rendered on
+# request), but a beat scan keeps the first download fast.
+CELERY_BEAT_SCHEDULE["advice-sheets-render-missing"] = {
+    "task": "intake.advice_sheets_render_missing",
+    "schedule": timedelta(minutes=10),
+}
 
 # --- REST framework ---------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -290,7 +298,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint narrates every rendering step at INFO; its warnings (a refused URL) stay.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 

@@ -27,7 +27,10 @@ def intake_get_by_token(token: str) -> Intake:
 def intake_links(intake: Intake) -> dict[str, str]:
     """Absolute links the patient (or a partner app) follows next. Extended by later parts."""
     token = intake_token(intake)
-    return {"result": settings.SITE_URL + reverse("intake:result", args=[token])}
+    return {
+        "result": settings.SITE_URL + reverse("intake:result", args=[token]),
+        "advice_sheet": settings.SITE_URL + reverse("intake:advice_sheet", args=[token]),
+    }
 
 
 def triage_public(intake: Intake) -> dict[str, Any]:
@@ -102,4 +105,10 @@ def result_context(intake: Intake) -> dict[str, Any]:
 
 def result_actions(intake: Intake) -> list[dict[str, str]]:
     """The buttons under the result, most important first (booking first for `assessment`)."""
-    return []
+    token = intake_token(intake)
+    return [
+        {
+            "label": "Download your advice sheet (PDF)",
+            "url": reverse("intake:advice_sheet", args=[token]),
+        },
+    ]

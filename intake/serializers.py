@@ -52,6 +52,7 @@ class TriageSerializer(serializers.Serializer):
 
 class IntakeLinksSerializer(serializers.Serializer):
     result = serializers.URLField()
+    advice_sheet = serializers.URLField(help_text="The take-home advice sheet (PDF).")
 
 
 class IntakeOutputSerializer(serializers.Serializer):
