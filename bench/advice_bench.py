@@ -249,10 +249,10 @@ def run(quick: bool = False) -> dict:
     s_cached = statistics.median(fetch["service_cached_s"])
     growth = memory["rss_after_mb"] - memory["rss_before_mb"]
     return {
-        "title": "Advice sheets (PDF)",
-        "metrics": [
+        "name": "advice sheets",
+        "figures": [
             {
-                "name": "render ÷ bare WeasyPrint",
+                "figure": "render ÷ bare WeasyPrint",
                 "value": ratio,
                 "unit": "×",
                 "goal": "≤ 1.25",
@@ -262,7 +262,7 @@ def run(quick: bool = False) -> dict:
                 f"font configuration {shared * 1000:.0f} ms (ours ÷ that = {ours / shared:.2f}×)",
             },
             {
-                "name": "cached fetch vs cold render (HTTP)",
+                "figure": "cached fetch vs cold render (HTTP)",
                 "value": speedup,
                 "unit": "× faster",
                 "goal": "≥ 50",
@@ -273,7 +273,7 @@ def run(quick: bool = False) -> dict:
                 f"({s_cold / s_cached:,.0f}×); sheet {fetch['pdf_bytes'] // 1024} KB",
             },
             {
-                "name": f"RSS growth over {memory['renders']} renders",
+                "figure": f"RSS growth over {memory['renders']} renders",
                 "value": growth,
                 "unit": "MB",
                 "goal": "< 50",

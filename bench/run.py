@@ -1,9 +1,10 @@
 """`make bench`: run every `bench/*_bench.py` and write bench/results.md and results.json.
 
-Each benchmark module exposes `run(quick: bool) -> dict` returning
-    {"title": str,
-     "metrics": [{"name", "value", "unit", "goal" (text), "met" (bool or None), "detail"}],
-     "raw": {...any numbers worth keeping...}}
+Each benchmark module exposes `run(quick: bool = False) -> dict` returning
+    {"name": str,
+     "figures": [{"figure": str, "value": number or text, "goal": text, "met": bool,
+                  optional "unit": text, "detail": text}],
+     "raw": {...the samples and anything else worth keeping...}}
 and runs in its own Python process, so one benchmark's settings, caches and memory never
 colour another's. Ratios are measured side by side inside each benchmark (interleaved
 runs in one process), never against numbers from another run or another machine.
@@ -47,9 +48,9 @@ def run_module(name: str, quick: bool) -> dict:
     elapsed = time.perf_counter() - started
     if proc.returncode != 0 or "@@RESULT@@" not in proc.stdout:
         return {
-            "title": name,
+            "name": name.removesuffix("_bench"),
             "error": (proc.stderr or proc.stdout)[-4000:],
-            "metrics": [],
+            "figures": [],
             "raw": {},
             "seconds": elapsed,
         }
@@ -84,6 +85,12 @@ def machine() -> dict:
     }
 
 
+def _value(figure: dict) -> str:
+    value = figure["value"]
+    text = f"{value:,.2f}" if isinstance(value, float) else str(value)
+    return f"{text} {figure.get('unit', '')}".strip()
+
+
 def to_markdown(report: dict) -> str:
     m = report["machine"]
     lines = [
@@ -95,19 +102,20 @@ def to_markdown(report: dict) -> str:
         "",
     ]
     for result in report["benchmarks"]:
-        lines += [f"## {result['title']}", ""]
+        lines += [f"## {result['name']}", ""]
         if result.get("error"):
             lines += ["Failed:", "", "```", result["error"], "```", ""]
             continue
-        lines += ["| measure | value | goal | met |", "|---|---|---|---|"]
-        for metric in result["metrics"]:
-            met = {True: "yes", False: "**no**", None: "–"}[metric.get("met")]
-            value = f"{metric['value']:,.2f} {metric.get('unit', '')}".strip()
-            lines.append(f"| {metric['name']} | {value} | {metric.get('goal', '')} | {met} |")
+        lines += ["| figure | value | goal | met |", "|---|---|---|---|"]
+        for figure in result["figures"]:
+            met = {True: "yes", False: "**no**"}.get(figure.get("met"), "–")
+            lines.append(
+                f"| {figure['figure']} | {_value(figure)} | {figure.get('goal', '')} | {met} |"
+            )
         lines.append("")
-        for metric in result["metrics"]:
-            if metric.get("detail"):
-                lines.append(f"- {metric['name']}: {metric['detail']}")
+        for figure in result["figures"]:
+            if figure.get("detail"):
+                lines.append(f"- {figure['figure']}: {figure['detail']}")
         lines += ["", f"Took {result['seconds']} s.", ""]
     return "\n".join(lines)
 
@@ -130,10 +138,10 @@ def main() -> int:
         print(f"bench: {name} …", flush=True)
         result = run_module(name, args.quick)
         report["benchmarks"].append(result)
-        for metric in result["metrics"]:
+        for figure in result["figures"]:
             print(
-                f"  {metric['name']}: {metric['value']:.2f} {metric.get('unit', '')} "
-                f"(goal {metric.get('goal', '–')}, met: {metric.get('met')})",
+                f"  {figure['figure']}: {_value(figure)} "
+                f"(goal {figure.get('goal', '–')}, met: {figure.get('met')})",
                 flush=True,
             )
         if result.get("error"):
@@ -142,7 +150,7 @@ def main() -> int:
     (BENCH_DIR / "results.md").write_text(to_markdown(report))
     print(f"bench: wrote {BENCH_DIR / 'results.md'} and results.json")
     failed = any(r.get("error") for r in report["benchmarks"]) or any(
-        m.get("met") is False for r in report["benchmarks"] for m in r["metrics"]
+        f.get("met") is False for r in report["benchmarks"] for f in r["figures"]
     )
     return 1 if failed and args.strict else 0
 

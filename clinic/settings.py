@@ -103,10 +103,13 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "clinic.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="stride"),
-            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+            # Cache calls take well under a millisecond on the clinic's network; 30 ms without
+            # an answer means Redis is stopped or frozen, and clinic/cache.py fails over to
+            # process memory for a few seconds (a false alarm only makes limits per-process).
+            "OPTIONS": {"socket_timeout": 0.03, "socket_connect_timeout": 0.03},
         }
     }
 else:
@@ -188,6 +191,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue_dir / "queue"),
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
+        "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -207,15 +211,24 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
 # WeasyPrint keeps ~50 KB of native memory per PDF (bench/advice_bench.py): recycle worker
 # processes now and then so a long-lived worker does not grow without bound.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=1000)
-CELERY_TASK_TIME_LIMIT = 90
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Booking: roll the slot horizon forward (idempotent), and the day-before reminder scan.
+CELERY_BEAT_SCHEDULE["referrals-slots-regenerate"] = {
+    "task": "referrals.slots_regenerate",
+    "schedule": timedelta(hours=1),
+}
+CELERY_BEAT_SCHEDULE["referrals-appointment-reminders"] = {
+    "task": "referrals.appointment_reminders_send",
+    "schedule": timedelta(minutes=5),
+}
 # Autodiscovery imports only `<app>.tasks`; task modules with other names are listed here.
 CELERY_IMPORTS = ("intake.tasks_advice",)
 # A render task lost with the broker: the sheet is rendered anyway (it is also rendered on
@@ -293,7 +306,13 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # django-ratelimit: the locmem cache is per process, fine for `make run`; production uses Redis.
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
-SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+# With Redis, W001 only says ratelimit does not know our failover subclass of RedisCache.
+SILENCED_SYSTEM_CHECKS = (
+    ["django_ratelimit.W001"] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
+)
+
+# Benchmark yardsticks (bench/); never in production.
+BENCH_ENDPOINTS = env.bool("STRIDE_BENCH_ENDPOINTS", default=False)
 
 LOGGING = {
     "version": 1,
@@ -318,6 +337,8 @@ def _refuse_insecure_production() -> None:
         problems.append("SECRET_KEY is the default or too short")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS is empty")
+    if BENCH_ENDPOINTS:
+        problems.append("STRIDE_BENCH_ENDPOINTS is on")
     if problems:
         raise ImproperlyConfigured("DJANGO_ENV=production refuses to start: " + "; ".join(problems))
 

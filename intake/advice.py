@@ -23,6 +23,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -123,8 +124,8 @@ def static_base_url() -> str:
 
 
 def booking_url(token: str) -> str:
-    # The booking flow (referrals) serves /book/<intake token>/; printed in full on the sheet.
-    return f"{settings.SITE_URL}/book/{token}/"
+    """The free second-opinion booking page, printed in full on the sheet."""
+    return settings.SITE_URL + reverse("referrals:book", args=[token])
 
 
 def _local(moment: datetime, zone: str) -> datetime:

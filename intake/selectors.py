@@ -27,10 +27,13 @@ def intake_get_by_token(token: str) -> Intake:
 def intake_links(intake: Intake) -> dict[str, str]:
     """Absolute links the patient (or a partner app) follows next. Extended by later parts."""
     token = intake_token(intake)
-    return {
+    links = {
         "result": settings.SITE_URL + reverse("intake:result", args=[token]),
         "advice_sheet": settings.SITE_URL + reverse("intake:advice_sheet", args=[token]),
     }
+    if intake.urgency != Urgency.URGENT:
+        links["book"] = settings.SITE_URL + reverse("referrals:book", args=[token])
+    return links
 
 
 def triage_public(intake: Intake) -> dict[str, Any]:
@@ -106,9 +109,21 @@ def result_context(intake: Intake) -> dict[str, Any]:
 def result_actions(intake: Intake) -> list[dict[str, str]]:
     """The buttons under the result, most important first (booking first for `assessment`)."""
     token = intake_token(intake)
-    return [
-        {
-            "label": "Download your advice sheet (PDF)",
-            "url": reverse("intake:advice_sheet", args=[token]),
-        },
-    ]
+    sheet = {
+        "url": reverse("intake:advice_sheet", args=[token]),
+        "label": "Download your advice sheet (PDF)",
+        "id": "advice-sheet",
+    }
+    if intake.urgency == Urgency.URGENT:
+        return [sheet]  # urgent: same-day care, never a booked appointment
+    book = {
+        "url": reverse("referrals:book", args=[token]),
+        "label": "Book your free second opinion",
+        "id": "book",
+    }
+    actions: list[dict[str, str]] = []
+    if intake.urgency == Urgency.ASSESSMENT:
+        actions += [book, sheet]
+    if intake.urgency == Urgency.SELF_CARE:
+        actions += [sheet, {**book, "secondary": "1"}]  # booking offered, not pushed
+    return actions

@@ -4,7 +4,7 @@ from bench import run
 
 
 def test_it_discovers_every_bench_module():
-    assert "advice_bench" in run.discover()
+    assert {"advice_bench", "booking_bench", "intake_bench"} <= set(run.discover())
     assert run.discover("advice") == ["advice_bench"]
     assert run.discover("nothing-like-this") == []
 
@@ -16,18 +16,20 @@ def test_it_writes_the_figures_goals_and_machine_in_markdown():
         "machine": run.machine(),
         "benchmarks": [
             {
-                "title": "Example",
+                "name": "example",
                 "seconds": 1.0,
-                "metrics": [
-                    {"name": "ratio", "value": 1.5, "unit": "×", "goal": "≤ 1.25", "met": False}
+                "figures": [
+                    {"figure": "ratio", "value": 1.5, "unit": "×", "goal": "≤ 1.25", "met": False},
+                    {"figure": "bookings", "value": "5 booked", "goal": "5 booked", "met": True},
                 ],
                 "raw": {},
             },
-            {"title": "Broken", "error": "Traceback: boom", "metrics": [], "raw": {}},
+            {"name": "broken", "error": "Traceback: boom", "figures": [], "raw": {}},
         ],
     }
     text = run.to_markdown(report)
     assert "| ratio | 1.50 × | ≤ 1.25 | **no** |" in text
+    assert "| bookings | 5 booked | 5 booked | yes |" in text
     assert "Traceback: boom" in text
     assert "quick mode" in text
     assert f"{report['machine']['cpus']} CPUs" in text
