@@ -246,30 +246,34 @@ def advice_sheet_filename(outcome: TriageOutcome) -> str:
     return f"knee-plan-{day.isoformat()}.pdf"
 
 
-def advice_sheet_store(*, outcome: TriageOutcome) -> bytes:
-    """Render the sheet and store it under its key unless it is already there.
+def advice_sheet_store(*, outcome: TriageOutcome) -> None:
+    """Render the sheet and store it under its key, unless it is already there."""
+    key = advice_sheet_key(outcome)
+    if not default_storage.exists(key):
+        _render_and_save(outcome, key)
 
-    Two workers racing on the same outcome both render; the loser's copy (saved under a
-    suffixed name by the storage) is deleted, so one file stays under the key.
+
+def advice_sheet_get(*, outcome: TriageOutcome) -> bytes:
+    """The stored sheet, or a fresh render that is stored on the way out.
+
+    `exists` first rather than catching a failed open: storages disagree on what a missing
+    file raises (FileSystemStorage: FileNotFoundError; S3: a botocore error).
     """
     key = advice_sheet_key(outcome)
     if default_storage.exists(key):
         return _read(key)
+    logger.info("advice sheet for outcome %s missing; rendering on request", outcome.pk)
+    return _render_and_save(outcome, key)
+
+
+def _render_and_save(outcome: TriageOutcome, key: str) -> bytes:
+    """Two workers racing on one outcome both render; the storage saves the loser's copy
+    under a suffixed name, which is deleted at once, so one file stays under the key."""
     pdf = advice_sheet_pdf(outcome)
     saved = default_storage.save(key, ContentFile(pdf))
     if saved != key:
         default_storage.delete(saved)
     return pdf
-
-
-def advice_sheet_get(*, outcome: TriageOutcome) -> bytes:
-    """The stored sheet, or a fresh render that is stored on the way out."""
-    key = advice_sheet_key(outcome)
-    try:
-        return _read(key)
-    except FileNotFoundError:
-        logger.info("advice sheet for outcome %s missing; rendering on request", outcome.pk)
-        return advice_sheet_store(outcome=outcome)
 
 
 def _read(key: str) -> bytes:

@@ -2,9 +2,11 @@
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 
@@ -206,3 +208,23 @@ def test_the_render_task_is_registered_with_celery():
     assert {"intake.advice_sheet_render", "intake.advice_sheets_render_missing"} <= set(app.tasks)
     beat = settings.CELERY_BEAT_SCHEDULE["advice-sheets-render-missing"]
     assert beat["task"] == "intake.advice_sheets_render_missing"
+
+
+def test_a_lost_race_leaves_one_file_under_the_key():
+    outcome = factories.make_intake().outcome
+    key = advice.advice_sheet_key(outcome)
+    advice.advice_sheet_store(outcome=outcome)
+    advice._render_and_save(outcome, key)  # the slower of two workers saves second
+    folder = Path(settings.MEDIA_ROOT) / key.rsplit("/", 1)[0]
+    assert [p.name for p in folder.iterdir()] == [key.rsplit("/", 1)[1]]
+
+
+def test_the_download_comes_first_for_self_care_and_after_booking_for_an_assessment(client):
+    self_care = create(client)
+    page = client.get(self_care["links"]["result"].removeprefix("http://testserver"))
+    html = page.content.decode()
+    assert html.index("Download your advice sheet") < html.index("Book your free second opinion")
+    assessment = create(client, duration_days=30)
+    page = client.get(assessment["links"]["result"].removeprefix("http://testserver"))
+    html = page.content.decode()
+    assert html.index("Book your free second opinion") < html.index("Download your advice sheet")
