@@ -215,6 +215,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
+# WeasyPrint keeps ~50 KB of native memory per PDF (bench/advice_bench.py): recycle worker
+# processes now and then so a long-lived worker does not grow without bound.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=1000)
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -228,6 +231,14 @@ CELERY_BEAT_SCHEDULE["referrals-slots-regenerate"] = {
 CELERY_BEAT_SCHEDULE["referrals-appointment-reminders"] = {
     "task": "referrals.appointment_reminders_send",
     "schedule": timedelta(minutes=5),
+}
+# Autodiscovery imports only `<app>.tasks`; task modules with other names are listed here.
+CELERY_IMPORTS = ("intake.tasks_advice",)
+# A render task lost with the broker: the sheet is rendered anyway (it is also rendered on
+# request), but a beat scan keeps the first download fast.
+CELERY_BEAT_SCHEDULE["advice-sheets-render-missing"] = {
+    "task": "intake.advice_sheets_render_missing",
+    "schedule": timedelta(minutes=10),
 }
 
 # --- REST framework ---------------------------------------------------------------------
@@ -315,7 +326,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint narrates every rendering step at INFO; its warnings (a refused URL) stay.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 

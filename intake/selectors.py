@@ -27,7 +27,10 @@ def intake_get_by_token(token: str) -> Intake:
 def intake_links(intake: Intake) -> dict[str, str]:
     """Absolute links the patient (or a partner app) follows next. Extended by later parts."""
     token = intake_token(intake)
-    links = {"result": settings.SITE_URL + reverse("intake:result", args=[token])}
+    links = {
+        "result": settings.SITE_URL + reverse("intake:result", args=[token]),
+        "advice_sheet": settings.SITE_URL + reverse("intake:advice_sheet", args=[token]),
+    }
     if intake.urgency != Urgency.URGENT:
         links["book"] = settings.SITE_URL + reverse("referrals:book", args=[token])
     return links
@@ -105,16 +108,22 @@ def result_context(intake: Intake) -> dict[str, Any]:
 
 def result_actions(intake: Intake) -> list[dict[str, str]]:
     """The buttons under the result, most important first (booking first for `assessment`)."""
+    token = intake_token(intake)
+    sheet = {
+        "url": reverse("intake:advice_sheet", args=[token]),
+        "label": "Download your advice sheet (PDF)",
+        "id": "advice-sheet",
+    }
     if intake.urgency == Urgency.URGENT:
-        return []  # urgent: same-day care, never a booked appointment
+        return [sheet]  # urgent: same-day care, never a booked appointment
     book = {
-        "url": reverse("referrals:book", args=[intake_token(intake)]),
+        "url": reverse("referrals:book", args=[token]),
         "label": "Book your free second opinion",
         "id": "book",
     }
     actions: list[dict[str, str]] = []
     if intake.urgency == Urgency.ASSESSMENT:
-        actions.append(book)
+        actions += [book, sheet]
     if intake.urgency == Urgency.SELF_CARE:
-        actions.append({**book, "secondary": "1"})  # offered, not pushed
+        actions += [sheet, {**book, "secondary": "1"}]  # booking offered, not pushed
     return actions

@@ -77,6 +77,7 @@ class IntakeLinksSerializer(serializers.Serializer):
     book = serializers.URLField(
         required=False, help_text="The free second-opinion booking; absent for urgent cases."
     )
+    advice_sheet = serializers.URLField(help_text="The take-home advice sheet (PDF).")
 
 
 class IntakeOutputSerializer(serializers.Serializer):

@@ -12,8 +12,10 @@ from django.utils import timezone
 from clinic.links import link_token_make
 from clinic.messaging.models import Channel
 from clinic.messaging.services import message_queue
+from clinic.tasking import enqueue
 from intake import triage
 from intake.models import FollowUp, Intake, Patient, TriageOutcome, Urgency
+from intake.tasks_advice import advice_sheet_render
 from intake.validation import IntakeInvalid, patient_clean
 from referrals.models import Referral
 
@@ -72,7 +74,7 @@ def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) ->
             pattern=result.pattern,
             submitted_at=now,
         )
-        TriageOutcome.objects.create(
+        outcome = TriageOutcome.objects.create(
             intake=intake,
             pattern=result.pattern,
             secondary_patterns=list(result.secondary_patterns),
@@ -85,6 +87,7 @@ def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) ->
             rules_version=result.rules_version,
             created_at=now,
         )
+        enqueue(advice_sheet_render, outcome.pk)  # the PDF is ready by the time it is asked for
         if result.urgency == Urgency.URGENT:
             _urgent_referral_open(intake=intake)
         elif person.consent_follow_up:

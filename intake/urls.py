@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.intake_start, name="start"),
     path("urgent/", views.intake_urgent, name="urgent"),
     path("r/<str:token>/", views.intake_result, name="result"),
+    path("r/<str:token>/advice.pdf", views.advice_sheet_download, name="advice_sheet"),
 ]

@@ -2,11 +2,13 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from clinic.links import BadLink, ExpiredLink
 from intake import triage
+from intake.advice import advice_sheet_filename, advice_sheet_get, advice_sheet_outcome_for
 from intake.forms import IntakeForm, SafetyForm
 from intake.models import Intake
 from intake.selectors import intake_get_by_token, result_context
@@ -76,3 +78,21 @@ def intake_result(request: HttpRequest, token: str) -> HttpResponse:
     context = result_context(intake)
     template = "intake/urgent.html" if context["urgent"] else "intake/result.html"
     return render(request, template, {**_urgent_context(), **context})
+
+
+@require_GET
+def advice_sheet_download(request: HttpRequest, token: str) -> HttpResponse:
+    """The take-home PDF: for the token holder, and for staff even once the link expired."""
+    try:
+        outcome = advice_sheet_outcome_for(token=token, user=request.user)
+    except ExpiredLink as exc:
+        return render(request, "intake/bad_link.html", {"message": exc.message}, status=410)
+    except BadLink as exc:
+        return render(request, "intake/bad_link.html", {"message": exc.message}, status=404)
+    response = HttpResponse(advice_sheet_get(outcome=outcome), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=advice_sheet_filename(outcome)
+    )
+    # Health data: never kept by a shared cache or the browser's back-forward cache.
+    response["Cache-Control"] = "private, no-store"
+    return response

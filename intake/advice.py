@@ -1,0 +1,331 @@
+"""Take-home advice sheets: a TriageOutcome printed to an accessible PDF, stored once.
+
+The sheet is `templates/advice/sheet.html` (or `urgent.html`) rendered by WeasyPrint with
+a url_fetcher that can read nothing but the project's own static files. It is stored in
+Django's default storage (a folder locally, S3 in production) under a key made of the
+outcome id, the rules version whose texts it prints and SHEET_TEMPLATE_VERSION, so a
+change to either yields a new file instead of a stale one. See docs/advice-sheets.md.
+"""
+
+import logging
+import os
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+from zoneinfo import ZoneInfo
+
+import segno
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from clinic.links import BadLink, ExpiredLink, link_token_read
+from intake import triage
+from intake.models import Intake, TriageOutcome, Urgency
+from intake.selectors import intake_get_by_token
+from intake.services import RESULT_LINK_PURPOSE, intake_token
+
+logger = logging.getLogger(__name__)
+
+# Bump when the sheet's template or CSS changes what a patient would read or see: every
+# sheet is then rendered again on its next request instead of serving the old layout.
+SHEET_TEMPLATE_VERSION = "1"
+STORAGE_PREFIX = "advice-sheets"
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF with PDF/UA-1 identification (WeasyPrint ≥ 61)
+
+# A short heading per checklist item; the rules' advice text is the line under it.
+# Presentation only: the clinical wording stays in intake.triage.rules.
+ADVICE_HEADINGS: dict[str, str] = {
+    "ice_15": "Cool it down",
+    "cross_train": "Cross-train",
+    "foam_roll_quads": "Foam-roll your thighs",
+    "reduce_mileage": "Run less for now",
+    "strength_lower_body": "Build leg strength",
+    "cadence_170_180": "Shorter, quicker steps",
+    "patellar_strap": "Try a knee strap",
+    "strength_regular": "Strength work",
+    "stretch_quads_hamstrings": "Stretch",
+    "foam_roll_daily": "Foam-roll every day",
+    "foam_roll_outer_thigh": "Foam-roll your outer thigh",
+    "strengthen_glutes_core": "Glutes and core",
+    "short_quick_strides": "Short, quick strides",
+    "warm_up_cool_down": "Warm up, cool down",
+    "ease_training_load": "Ease back",
+    "assessment_needed": "Have it checked",
+    "stay_active": "Keep moving",
+    "soft_surfaces": "Soft surfaces",
+    "seek_urgent_care": "Seek care today",
+    "replace_shoes": "Check your shoes",
+    "recovery_time": "Recover between runs",
+    "avoid_banked_surfaces": "Flat ground",
+    "motion_control_shoes": "Support your feet",
+    "monitor_pain": "Keep an eye on it",
+}
+
+
+class RefusedResource(ValueError):
+    """The sheet asked for something outside the project's static files."""
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """A WeasyPrint url_fetcher that serves only files under the project's static folders.
+
+    Everything else is refused before any I/O: http(s), ftp, data: URIs of any size, and
+    file:// paths that resolve (after `..` and symlinks) outside those folders. WeasyPrint
+    logs a refusal as a warning and leaves the resource out; the sheet still renders.
+    """
+
+    def __init__(self, roots: list[Path] | None = None) -> None:
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        self.roots = [Path(os.path.realpath(r)) for r in (roots or static_roots())]
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        path = self.resolve(url)
+        return URLFetcherResponse(url, body=path.read_bytes(), headers=_content_headers(path))
+
+    def resolve(self, url: str) -> Path:
+        """The local file `url` names, or RefusedResource. Public so tests can probe it."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+            raise RefusedResource("only the project's static files may be fetched")
+        path = Path(os.path.realpath(url2pathname(parts.path)))
+        if not any(path.is_relative_to(root) for root in self.roots) or not path.is_file():
+            raise RefusedResource("only the project's static files may be fetched")
+        return path
+
+
+_CONTENT_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
+
+
+def _content_headers(path: Path) -> dict[str, str]:
+    return {"Content-Type": _CONTENT_TYPES.get(path.suffix, "application/octet-stream")}
+
+
+def static_roots() -> list[Path]:
+    return [Path(p) for p in settings.STATICFILES_DIRS]
+
+
+def static_base_url() -> str:
+    """Relative URLs in the sheet (`advice/sheet.css`) resolve against the static folder."""
+    return static_roots()[0].resolve().as_uri() + "/"
+
+
+# --- Reading the outcome into what the sheet prints ---------------------------------------
+
+
+def booking_url(token: str) -> str:
+    """The free second-opinion booking page, printed in full on the sheet."""
+    return settings.SITE_URL + reverse("referrals:book", args=[token])
+
+
+def _local(moment: datetime, zone: str) -> datetime:
+    return timezone.localtime(moment, ZoneInfo(zone))
+
+
+def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
+    """Everything the sheet prints, from the stored outcome and the current rules texts."""
+    intake = outcome.intake
+    patient = intake.patient
+    # Dates, not datetimes: the template's `date` filter would move a datetime back into the
+    # clinic's zone, and the patient reads their own calendar.
+    submitted = _local(intake.submitted_at, patient.timezone).date()
+    urgent = outcome.urgency == Urgency.URGENT
+    context: dict[str, Any] = {
+        "clinic_name": settings.CLINIC_NAME,
+        "clinic_address": settings.CLINIC_ADDRESS,
+        "clinic_phone": settings.CLINIC_PHONE,
+        "first_name": patient.first_name,
+        "date": submitted,
+        "created_iso": intake.submitted_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "urgent": urgent,
+        "disclaimer": triage.DISCLAIMER,
+        "warning_signs": [flag.question for flag in triage.RED_FLAGS.values()],
+        "rules_version": triage.RULES_VERSION,
+    }
+    if urgent:
+        context["advice"] = [_advice_item("seek_urgent_care")]
+        return context
+    pattern = triage.PATTERNS[outcome.pattern]
+    token = intake_token(intake)
+    link = booking_url(token)
+    follow_up = _follow_up_or_none(intake)
+    context.update(
+        {
+            "pattern_key": outcome.pattern,
+            "pattern_name": pattern.name,
+            "pattern_what": pattern.what_it_is,
+            "why": [triage.SIGNS[s] for s in outcome.matched_signs.get(outcome.pattern, [])],
+            "secondary": [triage.PATTERNS[p].name for p in outcome.secondary_patterns],
+            "advice": [_advice_item(a) for a in outcome.advice],
+            "factors": [triage.FACTORS[f].label for f in outcome.factors],
+            "assessment": outcome.urgency == Urgency.ASSESSMENT,
+            "follow_up_at": (
+                _local(follow_up.due_at, patient.timezone).date() if follow_up else None
+            ),
+            "patient_zone": patient.timezone,
+            "booking_url": link,
+            "booking_qr": segno.make(link, error="m").svg_inline(
+                scale=2, title="QR code for the booking link", dark="#000", light="#fff"
+            ),
+        }
+    )
+    return context
+
+
+def _advice_item(advice_id: str) -> dict[str, str]:
+    text = triage.ADVICE[advice_id]
+    return {"id": advice_id, "heading": ADVICE_HEADINGS.get(advice_id, ""), "text": text}
+
+
+def _follow_up_or_none(intake: Any) -> Any:
+    try:
+        follow_up = intake.follow_up
+    except ObjectDoesNotExist:
+        return None
+    return follow_up if follow_up.status == follow_up.Status.SCHEDULED else None
+
+
+def advice_sheet_html(outcome: TriageOutcome) -> str:
+    context = advice_sheet_context(outcome)
+    template = "advice/urgent.html" if context["urgent"] else "advice/sheet.html"
+    return render_to_string(template, context)
+
+
+def advice_sheet_pdf(outcome: TriageOutcome) -> bytes:
+    """Render the sheet to PDF bytes (no storage): tagged PDF/UA-1, static files only."""
+    html = advice_sheet_html(outcome)
+    return html_to_pdf(html, url_fetcher=StaticOnlyFetcher())
+
+
+_fonts = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """One font configuration per thread, reused across renders.
+
+    WeasyPrint builds a new one (a new Pango font map) per document by default, and that
+    memory is not given back: about 0.25 MB per sheet, which a long-lived worker would
+    accumulate. Per thread, because Pango font maps are not thread-safe.
+    """
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
+def html_to_pdf(html: str, *, url_fetcher: URLFetcher | None = None) -> bytes:
+    """The WeasyPrint call itself; the benchmark times it bare against the full render."""
+    document = HTML(string=html, base_url=static_base_url(), url_fetcher=url_fetcher)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, font_config=_font_config())
+
+
+# --- Storage -------------------------------------------------------------------------------
+
+
+def advice_sheet_key(outcome: TriageOutcome) -> str:
+    """Where the sheet lives: ids and versions only, never health data."""
+    return (
+        f"{STORAGE_PREFIX}/{outcome.pk}/"
+        f"rules-{triage.RULES_VERSION}-sheet-{SHEET_TEMPLATE_VERSION}.pdf"
+    )
+
+
+def advice_sheet_filename(outcome: TriageOutcome) -> str:
+    """What the patient's browser saves it as: `knee-plan-2026-11-25.pdf` (their own date)."""
+    day = _local(outcome.intake.submitted_at, outcome.intake.patient.timezone).date()
+    return f"knee-plan-{day.isoformat()}.pdf"
+
+
+def advice_sheet_store(*, outcome: TriageOutcome) -> None:
+    """Render the sheet and store it under its key, unless it is already there."""
+    key = advice_sheet_key(outcome)
+    if not default_storage.exists(key):
+        _render_and_save(outcome, key)
+
+
+def advice_sheet_get(*, outcome: TriageOutcome) -> bytes:
+    """The stored sheet, or a fresh render that is stored on the way out.
+
+    `exists` first rather than catching a failed open: storages disagree on what a missing
+    file raises (FileSystemStorage: FileNotFoundError; S3: a botocore error).
+    """
+    key = advice_sheet_key(outcome)
+    if default_storage.exists(key):
+        return _read(key)
+    logger.info("advice sheet for outcome %s missing; rendering on request", outcome.pk)
+    return _render_and_save(outcome, key)
+
+
+def _render_and_save(outcome: TriageOutcome, key: str) -> bytes:
+    """Two workers racing on one outcome both render; the storage saves the loser's copy
+    under a suffixed name, which is deleted at once, so one file stays under the key."""
+    pdf = advice_sheet_pdf(outcome)
+    saved = default_storage.save(key, ContentFile(pdf))
+    if saved != key:
+        default_storage.delete(saved)
+    return pdf
+
+
+def _read(key: str) -> bytes:
+    with default_storage.open(key, "rb") as stored:
+        return stored.read()
+
+
+def advice_sheet_render(*, outcome_id: int) -> None:
+    """The task's service: render and store one outcome's sheet (a no-op if stored)."""
+    outcome = (
+        TriageOutcome.objects.select_related("intake__patient", "intake__follow_up")
+        .filter(pk=outcome_id)
+        .first()
+    )
+    if outcome is None:
+        return
+    advice_sheet_store(outcome=outcome)
+
+
+def advice_sheets_missing(
+    *, now: datetime | None = None, within: timedelta | None = None, limit: int = 500
+) -> list[int]:
+    """Ids of recent outcomes whose sheet is not stored (the broker may have lost the task)."""
+    now = now or timezone.now()
+    within = within or timedelta(days=2)
+    recent = TriageOutcome.objects.filter(created_at__gte=now - within).order_by("pk")
+    # One storage lookup per outcome (a HEAD on S3): bounded by the window and a cap.
+    return [o.pk for o in recent[:limit] if not default_storage.exists(advice_sheet_key(o))]
+
+
+# --- Who may fetch a sheet ----------------------------------------------------------------
+
+# A staff member may open a sheet from an old patient link (e.g. one quoted in a phone
+# call); the signature must still be genuine. Patients need a link that has not expired.
+STAFF_LINK_MAX_AGE = timedelta(days=3650)
+
+
+def advice_sheet_outcome_for(*, token: str, user: Any) -> TriageOutcome:
+    """The outcome whose sheet `token` opens for `user`, or BadLink / ExpiredLink."""
+    try:
+        intake = intake_get_by_token(token)
+    except ExpiredLink:
+        if not (user.is_authenticated and user.is_active and user.is_staff):
+            raise
+        intake_id = link_token_read(
+            purpose=RESULT_LINK_PURPOSE, token=token, max_age=STAFF_LINK_MAX_AGE
+        )
+        intake = (
+            Intake.objects.select_related("patient", "outcome", "follow_up")
+            .filter(pk=intake_id)
+            .first()
+        )
+        if intake is None:
+            raise BadLink from None
+    return intake.outcome

@@ -1,0 +1,163 @@
+"""The advice sheet read back from the PDF: every outcome's content, length, accessibility."""
+
+import io
+import re
+from datetime import UTC, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from clinic.links import link_token_read
+from intake import advice, triage
+from intake.services import RESULT_LINK_PURPOSE, intake_submit
+from tests import factories
+from tests.intake.advice_support import (
+    ALL_FACTORS,
+    PATTERN_ANSWERS,
+    pdf_pages,
+    pdf_squashed,
+    squash,
+)
+
+pytestmark = pytest.mark.django_db
+
+SUBMITTED = datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
+SELF_CARE_ADVICE = [a for a in triage.ADVICE if a != "seek_urgent_care"]
+
+
+def submit(*, patient_overrides=None, **answers):
+    return intake_submit(
+        patient=factories.patient(**(patient_overrides or {})),
+        answers=factories.answers(**answers),
+        now=SUBMITTED,
+    )
+
+
+def booking_token(text: str) -> str:
+    match = re.search(r"http://testserver/book/([A-Za-z0-9_\-:]+)/", text)
+    assert match, "booking link not printed"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("pattern", list(PATTERN_ANSWERS))
+def test_each_pattern_prints_its_whole_plan_disclaimer_follow_up_and_booking_link(pattern):
+    intake = submit(**PATTERN_ANSWERS[pattern])
+    outcome = intake.outcome
+    assert outcome.pattern == pattern
+    pdf = advice.advice_sheet_pdf(outcome)
+    text = pdf_squashed(pdf)
+
+    assert squash(triage.PATTERNS[pattern].name) in text
+    assert squash(triage.PATTERNS[pattern].what_it_is) in text
+    for advice_id in outcome.advice:
+        assert squash(triage.ADVICE[advice_id]) in text, advice_id
+    for sign in outcome.matched_signs.get(pattern, []):
+        assert squash(triage.SIGNS[sign]) in text, sign
+    assert squash(triage.DISCLAIMER) in text
+    for flag in triage.RED_FLAGS.values():
+        assert squash(flag.question) in text
+    # The follow-up is due 2 December 13:00 UTC: in London that is still the 2nd.
+    assert squash("Wednesday 2 December 2026") in text
+    assert link_token_read(purpose=RESULT_LINK_PURPOSE, token=booking_token(text)) == intake.pk
+    assert squash("Stride Sports Medicine Clinic") in text
+    assert squash("12 Riverside Way, Springfield") in text
+    assert squash("+1 555 010 0199") in text
+    assert "Alex" in text
+    assert squash("Wednesday 25 November 2026") in text
+    assert squash("Page 1 of") in text
+    assert len(pdf_pages(pdf)) <= 2
+
+
+@pytest.mark.parametrize("pattern", list(PATTERN_ANSWERS))
+def test_the_longest_plan_of_each_pattern_still_fits_two_pages(pattern):
+    long_name = "Maximiliana-Alexandrina-" * 8
+    intake = submit(
+        patient_overrides={"name": long_name + " Runner"},
+        **{**PATTERN_ANSWERS[pattern], **ALL_FACTORS},
+    )
+    outcome = intake.outcome
+    assert outcome.pattern == pattern
+    assert set(outcome.factors) == set(triage.FACTORS)
+    pdf = advice.advice_sheet_pdf(outcome)
+    text = pdf_squashed(pdf)
+    assert len(pdf_pages(pdf)) <= 2
+    for advice_id in outcome.advice:
+        assert squash(triage.ADVICE[advice_id]) in text, advice_id
+    for factor in triage.FACTORS.values():
+        assert squash(factor.label) in text
+    assert squash(triage.DISCLAIMER) in text
+
+
+def test_the_urgent_sheet_is_one_page_with_the_phone_warning_signs_and_no_self_care():
+    intake = submit(red_flags=["calf_swelling_pain"], **ALL_FACTORS)
+    pdf = advice.advice_sheet_pdf(intake.outcome)
+    pages = pdf_pages(pdf)
+    text = pdf_squashed(pdf)
+    assert len(pages) == 1
+    assert squash(triage.ADVICE["seek_urgent_care"]) in text
+    assert squash("Please seek medical care today") in text
+    assert squash("Call the clinic now: +1 555 010 0199") in text
+    for flag in triage.RED_FLAGS.values():
+        assert squash(flag.question) in text
+    assert squash(triage.DISCLAIMER) in text
+    for advice_id in SELF_CARE_ADVICE:
+        assert squash(triage.ADVICE[advice_id]) not in text, advice_id
+    # Nothing else: no pattern (kept for clinicians only), no plan, no booking, no check-in.
+    assert squash(triage.PATTERNS["runners_knee"].name) not in text
+    assert "self-care" not in text.lower()
+    assert "/book/" not in text
+    assert "checkin" not in text.lower()
+
+
+def test_without_consent_there_is_no_check_in_date_but_the_booking_link_stays():
+    intake = submit(patient_overrides={"consent_follow_up": False})
+    text = pdf_squashed(advice.advice_sheet_pdf(intake.outcome))
+    assert "December" not in text
+    assert squash("If your knee pain lasts longer than a week or so, book an assessment.") in text
+    assert link_token_read(purpose=RESULT_LINK_PURPOSE, token=booking_token(text)) == intake.pk
+
+
+def test_dates_are_printed_in_the_patients_own_time_zone():
+    # 13:00 UTC on 25 November is 02:00 on the 26th in Auckland; the check-in is on 3 December.
+    intake = submit(patient_overrides={"timezone": "Pacific/Auckland"})
+    text = pdf_squashed(advice.advice_sheet_pdf(intake.outcome))
+    assert squash("Thursday 26 November 2026") in text
+    assert squash("Thursday 3 December 2026") in text
+    assert squash("(Pacific/Auckland time)") in text
+    assert advice.advice_sheet_filename(intake.outcome) == "knee-plan-2026-11-26.pdf"
+
+
+def test_the_patients_name_is_printed_as_text_never_as_markup():
+    hostile = "<img/src=file:///etc/passwd>"
+    intake = submit(patient_overrides={"name": f"{hostile} Runner"})
+    fetched: list[str] = []
+
+    class SpyFetcher(advice.StaticOnlyFetcher):
+        def fetch(self, url, headers=None):
+            fetched.append(url)
+            return super().fetch(url, headers)
+
+    html = advice.advice_sheet_html(intake.outcome)
+    assert hostile not in html
+    pdf = advice.html_to_pdf(html, url_fetcher=SpyFetcher())
+    assert hostile in " ".join(pdf_pages(pdf))
+    assert fetched == [advice.static_base_url() + "advice/sheet.css"]
+
+
+def test_the_pdf_is_tagged_pdf_ua_with_title_language_and_author():
+    intake = submit()
+    reader = PdfReader(io.BytesIO(advice.advice_sheet_pdf(intake.outcome)))
+    root = reader.trailer["/Root"]
+    assert reader.metadata.title == "Your knee plan, 25 November 2026"
+    assert reader.metadata.author == "Stride Sports Medicine Clinic"
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    xmp = root["/Metadata"].get_object().get_data()
+    assert b"pdfuaid:part" in xmp and b"1" in xmp
+    # Real text, not a picture of it: the plan can be read back out of the page.
+    assert squash(triage.ADVICE["ice_15"]) in pdf_squashed(advice.advice_sheet_pdf(intake.outcome))
+
+
+def test_every_advice_item_has_a_checklist_heading():
+    assert set(advice.ADVICE_HEADINGS) == set(triage.ADVICE)
