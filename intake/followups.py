@@ -226,12 +226,13 @@ def _send_batch(
             )
             if reminder:
                 follow_up.status = FollowUp.Status.REMINDED
-                follow_up.reminder_sent_at = message.not_before
+                follow_up.reminder_sent_at = max(opens, message.not_before)
                 follow_up.save(update_fields=["status", "reminder_sent_at"])
                 result.reminded += 1
             else:
                 follow_up.status = FollowUp.Status.SENT
-                follow_up.sent_at = message.not_before  # when it goes out: after quiet hours
+                # When it goes out (after quiet hours), on the scan's clock.
+                follow_up.sent_at = max(opens, message.not_before)
                 follow_up.save(update_fields=["status", "sent_at"])
                 result.sent += 1
     return len(batch)
