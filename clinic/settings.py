@@ -197,6 +197,7 @@ MESSAGE_REENQUEUE_AFTER = timedelta(seconds=env.int("MESSAGE_REENQUEUE_SECONDS",
 MESSAGE_OPT_OUT_LINK_MAX_AGE = timedelta(days=env.int("OPT_OUT_LINK_MAX_AGE_DAYS", default=730))
 # FileSmsBackend (integration tests, demos): where each text is written as a JSON line.
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
+SMS_FILE_LATENCY_MS = env.int("SMS_FILE_LATENCY_MS", default=0)
 
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +77,14 @@ class FileSmsBackend(BaseSmsBackend):
     """
 
     def send(self, *, to: str, body: str, idempotency_key: str = "") -> str:
+        provider_id = self._send(to=to, body=body, idempotency_key=idempotency_key)
+        if settings.SMS_FILE_LATENCY_MS:
+            # A real provider takes a moment to answer, after it has already delivered:
+            # the window in which a dying worker leaves a delivered text marked "sending".
+            time.sleep(settings.SMS_FILE_LATENCY_MS / 1000)
+        return provider_id
+
+    def _send(self, *, to: str, body: str, idempotency_key: str) -> str:
         folder = Path(settings.SMS_FILE_PATH)
         folder.mkdir(parents=True, exist_ok=True)
         record = {"to": to, "body": body, "key": idempotency_key, "pid": os.getpid()}
