@@ -208,6 +208,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_queue_dir / "queue"),
         "processed_folder": str(_queue_dir / "processed"),
         "store_processed": False,
+        # Otherwise kombu writes its control exchange into the working directory.
+        "control_folder": str(_queue_dir / "control"),
     }
 else:
     # Short socket timeouts: a request never waits long on a stopped or frozen broker;

@@ -20,6 +20,7 @@ from intake.followups import (
     FollowUpError,
     booking_url,
     follow_up_id_from_token,
+    followup_answer_clean,
     followup_not_improving,
     followup_respond,
 )
@@ -29,30 +30,33 @@ from intake.serializers import ErrorSerializer
 KEYS = ("token", "answer", "pain_now")
 
 
+# Documentation of the contract; validation is the service's (same as the web page).
+class FollowUpResponseInputSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    answer = serializers.ChoiceField(choices=FollowUp.Answer.choices)
+    pain_now = serializers.IntegerField(min_value=0, max_value=10, required=False, allow_null=True)
+
+
+class FollowUpResponseOutputSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=FollowUp.Answer.choices)
+    pain_now = serializers.IntegerField(allow_null=True)
+    not_improving = serializers.BooleanField()
+    links = serializers.DictField(
+        child=serializers.URLField(), help_text='{"book": url} when not improving.'
+    )
+
+
 class FollowUpResponseApi(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "patient_token"
 
-    class InputSerializer(serializers.Serializer):
-        token = serializers.CharField()
-        answer = serializers.ChoiceField(choices=FollowUp.Answer.choices)
-        pain_now = serializers.IntegerField(
-            min_value=0, max_value=10, required=False, allow_null=True
-        )
-
-    class OutputSerializer(serializers.Serializer):
-        answer = serializers.ChoiceField(choices=FollowUp.Answer.choices)
-        pain_now = serializers.IntegerField(allow_null=True)
-        not_improving = serializers.BooleanField()
-        links = serializers.DictField(child=serializers.URLField())
-
     @extend_schema(
         operation_id="follow_up_respond",
-        request=InputSerializer,
+        request=FollowUpResponseInputSerializer,
         responses={
-            200: OutputSerializer,
+            200: FollowUpResponseOutputSerializer,
             400: ErrorSerializer,
             404: OpenApiResponse(ErrorSerializer, description="Unknown or tampered token."),
             409: OpenApiResponse(ErrorSerializer, description="Already answered."),
@@ -71,6 +75,10 @@ class FollowUpResponseApi(APIView):
         errors = {str(k): ["Unknown field."] for k in body if k not in KEYS}
         if not isinstance(body.get("token"), str) or not body.get("token"):
             errors["token"] = ["This field is required."]
+        try:  # every bad field in one answer, before the token is even read
+            followup_answer_clean(answer=body.get("answer"), pain_now=body.get("pain_now"))
+        except FollowUpError as exc:
+            errors.update(exc.errors)
         if errors:
             raise ApplicationError(
                 "Some fields are not valid.", type="validation_error", errors=errors

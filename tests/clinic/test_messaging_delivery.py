@@ -280,3 +280,32 @@ def test_the_file_backend_delivers_once_per_key_and_logs_every_call(settings, tm
     assert first == again
     assert len((tmp_path / "calls.jsonl").read_text().splitlines()) == 3
     assert len((tmp_path / "delivered.jsonl").read_text().splitlines()) == 2
+
+
+def test_the_send_task_comes_back_after_the_backoff_by_countdown(flaky, monkeypatch):
+    from celery.exceptions import Retry
+
+    flaky.failures = 1
+    message = _queue(_patient())
+    countdowns = []
+
+    def retry(countdown):
+        countdowns.append(countdown)
+        return Retry()
+
+    monkeypatch.setattr(message_send, "retry", retry)
+    with pytest.raises(Retry):
+        message_send.run(message.pk)  # as a worker runs it, not eagerly
+    assert 15 <= countdowns[0] <= 30
+
+
+def test_the_send_task_never_schedules_a_wait_for_the_morning_by_countdown(monkeypatch):
+    patient = _patient()
+    with time_machine.travel("2026-06-10T21:30:00+00:00", tick=False):
+        message = _queue(patient)
+        monkeypatch.setattr(
+            message_send, "retry", lambda countdown: pytest.fail("no long countdown")
+        )
+        message_send.run(message.pk)
+    message.refresh_from_db()
+    assert message.status == "queued"

@@ -231,9 +231,9 @@ def test_the_api_refuses_bad_input_field_by_field_and_records_nothing(
 
 
 def test_the_api_refuses_a_missing_or_bad_token(client, follow_up):
-    response = _api(client, answer="better")
+    response = _api(client, answer="great", pain_now=12)
     assert response.status_code == 400
-    assert "token" in response.json()["errors"]
+    assert set(response.json()["errors"]) == {"token", "answer", "pain_now"}
     response = _api(client, token="nonsense", answer="better")
     assert response.status_code == 404
     assert response.json()["type"] == "invalid_link"
