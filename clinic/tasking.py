@@ -1,10 +1,15 @@
 """Enqueueing Celery work after commit without ever making a request wait on the broker.
 
-The database is the schedule; the broker is only a wake-up. If Redis is stopped or frozen,
-`enqueue` logs and returns: the beat scans find the work again once the broker is back.
+The database is the schedule; the broker is only a wake-up. `enqueue` registers an
+on_commit hook that hands (task, ids) to one background publisher thread per process, so a
+stopped or frozen Redis costs a request nothing. Whatever cannot be published (broker
+down, queue full, process killed) is found again by the periodic beat scans, which look at
+the rows themselves.
 """
 
 import logging
+import queue
+import threading
 from typing import Any
 
 from celery import Task
@@ -12,14 +17,59 @@ from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
+_MAX_PENDING = 10_000
+_pending: queue.Queue[tuple[Task, tuple[Any, ...]]] = queue.Queue(maxsize=_MAX_PENDING)
+_publisher_lock = threading.Lock()
+_publisher: threading.Thread | None = None
+
 
 def enqueue(task: Task, *args: Any) -> None:
     """Send `task(*args)` once the surrounding transaction commits. Args must be ids."""
-    transaction.on_commit(lambda: _publish(task, args))
+    transaction.on_commit(lambda: _hand_over(task, args))
 
 
-def _publish(task: Task, args: tuple[Any, ...]) -> None:
+def _hand_over(task: Task, args: tuple[Any, ...]) -> None:
+    if task.app.conf.task_always_eager:
+        # Tests and one-off scripts: run inline, so results are visible at once.
+        task.apply(args=args)
+        return
     try:
-        task.apply_async(args=args, retry=False)
-    except Exception:  # the broker is down; a beat scan will pick the work up
-        logger.warning("could not enqueue %s; the periodic scan will retry", task.name)
+        _pending.put_nowait((task, args))
+    except queue.Full:
+        logger.warning("publish queue full; %s left to the periodic scan", task.name)
+        return
+    _ensure_publisher()
+
+
+def _ensure_publisher() -> None:
+    global _publisher
+    if _publisher is not None and _publisher.is_alive():
+        return
+    with _publisher_lock:
+        if _publisher is None or not _publisher.is_alive():
+            _publisher = threading.Thread(target=_publish_forever, name="stride-publisher")
+            _publisher.daemon = True
+            _publisher.start()
+
+
+def _publish_forever() -> None:
+    while True:
+        task, args = _pending.get()
+        try:
+            task.apply_async(args=args, retry=False)
+        except Exception:  # the broker is down or frozen: the beat scans will find the rows
+            logger.warning("could not enqueue %s; the periodic scan will retry", task.name)
+        finally:
+            _pending.task_done()
+
+
+def wait_for_publisher(timeout: float = 5.0) -> bool:
+    """Block until everything handed over so far was published (for tests and commands)."""
+    done = threading.Event()
+
+    def join() -> None:
+        _pending.join()
+        done.set()
+
+    threading.Thread(target=join, daemon=True).start()
+    return done.wait(timeout)

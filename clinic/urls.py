@@ -1,5 +1,6 @@
 """Every URL of Stride, one line per area: patients, API, staff, admin."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -8,10 +9,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from clinic import views as clinic_views
 from intake import api as intake_api
 from intake import followup_api
+from referrals.urls import api_urlpatterns as referrals_api
 
 api_v1 = [
     path("intakes/", intake_api.IntakeCreateApi.as_view(), name="intake-create"),
     path("intakes/<str:token>/", intake_api.IntakeDetailApi.as_view(), name="intake-detail"),
+    *referrals_api,
     path(
         "follow-ups/response/",
         followup_api.FollowUpResponseApi.as_view(),
@@ -25,8 +28,17 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("f/", include("intake.followup_urls")),
     path("m/", include("clinic.messaging.urls")),
+    path("book/", include("referrals.urls", namespace="referrals")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    from clinic.bench_views import BareInsertApi
+
+    urlpatterns.append(path("api/bench/insert/", BareInsertApi.as_view()))
+
+handler404 = "clinic.views.not_found"
+handler500 = "clinic.views.server_error"

@@ -1,10 +1,26 @@
 """Project-level views: the health check that load balancers and compose poll."""
 
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """API clients get the API's error shape for an unknown URL; people get the 404 page."""
+    if request.path.startswith("/api/"):
+        body = {"type": "not_found", "detail": "No such resource.", "errors": {}}
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        body = {"type": "server_error", "detail": "Something went wrong on our side.", "errors": {}}
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)

@@ -274,7 +274,11 @@ def followup_respond(
         )
         if follow_up.status == FollowUp.Status.ANSWERED:
             raise FollowUpAlreadyAnswered("You have already answered this check-in. Thank you!")
-        if follow_up.status not in OPEN_STATUSES:
+        # A patient who opted out after the question went out may still answer it.
+        answerable = follow_up.status in OPEN_STATUSES or (
+            follow_up.status == FollowUp.Status.CANCELLED and follow_up.sent_at is not None
+        )
+        if not answerable:
             raise FollowUpNotOpen("This check-in is closed.")
         follow_up.answer = answer
         follow_up.pain_now = pain_now

@@ -27,7 +27,10 @@ def intake_get_by_token(token: str) -> Intake:
 def intake_links(intake: Intake) -> dict[str, str]:
     """Absolute links the patient (or a partner app) follows next. Extended by later parts."""
     token = intake_token(intake)
-    return {"result": settings.SITE_URL + reverse("intake:result", args=[token])}
+    links = {"result": settings.SITE_URL + reverse("intake:result", args=[token])}
+    if intake.urgency != Urgency.URGENT:
+        links["book"] = settings.SITE_URL + reverse("referrals:book", args=[token])
+    return links
 
 
 def triage_public(intake: Intake) -> dict[str, Any]:
@@ -102,4 +105,16 @@ def result_context(intake: Intake) -> dict[str, Any]:
 
 def result_actions(intake: Intake) -> list[dict[str, str]]:
     """The buttons under the result, most important first (booking first for `assessment`)."""
-    return []
+    if intake.urgency == Urgency.URGENT:
+        return []  # urgent: same-day care, never a booked appointment
+    book = {
+        "url": reverse("referrals:book", args=[intake_token(intake)]),
+        "label": "Book your free second opinion",
+        "id": "book",
+    }
+    actions: list[dict[str, str]] = []
+    if intake.urgency == Urgency.ASSESSMENT:
+        actions.append(book)
+    if intake.urgency == Urgency.SELF_CARE:
+        actions.append({**book, "secondary": "1"})  # offered, not pushed
+    return actions

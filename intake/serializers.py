@@ -11,19 +11,41 @@ from clinic.messaging.models import Channel
 from intake import triage
 
 
-@extend_schema_field(triage.answers_json_schema())
+def _openapi_30(schema: dict) -> dict:
+    """OpenAPI 3.0 has no `"type": [T, "null"]`; it spells that `"nullable": true`."""
+    properties = {}
+    for key, prop in schema["properties"].items():
+        prop = dict(prop)
+        if isinstance(prop.get("type"), list):
+            types = [t for t in prop["type"] if t != "null"]
+            prop["type"], prop["nullable"] = types[0], True
+            if "enum" in prop:  # in 3.0, a nullable enum must list null among its values
+                prop["enum"] = [*prop["enum"], None]
+        prop.pop("$schema", None)
+        properties[key] = prop
+    return {k: v for k, v in schema.items() if k != "$schema"} | {"properties": properties}
+
+
+@extend_schema_field(_openapi_30(triage.answers_json_schema()))
 class AnswersField(serializers.JSONField):
     pass
 
 
 class PatientInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True, allow_null=True)
     phone = serializers.CharField(
-        required=False, allow_blank=True, help_text="Any usual format; stored as E.164."
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Any usual format; stored as E.164.",
     )
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, default="email")
-    timezone = serializers.CharField(required=False, help_text="IANA name, e.g. Europe/London.")
+    timezone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="IANA name, e.g. Europe/London; blank: the clinic's.",
+    )
     consent_follow_up = serializers.BooleanField(required=False, default=False)
 
 
@@ -52,6 +74,9 @@ class TriageSerializer(serializers.Serializer):
 
 class IntakeLinksSerializer(serializers.Serializer):
     result = serializers.URLField()
+    book = serializers.URLField(
+        required=False, help_text="The free second-opinion booking; absent for urgent cases."
+    )
 
 
 class IntakeOutputSerializer(serializers.Serializer):

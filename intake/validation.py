@@ -92,7 +92,9 @@ def patient_clean(raw: Any) -> dict[str, Any]:
     if channel not in Channel.values:
         err("channel").append('Choose "email" or "sms".')
 
-    tz = raw.get("timezone") or settings.TIME_ZONE
+    tz = raw.get("timezone", "")
+    if tz == "":
+        tz = settings.TIME_ZONE
     if not isinstance(tz, str) or tz not in time_zones():
         err("timezone").append("Unknown time zone; use an IANA name such as Europe/London.")
 

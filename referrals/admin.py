@@ -1,8 +1,139 @@
-"""Admin for referrals, so staff can see and close what needs them."""
+"""Admin for clinicians, their hours, slots, appointments and referrals.
 
-from django.contrib import admin
+Saving hours or exceptions regenerates that clinician's slots at once (a service call, not a
+signal). Appointments are read-only here: cancelling goes through `appointment_cancel`, so
+the patient and clinician are told.
+"""
 
-from referrals.models import Referral
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from clinic.api import ApplicationError
+from referrals import services
+from referrals.models import (
+    Appointment,
+    AvailabilityException,
+    Clinician,
+    Referral,
+    Slot,
+    WeeklyAvailability,
+)
+
+
+def _regenerate(request: HttpRequest, clinician: Clinician) -> None:
+    changes = services.slot_generate(clinician=clinician)
+    messages.info(
+        request,
+        f"Slots for {clinician}: {changes.created} added, {changes.withdrawn} withdrawn, "
+        f"{changes.reoffered} offered again.",
+    )
+
+
+class WeeklyAvailabilityInline(admin.TabularInline):
+    model = WeeklyAvailability
+    extra = 0
+
+
+class AvailabilityExceptionInline(admin.TabularInline):
+    model = AvailabilityException
+    extra = 0
+
+
+@admin.register(Clinician)
+class ClinicianAdmin(admin.ModelAdmin):
+    list_display = ("display_name", "title", "user", "active")
+    list_filter = ("active",)
+    search_fields = ("display_name", "user__username", "user__email")
+    raw_id_fields = ("user",)
+    inlines = (WeeklyAvailabilityInline, AvailabilityExceptionInline)
+    actions = ("regenerate_slots",)
+
+    def save_related(self, request, form, formsets, change) -> None:  # type: ignore[no-untyped-def]
+        # Inlines are saved here, so the slots follow the hours just saved.
+        super().save_related(request, form, formsets, change)
+        _regenerate(request, form.instance)
+
+    @admin.action(description="Regenerate slots to the horizon")
+    def regenerate_slots(self, request: HttpRequest, queryset: QuerySet[Clinician]) -> None:
+        for clinician in queryset:
+            _regenerate(request, clinician)
+
+
+class _AvailabilityAdmin(admin.ModelAdmin):
+    list_select_related = ("clinician",)
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        _regenerate(request, obj.clinician)
+
+    def delete_model(self, request, obj) -> None:  # type: ignore[no-untyped-def]
+        clinician = obj.clinician
+        super().delete_model(request, obj)
+        _regenerate(request, clinician)
+
+    def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+        clinicians = {row.clinician for row in queryset}
+        super().delete_queryset(request, queryset)
+        for clinician in clinicians:
+            _regenerate(request, clinician)
+
+
+@admin.register(WeeklyAvailability)
+class WeeklyAvailabilityAdmin(_AvailabilityAdmin):
+    list_display = ("clinician", "weekday", "starts", "ends")
+    list_filter = ("clinician", "weekday")
+
+
+@admin.register(AvailabilityException)
+class AvailabilityExceptionAdmin(_AvailabilityAdmin):
+    list_display = ("clinician", "date", "kind", "starts", "ends", "note")
+    list_filter = ("kind", "clinician")
+    date_hierarchy = "date"
+    search_fields = ("note", "clinician__display_name")
+
+
+@admin.register(Slot)
+class SlotAdmin(admin.ModelAdmin):
+    list_display = ("clinician", "starts_at", "ends_at", "offered")
+    list_filter = ("offered", "clinician")
+    list_select_related = ("clinician",)
+    date_hierarchy = "starts_at"
+    readonly_fields = ("clinician", "starts_at", "ends_at", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # slots come from availability
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    list_display = ("id", "starts_at", "clinician", "status", "kind", "intake", "reminder_sent_at")
+    list_filter = ("status", "kind", "clinician")
+    list_select_related = ("clinician", "intake")
+    date_hierarchy = "starts_at"
+    search_fields = ("=id", "=intake__id", "patient__name", "patient__email", "patient__phone")
+    actions = ("cancel_appointments",)
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # patients book through their link
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Cancel the selected appointments (tells patient and clinician)")
+    def cancel_appointments(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
+        done = 0
+        for appointment in queryset:
+            try:
+                services.appointment_cancel(appointment=appointment)
+            except ApplicationError as exc:
+                messages.warning(request, f"#{appointment.pk}: {exc.detail}")
+            else:
+                done += 1
+        messages.info(request, f"{done} appointment(s) cancelled.")
 
 
 @admin.register(Referral)
@@ -10,4 +141,6 @@ class ReferralAdmin(admin.ModelAdmin):
     list_display = ("id", "intake", "reason", "status", "handled_by", "created_at")
     list_filter = ("reason", "status")
     list_select_related = ("intake", "handled_by")
+    search_fields = ("=id", "=intake__id", "intake__patient__name", "intake__patient__email")
+    date_hierarchy = "created_at"
     raw_id_fields = ("intake",)

@@ -1,4 +1,8 @@
-"""Referrals: a case the clinicians must look at (urgent, not improving, second opinion)."""
+"""Clinicians and their time: availability, slots, appointments, and referrals to clinicians.
+
+Times are stored in UTC. Weekly hours and exceptions are wall-clock times in the clinic's
+time zone (settings.TIME_ZONE), turned into UTC slots by `referrals.services.slot_generate`.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -37,3 +41,211 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} referral for intake #{self.intake_id}"
+
+
+class Clinician(models.Model):
+    """A clinician patients can book: a staff user with a public name and title."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="clinician",
+        limit_choices_to={"is_staff": True},
+    )
+    display_name = models.CharField(max_length=120)
+    title = models.CharField(
+        max_length=200,
+        default="Board Certified Orthopedic and Sports Medicine Clinical Specialist",
+    )
+    active = models.BooleanField(default=True, help_text="Inactive clinicians offer no slots.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class WeeklyAvailability(models.Model):
+    """Recurring hours, e.g. Mondays 09:00–12:00, as wall-clock time in the clinic's zone."""
+
+    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="weekly_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    class Meta:
+        ordering = ["clinician", "weekday", "starts"]
+        verbose_name_plural = "weekly availability"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="weekly_hours_ends_after"
+            ),
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="weekly_hours_weekday"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class AvailabilityException(models.Model):
+    """A dated change to the weekly hours: time off (whole day or hours) or extra hours."""
+
+    class Kind(models.TextChoices):
+        TIME_OFF = "time_off", "Time off"
+        EXTRA_HOURS = "extra_hours", "Extra hours"
+
+    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="exceptions")
+    date = models.DateField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    starts = models.TimeField(null=True, blank=True, help_text="Empty for a whole day off.")
+    ends = models.TimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["clinician", "date", "starts"]
+        constraints = [
+            # Either a whole day off (no times), or a time range that ends after it starts.
+            models.CheckConstraint(
+                condition=models.Q(kind="time_off", starts__isnull=True, ends__isnull=True)
+                | models.Q(starts__isnull=False, ends__isnull=False, ends__gt=models.F("starts")),
+                name="availability_exception_times",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        hours = f" {self.starts:%H:%M}–{self.ends:%H:%M}" if self.starts and self.ends else ""
+        return f"{self.get_kind_display()} {self.date:%Y-%m-%d}{hours}"
+
+
+class Slot(models.Model):
+    """A bookable stretch of one clinician's time, generated from availability.
+
+    `offered` turns false when the availability behind a slot goes away; the row stays if an
+    appointment ever referred to it, so history keeps its time.
+    """
+
+    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    offered = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "clinician_id"]
+        constraints = [
+            # Regeneration is idempotent: the same start for one clinician is one row.
+            models.UniqueConstraint(
+                fields=["clinician", "starts_at"], name="slot_unique_clinician_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after"
+            ),
+        ]
+        indexes = [
+            # The open-slot listing: offered slots in a time window, earliest first.
+            models.Index(
+                fields=["starts_at"],
+                name="slot_offered_start_idx",
+                condition=models.Q(offered=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
+ACTIVE_APPOINTMENT = ~models.Q(status="cancelled")
+
+
+class Appointment(models.Model):
+    """A patient's booking of one slot. A reschedule moves this same row to another slot,
+    so every link to it shows the current time.
+
+    `clinician`, `starts_at` and `ends_at` copy the slot's: PostgreSQL's exclusion
+    constraint (added in migration 0002, PostgreSQL only) needs the range on this table.
+    """
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+        COMPLETED = "completed", "Completed"
+        NO_SHOW = "no_show", "No-show"
+
+    class Kind(models.TextChoices):
+        SECOND_OPINION = "second_opinion", "Free second opinion"
+
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
+    clinician = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="appointments")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    patient = models.ForeignKey(
+        "intake.Patient", on_delete=models.CASCADE, related_name="appointments"
+    )
+    intake = models.ForeignKey(
+        "intake.Intake", on_delete=models.CASCADE, related_name="appointments"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SECOND_OPINION)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOOKED)
+    # Bumped by each reschedule: message idempotency keys and the .ics SEQUENCE use it.
+    version = models.PositiveIntegerField(default=1)
+    reminder_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the day-before reminder is due (none if booked late).",
+    )
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            # Exactly one booking per slot, decided by the database under any race.
+            models.UniqueConstraint(
+                fields=["slot"], condition=ACTIVE_APPOINTMENT, name="appointment_one_per_slot"
+            ),
+            # One active free second opinion per intake.
+            models.UniqueConstraint(
+                fields=["intake"],
+                condition=ACTIVE_APPOINTMENT & models.Q(kind="second_opinion"),
+                name="appointment_one_second_opinion_per_intake",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="appointment_ends_after",
+            ),
+        ]
+        indexes = [
+            # The reminder scan: booked appointments whose reminder is due and not yet sent.
+            models.Index(
+                fields=["reminder_due_at"],
+                name="appointment_reminder_due_idx",
+                condition=models.Q(status="booked", reminder_sent_at__isnull=True),
+            ),
+            # Staff: a clinician's day.
+            models.Index(fields=["clinician", "starts_at"], name="appointment_clinician_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appointment #{self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED

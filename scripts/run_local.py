@@ -21,7 +21,7 @@ def _manage(*args: str) -> None:
 
 def main() -> int:
     var = Path(os.environ.get("STRIDE_VAR_DIR", ROOT / "var"))
-    for folder in ("celery/queue", "celery/processed", "media"):
+    for folder in ("celery/queue", "celery/processed", "celery/control", "media"):
         (var / folder).mkdir(parents=True, exist_ok=True)
     _manage("migrate", "--noinput")
     _manage("seed_demo")

@@ -9,7 +9,6 @@ Lists are normalised to the choices' display order; a repeated choice is refused
 silently merged (the form can never send one, so a repeat is a client bug worth reporting).
 """
 
-import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -58,7 +57,9 @@ def _clean_field(question: Question, value: Any) -> Any:
             raise _Invalid("This field is required.")
         return list(question.default) if question.type == "enum_list" else question.default
     if value is None:
-        if question.nullable:
+        # An explicit null on an optional answer whose default is "unknown" means the same
+        # as leaving it out, so stored answers clean again to themselves.
+        if question.nullable or (not question.required and question.default is None):
             return None
         raise _Invalid("This field may not be null.")
     return _CLEANERS[question.type](question, value)
@@ -80,13 +81,11 @@ def _clean_integer(question: Question, value: Any) -> int:
 def _clean_number(question: Question, value: Any) -> int | float:
     if type(value) not in (int, float):
         raise _Invalid("Must be a number.")
-    if not math.isfinite(value):
-        # NaN would pass any range check, since every comparison with it is false.
-        raise _Invalid("Must be a finite number.")
     return _in_range(question, value)
 
 
 def _in_range(question: Question, value: int | float) -> int | float:
+    # Negated as a whole so that NaN, for which every comparison is false, is refused too.
     if not question.min <= value <= question.max:
         raise _Invalid(f"Must be between {question.min} and {question.max}.")
     return value
@@ -161,7 +160,7 @@ def _property_schema(question: Question) -> dict[str, Any]:
         schema["type"] = question.type
         if question.min is not None:
             schema.update(minimum=question.min, maximum=question.max)
-    if question.nullable:
+    if question.nullable or (not question.required and question.default is None):
         schema["type"] = [schema["type"], "null"]
     # A null default on a field that refuses null would contradict its own schema.
     if not question.required and (question.default is not None or question.nullable):

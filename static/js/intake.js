@@ -12,3 +12,29 @@
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
 })();
+
+// The knee diagram: tapping an area ticks (or unticks) the matching pain-location box.
+(function () {
+  var areas = document.querySelectorAll(".knee-area");
+  function box(location) {
+    return document.querySelector('input[name="pain_locations"][value="' + location + '"]');
+  }
+  function paint() {
+    areas.forEach(function (area) {
+      var input = box(area.dataset.location);
+      area.classList.toggle("is-selected", !!(input && input.checked));
+    });
+  }
+  areas.forEach(function (area) {
+    area.addEventListener("click", function () {
+      var input = box(area.dataset.location);
+      if (!input) return;
+      input.checked = !input.checked;
+      paint();
+    });
+  });
+  document.querySelectorAll('input[name="pain_locations"]').forEach(function (input) {
+    input.addEventListener("change", paint);
+  });
+  paint();
+})();

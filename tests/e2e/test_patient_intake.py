@@ -101,3 +101,24 @@ def test_a_mistake_is_shown_next_to_the_field_and_keeps_what_was_typed(
     assert page.locator("#id_knee_1").is_checked()
     screenshot("errors")
     assert Intake.objects.count() == 0
+
+
+def test_the_form_preselects_the_browsers_time_zone(live_server, browser):
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/intake/")
+        answer_safety(page)
+        assert page.locator("#id_timezone").input_value() == "Asia/Tokyo"
+    finally:
+        context.close()
+
+
+def test_tapping_the_knee_diagram_ticks_the_location(live_server, page, screenshot):
+    page.goto(live_server.url + "/intake/")
+    answer_safety(page)
+    page.locator('.knee-area[data-location="outside"]').click()
+    assert page.locator('input[name="pain_locations"][value="outside"]').is_checked()
+    screenshot("diagram")
+    page.locator('.knee-area[data-location="outside"]').click()
+    assert not page.locator('input[name="pain_locations"][value="outside"]').is_checked()

@@ -45,6 +45,21 @@ def test_it_creates_an_intake_with_the_contract_shape(client):
     assert intake.patient.phone == "+12025550143"
 
 
+def test_the_stored_answers_are_the_cleaned_answers_and_clean_to_themselves(client):
+    from intake import triage
+
+    minimal = {
+        k: v
+        for k, v in factories.answers().items()
+        if k in ("knee", "pain_locations", "pain_now", "duration_days", "age", "red_flags")
+    }
+    data = post(client, {"patient": factories.patient(), "answers": minimal}).json()
+    stored = Intake.objects.get(pk=data["id"]).answers
+    assert stored["injury_event"] == "none_gradual"
+    assert stored["running_specific_shoes"] is True
+    assert triage.clean_answers(stored) == stored
+
+
 def test_it_schedules_the_follow_up_a_week_later_with_consent(client):
     data = post(client, factories.body()).json()
     intake = Intake.objects.get(pk=data["id"])
@@ -110,6 +125,8 @@ def test_it_hides_the_pattern_of_an_urgent_intake_and_alerts_the_clinic(
         (lambda b: b["patient"].update(email="not-an-email"), "patient.email"),
         (lambda b: b["patient"].update(phone="12"), "patient.phone"),
         (lambda b: b["patient"].update(timezone="Mars/Olympus"), "patient.timezone"),
+        (lambda b: b["patient"].update(timezone={}), "patient.timezone"),
+        (lambda b: b["patient"].update(name=["A"]), "patient.name"),
         (lambda b: b["patient"].update(channel="sms", phone=""), "patient.phone"),
         (lambda b: b["patient"].update(email=""), "patient.email"),
         (lambda b: b["patient"].update(channel="pigeon"), "patient.channel"),

@@ -93,11 +93,13 @@ def test_the_page_without_a_chosen_answer_offers_all_three(client, follow_up):
 def test_worse_flags_the_case_and_invites_to_book(
     client, follow_up, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(SUBMITTED + timedelta(days=8), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = client.post(_path(follow_up, "worse"), {"answer": "worse", "pain_now": ""})
+        booking = f"http://testserver/book/{factories_intake_token(follow_up)}/"
     assert response.status_code == 200
-    token = factories_intake_token(follow_up)
-    booking = f"http://testserver/book/{token}/"
     assert booking in response.content.decode()
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.answer, follow_up.pain_now) == ("answered", "worse", None)
@@ -168,24 +170,42 @@ def test_a_late_answer_after_expiry_is_still_recorded(client, follow_up):
     assert Referral.objects.get().reason == "not_improving"
 
 
+def test_a_patient_who_opted_out_after_the_question_may_still_answer_it(client, follow_up):
+    FollowUp.objects.filter(pk=follow_up.pk).update(status="cancelled")
+    assert client.post(_path(follow_up, "worse"), {"answer": "worse"}).status_code == 200
+    assert Referral.objects.count() == 1
+
+
+def test_a_check_in_that_never_went_out_cannot_be_answered(client, follow_up):
+    FollowUp.objects.filter(pk=follow_up.pk).update(status="cancelled", sent_at=None)
+    response = client.post(_path(follow_up, "worse"), {"answer": "worse"})
+    assert response.status_code == 409
+    assert Referral.objects.count() == 0
+
+
 # --- The API -----------------------------------------------------------------------------
 
 
 def test_the_api_records_an_answer_and_returns_the_booking_link(
     client, follow_up, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
+    # Signed tokens carry a timestamp: one frozen instant makes the expected link exact.
+    with (
+        time_machine.travel(SUBMITTED + timedelta(days=8), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = _api(client, token=follow_up_token(follow_up), answer="same", pain_now=5)
+        booking = f"http://testserver/book/{factories_intake_token(follow_up)}/"
     assert response.status_code == 200, response.content
-    body = response.json()
-    assert body == {
+    assert response.json() == {
         "answer": "same",
         "pain_now": 5,
         "not_improving": True,
-        "links": {"book": f"http://testserver/book/{factories_intake_token(follow_up)}/"},
+        "links": {"book": booking},
     }
     assert Referral.objects.get().reason == "not_improving"
     assert len(mail.outbox) == 1
+    assert booking in mail.outbox[0].body
 
 
 def test_the_api_accepts_better_without_a_score(client, follow_up):

@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,13 +21,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.integration.private_services import PrivateRedis
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(predicate: Callable[[], bool], *, timeout: float, every: float = 0.1) -> bool:
@@ -171,58 +166,12 @@ def sends(stack: Stack) -> Sends:
     return Sends(Path(stack.env["SMS_FILE_PATH"]))
 
 
-@dataclass
-class PrivateRedis:
-    port: int
-    folder: Path
-    process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                shutil.which("redis-server") or "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        assert wait_for(self.answers, timeout=10), "private redis-server did not start"
-
-    def answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
-                sock.sendall(b"PING\r\n")
-                return sock.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process = None
-
-
 @pytest.fixture
-def private_redis(tmp_path) -> Iterator[PrivateRedis]:
+def private_redis() -> Iterator[PrivateRedis]:
     """A redis-server of this test's own, on a free port: the only one a test may stop."""
     if not shutil.which("redis-server"):
         pytest.fail("redis-server is not installed")
-    redis = PrivateRedis(port=free_port(), folder=tmp_path)
+    redis = PrivateRedis()
     redis.start()
     yield redis
     redis.stop()

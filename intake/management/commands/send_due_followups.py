@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 
+from clinic.tasking import wait_for_publisher
 from intake.followups import followups_send_due
 
 
@@ -26,6 +27,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         result = followups_send_due(now=options["now"])
+        # Hand the messages to the broker before this short-lived process exits (if the
+        # broker is down, the dispatch scan sends them: the rows are already written).
+        wait_for_publisher(timeout=10)
         self.stdout.write(
             f"follow-ups sent: {result.sent}, reminders: {result.reminded}, "
             f"expired: {result.expired}, cancelled: {result.cancelled}"

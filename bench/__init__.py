@@ -1,0 +1,1 @@
+"""Stride's benchmarks: each `bench/*_bench.py` exposes `run(quick=False) -> dict`."""

@@ -1,0 +1,219 @@
+"""Shared benchmark plumbing: a real gunicorn on PostgreSQL and Redis, and a load generator.
+
+The server runs with the production WSGI app on 127.0.0.1 only; the load generator is a
+bounded set of keep-alive client threads that stop by themselves at a deadline.
+"""
+
+import http.client
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/stride_bench")
+BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+
+
+def bench_env(**extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": BENCH_DB,
+        "REDIS_URL": BENCH_REDIS,
+        "CELERY_BROKER_URL": BENCH_REDIS.rsplit("/", 1)[0] + "/13",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "THROTTLE_INTAKE": "100000000/minute",
+        "THROTTLE_PATIENT": "100000000/minute",
+        "RATELIMIT_ENABLE": "false",
+        "STRIDE_BENCH_ENDPOINTS": "1",
+        "LOG_LEVEL": "WARNING",
+        "STRIDE_VAR_DIR": str(ROOT / "var" / "bench"),
+    }
+    env.update(extra)
+    return env
+
+
+def machine() -> dict[str, object]:
+    mem_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    except OSError:
+        pass
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def manage(*args: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env or bench_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def reset_database() -> None:
+    """A fresh benchmark database, migrated."""
+    import psycopg
+
+    name = BENCH_DB.rsplit("/", 1)[1]
+    admin = BENCH_DB.replace("postgres://", "postgresql://", 1).rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    manage("migrate", "--noinput")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(
+    *, workers: int = 3, threads: int = 1, env: dict[str, str] | None = None
+) -> Iterator[int]:
+    """A real gunicorn serving clinic.wsgi on a free loopback port; yields the port."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "clinic.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env or bench_env(),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@dataclass
+class LoadResult:
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "requests": self.requests,
+            "errors": self.errors,
+            "throughput_rps": round(self.throughput, 1),
+            "p50_ms": round(self.percentile(50) * 1000, 2),
+            "p99_ms": round(self.percentile(99) * 1000, 2),
+            "mean_ms": round(statistics.fmean(self.latencies) * 1000, 2) if self.latencies else 0,
+        }
+
+
+def load(
+    *,
+    port: int,
+    method: str,
+    path: str,
+    body: Callable[[int], bytes] | None = None,
+    clients: int = 32,
+    seconds: float = 10.0,
+    ok: tuple[int, ...] = (200, 201),
+) -> LoadResult:
+    """`clients` threads hammer one endpoint until the deadline (bounded in count and time)."""
+    result = LoadResult()
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    counter = iter(range(10**9))
+
+    def client() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        latencies, statuses, errors = [], {}, 0
+        while time.monotonic() < deadline:
+            with lock:
+                n = next(counter)
+            payload = body(n) if body else None
+            headers = {"Content-Type": "application/json"} if payload else {}
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=payload, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            latencies.append(time.perf_counter() - started)
+            statuses[status] = statuses.get(status, 0) + 1
+            if status not in ok:
+                errors += 1
+        conn.close()
+        with lock:
+            result.latencies.extend(latencies)
+            result.requests += len(latencies)
+            result.errors += errors
+            for status, count in statuses.items():
+                result.statuses[status] = result.statuses.get(status, 0) + count
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def json_body(data: object) -> bytes:
+    return json.dumps(data).encode()

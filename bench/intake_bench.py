@@ -1,0 +1,100 @@
+"""Intake throughput and p99 under 32 clients, against a bare one-INSERT DRF view.
+
+Both endpoints are served by the same gunicorn in the same run, one after the other, with
+the same client threads and the same JSON body, so the ratio is side by side.
+Goal: our POST /api/v1/intakes/ reaches at least half the bare view's throughput.
+"""
+
+import psycopg
+
+from bench import harness
+
+BODY = {
+    "patient": {
+        "name": "Bench Runner",
+        "email": "bench@example.com",
+        "channel": "email",
+        "timezone": "Europe/London",
+        "consent_follow_up": True,
+    },
+    "answers": {
+        "knee": "left",
+        "pain_locations": ["under_kneecap"],
+        "pain_triggers": ["running", "stairs"],
+        "pain_now": 3,
+        "duration_days": 5,
+        "age": 34,
+        "weekly_km": 30,
+        "recent_increase": True,
+        "cadence_spm": 165,
+        "red_flags": [],
+    },
+}
+
+
+def run(quick: bool = False) -> dict:
+    seconds = 4.0 if quick else 15.0
+    clients = 32
+    harness.reset_database()
+    dsn = harness.BENCH_DB.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE TABLE bench_insert (id bigserial PRIMARY KEY, payload jsonb)")
+    body = harness.json_body(BODY)
+    with harness.gunicorn(workers=3) as port:
+        # Warm both paths (imports, connections) before measuring.
+        harness.load(
+            port=port,
+            method="POST",
+            path="/api/bench/insert/",
+            body=lambda n: body,
+            clients=4,
+            seconds=1,
+        )
+        harness.load(
+            port=port,
+            method="POST",
+            path="/api/v1/intakes/",
+            body=lambda n: body,
+            clients=4,
+            seconds=1,
+        )
+        bare = harness.load(
+            port=port,
+            method="POST",
+            path="/api/bench/insert/",
+            body=lambda n: body,
+            clients=clients,
+            seconds=seconds,
+        )
+        ours = harness.load(
+            port=port,
+            method="POST",
+            path="/api/v1/intakes/",
+            body=lambda n: body,
+            clients=clients,
+            seconds=seconds,
+        )
+    ratio = ours.throughput / bare.throughput if bare.throughput else 0.0
+    return {
+        "name": "intake",
+        "figures": [
+            {
+                "figure": "intake throughput / bare one-INSERT view",
+                "value": round(ratio, 3),
+                "goal": ">= 0.5",
+                "met": ratio >= 0.5 and ours.errors == 0,
+            },
+            {
+                "figure": f"intake p99 under {clients} clients (ms)",
+                "value": ours.summary()["p99_ms"],
+                "goal": "reported",
+                "met": ours.errors == 0,
+            },
+        ],
+        "raw": {
+            "bare_insert": bare.summary(),
+            "intake": ours.summary(),
+            "clients": clients,
+            "seconds": seconds,
+        },
+    }

@@ -1,0 +1,149 @@
+"""The booking API: open slots (public), and booking, cancelling and moving an appointment
+with the intake's patient token."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from clinic.api import ApplicationError
+from intake.api import patient_intake_or_error
+from intake.serializers import ErrorSerializer
+from referrals import selectors, serializers, services
+from referrals.models import Appointment, Slot
+
+
+class PublicApi(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "patient_token"
+
+
+def _input(serializer_class: type, request: Request) -> dict[str, Any]:
+    if not isinstance(request.data, dict):
+        raise ApplicationError(
+            "The body must be a JSON object.",
+            type="validation_error",
+            errors={"non_field_errors": ["Expected a JSON object."]},
+        )
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _own_appointment(*, appointment_id: int, token: str) -> Appointment:
+    """The token holder's appointment; another patient's id is simply not found."""
+    intake = patient_intake_or_error(token)
+    appointment = selectors.appointment_for_intake(intake=intake, appointment_id=appointment_id)
+    if appointment is None:
+        raise ApplicationError(
+            "There is no such appointment for this token.", type="not_found", status_code=404
+        )
+    return appointment
+
+
+def _status_body(appointment: Appointment) -> dict[str, Any]:
+    return {**selectors.appointment_public(appointment), "status": appointment.status}
+
+
+_ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="A field is missing or not valid."),
+    404: OpenApiResponse(ErrorSerializer, description="Unknown or tampered token, or slot."),
+    410: OpenApiResponse(ErrorSerializer, description="The token has expired."),
+}
+
+
+class SlotListApi(PublicApi, generics.ListAPIView):
+    serializer_class = serializers.SlotSerializer
+
+    def get_queryset(self) -> QuerySet[Slot]:
+        filters = serializers.SlotFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.slot_list_open(
+            clinician_id=filters.validated_data.get("clinician"),
+            starts_from=filters.validated_data.get("starts_from"),
+            starts_before=filters.validated_data.get("starts_before"),
+        )
+
+    @extend_schema(
+        operation_id="slots_list",
+        parameters=[serializers.SlotFilterSerializer],
+        responses={
+            200: serializers.SlotSerializer(many=True),
+            400: ErrorSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="No such page of results."),
+        },
+        auth=[],
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([selectors.slot_public(slot) for slot in page])
+
+
+class AppointmentCreateApi(PublicApi):
+    @extend_schema(
+        operation_id="appointments_create",
+        request=serializers.AppointmentCreateSerializer,
+        responses={
+            201: serializers.AppointmentSerializer,
+            **_ERRORS,
+            403: OpenApiResponse(ErrorSerializer, description="Urgent case: not bookable."),
+            409: OpenApiResponse(
+                serializers.SlotTakenSerializer,
+                description="`slot_taken` (with up to three `alternatives`) or "
+                "`already_booked` (this intake already has an active appointment).",
+            ),
+        },
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = _input(serializers.AppointmentCreateSerializer, request)
+        intake = patient_intake_or_error(data["token"])
+        appointment = services.appointment_book(intake=intake, slot_id=data["slot"])
+        return Response(selectors.appointment_public(appointment), status=status.HTTP_201_CREATED)
+
+
+class AppointmentCancelApi(PublicApi):
+    @extend_schema(
+        operation_id="appointments_cancel",
+        request=serializers.AppointmentCancelSerializer,
+        responses={
+            200: serializers.AppointmentStatusSerializer,
+            **_ERRORS,
+            409: OpenApiResponse(ErrorSerializer, description="Already cancelled, or past."),
+        },
+        auth=[],
+    )
+    def post(self, request: Request, appointment_id: int) -> Response:
+        data = _input(serializers.AppointmentCancelSerializer, request)
+        appointment = _own_appointment(appointment_id=appointment_id, token=data["token"])
+        appointment = services.appointment_cancel(appointment=appointment)
+        return Response(_status_body(appointment))
+
+
+class AppointmentRescheduleApi(PublicApi):
+    @extend_schema(
+        operation_id="appointments_reschedule",
+        request=serializers.AppointmentRescheduleSerializer,
+        responses={
+            200: serializers.AppointmentStatusSerializer,
+            **_ERRORS,
+            409: OpenApiResponse(
+                serializers.SlotTakenSerializer,
+                description="`slot_taken` with alternatives, or the appointment was cancelled.",
+            ),
+        },
+        auth=[],
+    )
+    def post(self, request: Request, appointment_id: int) -> Response:
+        data = _input(serializers.AppointmentRescheduleSerializer, request)
+        appointment = _own_appointment(appointment_id=appointment_id, token=data["token"])
+        appointment = services.appointment_reschedule(appointment=appointment, slot_id=data["slot"])
+        return Response(_status_body(appointment))

@@ -1,0 +1,490 @@
+"""Every write about clinicians' time: generating slots, booking, cancelling, rescheduling.
+
+The database decides who gets a slot: the conditional unique constraint on an active
+appointment's slot (and, on PostgreSQL, the exclusion constraint on the clinician's time
+range). A lost race surfaces here as an IntegrityError and leaves as a 409 with alternatives.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clinic.api import ApplicationError
+from clinic.messaging.models import Channel
+from clinic.messaging.services import message_queue
+from intake.models import Intake, Urgency
+from intake.services import patient_contact
+from referrals import selectors
+from referrals.models import (
+    ACTIVE_APPOINTMENT,
+    Appointment,
+    AvailabilityException,
+    Clinician,
+    Referral,
+    Slot,
+    WeeklyAvailability,
+)
+
+REMINDER_BEFORE = timedelta(hours=24)
+
+# --- Slot generation ------------------------------------------------------------------------
+
+Window = tuple[int, int]  # minutes since local midnight, [start, end)
+
+
+def _minutes(value: time) -> int:
+    return value.hour * 60 + value.minute
+
+
+def _merge(windows: list[Window]) -> list[Window]:
+    merged: list[Window] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _subtract(windows: list[Window], cut: Window) -> list[Window]:
+    out: list[Window] = []
+    for start, end in windows:
+        if cut[1] <= start or cut[0] >= end:
+            out.append((start, end))
+            continue
+        if start < cut[0]:
+            out.append((start, cut[0]))
+        if cut[1] < end:
+            out.append((cut[1], end))
+    return out
+
+
+def day_windows(
+    *, day: date, weekly: list[WeeklyAvailability], exceptions: list[AvailabilityException]
+) -> list[Window]:
+    """A clinician's working windows on one local date: weekly hours, plus extra hours,
+    minus time off (a time-off row without times is the whole day)."""
+    windows = [(_minutes(w.starts), _minutes(w.ends)) for w in weekly if w.weekday == day.weekday()]
+    todays = [e for e in exceptions if e.date == day]
+    for extra in todays:
+        if extra.kind == AvailabilityException.Kind.EXTRA_HOURS:
+            windows.append((_minutes(extra.starts), _minutes(extra.ends)))
+    windows = _merge(windows)
+    for off in todays:
+        if off.kind != AvailabilityException.Kind.TIME_OFF:
+            continue
+        if off.starts is None:
+            return []
+        windows = _subtract(windows, (_minutes(off.starts), _minutes(off.ends)))
+    return windows
+
+
+def _local_instant(day: date, minute: int, zone: ZoneInfo) -> datetime | None:
+    """The UTC instant of a wall-clock time in the clinic, or None inside a DST gap."""
+    naive = datetime.combine(day, time(minute // 60, minute % 60))
+    aware = naive.replace(tzinfo=zone)
+    instant = aware.astimezone(ZoneInfo("UTC"))
+    if instant.astimezone(zone).replace(tzinfo=None) != naive:
+        return None  # e.g. 02:30 on the night clocks go forward does not exist
+    return instant
+
+
+def slot_times(
+    *,
+    weekly: list[WeeklyAvailability],
+    exceptions: list[AvailabilityException],
+    first_day: date,
+    last_day: date,
+) -> list[tuple[datetime, datetime]]:
+    """Every slot (UTC start, end) the availability gives between two local dates.
+
+    Wall-clock hours are laid out per local date in the clinic's zone, so 09:00 stays
+    09:00 on both sides of a daylight-saving change while its UTC instant moves.
+    """
+    zone = selectors.clinic_zone()
+    length = settings.SLOT_LENGTH_MINUTES
+    times: list[tuple[datetime, datetime]] = []
+    day = first_day
+    while day <= last_day:
+        for start, end in day_windows(day=day, weekly=weekly, exceptions=exceptions):
+            minute = start
+            while minute + length <= end:
+                instant = _local_instant(day, minute, zone)
+                if instant is not None:
+                    times.append((instant, instant + timedelta(minutes=length)))
+                minute += length
+        day += timedelta(days=1)
+    return times
+
+
+@dataclass(frozen=True)
+class SlotChanges:
+    created: int = 0
+    withdrawn: int = 0
+    reoffered: int = 0
+
+    def __add__(self, other: "SlotChanges") -> "SlotChanges":
+        return SlotChanges(
+            self.created + other.created,
+            self.withdrawn + other.withdrawn,
+            self.reoffered + other.reoffered,
+        )
+
+
+def slot_generate(*, clinician: Clinician, now: datetime | None = None) -> SlotChanges:
+    """Bring one clinician's future slots in line with their availability, up to the horizon.
+
+    Idempotent: running it twice changes nothing the second time. Slots whose availability
+    went away are withdrawn (deleted if no appointment ever used them); a booked appointment
+    is never touched: the clinic contacts the patient.
+    """
+    now = now or timezone.now()
+    zone = selectors.clinic_zone()
+    horizon = now + timedelta(days=settings.BOOKING_HORIZON_DAYS)
+    with transaction.atomic():
+        # One regeneration per clinician at a time (beat and an admin save may overlap).
+        clinician = Clinician.objects.select_for_update().get(pk=clinician.pk)
+        desired: dict[datetime, datetime] = {}
+        if clinician.active:
+            first_day = now.astimezone(zone).date()
+            last_day = horizon.astimezone(zone).date()
+            times = slot_times(
+                weekly=list(clinician.weekly_hours.all()),
+                exceptions=list(
+                    clinician.exceptions.filter(date__gte=first_day, date__lte=last_day)
+                ),
+                first_day=first_day,
+                last_day=last_day,
+            )
+            desired = {start: end for start, end in times if now < start < horizon}
+        existing = {
+            s.starts_at: s for s in Slot.objects.filter(clinician=clinician, starts_at__gt=now)
+        }
+        new = [
+            Slot(clinician=clinician, starts_at=start, ends_at=end, created_at=now)
+            for start, end in desired.items()
+            if start not in existing
+        ]
+        Slot.objects.bulk_create(new, ignore_conflicts=True)
+        reoffer = [s.pk for start, s in existing.items() if start in desired and not s.offered]
+        Slot.objects.filter(pk__in=reoffer).update(offered=True)
+        gone = {s.pk for start, s in existing.items() if start not in desired and s.offered}
+        used = set(Appointment.objects.filter(slot_id__in=gone).values_list("slot_id", flat=True))
+        Slot.objects.filter(pk__in=gone - used).delete()
+        Slot.objects.filter(pk__in=used).update(offered=False)
+    return SlotChanges(created=len(new), withdrawn=len(gone), reoffered=len(reoffer))
+
+
+def slot_generate_all(*, now: datetime | None = None) -> SlotChanges:
+    """The beat task's work: roll every clinician's horizon forward (inactive ones: withdraw)."""
+    total = SlotChanges()
+    for clinician in Clinician.objects.all():
+        total += slot_generate(clinician=clinician, now=now)
+    return total
+
+
+# --- Booking --------------------------------------------------------------------------------
+
+
+def _slot_error(message: str) -> ApplicationError:
+    return ApplicationError(
+        "Please choose another time.", type="validation_error", errors={"slot": [message]}
+    )
+
+
+def _slot_taken(*, slot: Slot, now: datetime) -> ApplicationError:
+    alternatives = selectors.slot_alternatives(slot=slot, now=now)
+    return ApplicationError(
+        "That time has just been taken. Here are the nearest free times.",
+        type="slot_taken",
+        status_code=409,
+        extra={"alternatives": [selectors.slot_public(s) for s in alternatives]},
+    )
+
+
+def _slot_for_booking(*, slot_id: Any, now: datetime) -> Slot:
+    """The slot a patient asked for, or a clear refusal: unknown, past, too soon, too far,
+    withdrawn or held."""
+    if not isinstance(slot_id, int) or isinstance(slot_id, bool):
+        raise _slot_error("A slot id is a whole number.")
+    slot = Slot.objects.select_related("clinician").filter(pk=slot_id).first()
+    if slot is None:
+        raise _slot_error("There is no such slot.")
+    if slot.starts_at <= now:
+        raise _slot_error("This time is in the past.")
+    if slot.starts_at < now + settings.BOOKING_MIN_NOTICE:
+        hours = int(settings.BOOKING_MIN_NOTICE.total_seconds() // 3600)
+        raise _slot_error(f"Appointments must be booked at least {hours} hours ahead.")
+    if slot.starts_at >= now + timedelta(days=settings.BOOKING_HORIZON_DAYS):
+        raise _slot_error(
+            f"Appointments can be booked up to {settings.BOOKING_HORIZON_DAYS} days ahead."
+        )
+    held = Appointment.objects.filter(ACTIVE_APPOINTMENT, slot=slot).exists()
+    if held or not slot.offered or not slot.clinician.active:
+        raise _slot_taken(slot=slot, now=now)
+    return slot
+
+
+def _already_booked(appointment: Appointment) -> ApplicationError:
+    return ApplicationError(
+        "You already have a second-opinion appointment. Use its links to move or cancel it.",
+        type="already_booked",
+        status_code=409,
+        extra={"appointment": appointment.pk},
+    )
+
+
+def _reminder_due(starts_at: datetime, now: datetime) -> datetime | None:
+    """The day-before reminder; none when booked so late the confirmation is the reminder."""
+    due = starts_at - REMINDER_BEFORE
+    return due if due > now else None
+
+
+def appointment_book(*, intake: Intake, slot_id: Any, now: datetime | None = None) -> Appointment:
+    """Book the intake's free second opinion in one slot, open its referral, confirm it.
+
+    The checks before the insert only give clearer answers; the constraints decide.
+    """
+    now = now or timezone.now()
+    if intake.urgency == Urgency.URGENT:
+        raise ApplicationError(
+            "Your answers need same-day care: please call the clinic or seek urgent care "
+            "instead of booking.",
+            type="booking_not_offered",
+            status_code=403,
+        )
+    slot = _slot_for_booking(slot_id=slot_id, now=now)
+    existing = selectors.appointment_active_for_intake(intake)
+    if existing is not None:
+        raise _already_booked(existing)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                appointment = Appointment.objects.create(
+                    slot=slot,
+                    clinician=slot.clinician,
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    patient=intake.patient,
+                    intake=intake,
+                    reminder_due_at=_reminder_due(slot.starts_at, now),
+                    created_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            existing = selectors.appointment_active_for_intake(intake)
+            if existing is not None:
+                raise _already_booked(existing) from None
+            raise _slot_taken(slot=slot, now=now) from None
+        Referral.objects.get_or_create(
+            intake=intake, reason=Referral.Reason.SECOND_OPINION, defaults={"created_at": now}
+        )
+        _patient_confirmation(appointment, now=now)
+        _clinician_notice(appointment, event="booked")
+    return appointment
+
+
+def appointment_cancel(*, appointment: Appointment, now: datetime | None = None) -> Appointment:
+    """Cancel a booked appointment (its slot opens again); tell the patient and clinician."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = _lock(appointment)
+        _refuse_unless_changeable(appointment, now=now)
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.cancelled_at = now
+        appointment.updated_at = now
+        appointment.version += 1
+        appointment.save(update_fields=["status", "cancelled_at", "updated_at", "version"])
+        _patient_cancellation(appointment, now=now)
+        _clinician_notice(appointment, event="cancelled")
+    return appointment
+
+
+def appointment_reschedule(
+    *, appointment: Appointment, slot_id: Any, now: datetime | None = None
+) -> Appointment:
+    """Move a booked appointment to another slot. The same row moves, so every link the
+    patient already has shows the new time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        appointment = _lock(appointment)
+        _refuse_unless_changeable(appointment, now=now)
+        if slot_id == appointment.slot_id:
+            raise _slot_error("This is already your appointment's time.")
+        slot = _slot_for_booking(slot_id=slot_id, now=now)
+        previous = {"clinician": appointment.clinician, "starts_at": appointment.starts_at}
+        appointment.slot = slot
+        appointment.clinician = slot.clinician
+        appointment.starts_at = slot.starts_at
+        appointment.ends_at = slot.ends_at
+        appointment.version += 1
+        appointment.reminder_due_at = _reminder_due(slot.starts_at, now)
+        appointment.reminder_sent_at = None
+        appointment.updated_at = now
+        try:
+            with transaction.atomic():
+                appointment.save()
+        except IntegrityError:
+            raise _slot_taken(slot=slot, now=now) from None
+        _patient_confirmation(appointment, now=now, rescheduled=True)
+        if previous["clinician"].pk != slot.clinician_id:
+            _clinician_notice(
+                appointment,
+                event="cancelled",
+                clinician=previous["clinician"],
+                starts_at=previous["starts_at"],
+            )
+        _clinician_notice(appointment, event="booked", previous_starts_at=previous["starts_at"])
+    return appointment
+
+
+def _lock(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("slot", "clinician__user", "patient", "intake")
+        .get(pk=appointment.pk)
+    )
+
+
+def _refuse_unless_changeable(appointment: Appointment, *, now: datetime) -> None:
+    if appointment.status == Appointment.Status.CANCELLED:
+        raise ApplicationError(
+            "This appointment was cancelled. You can book a new one.",
+            type="appointment_cancelled",
+            status_code=409,
+        )
+    if appointment.status != Appointment.Status.BOOKED or appointment.starts_at <= now:
+        raise ApplicationError(
+            "This appointment has already taken place and can no longer be changed.",
+            type="appointment_past",
+            status_code=409,
+        )
+
+
+# --- Reminders ------------------------------------------------------------------------------
+
+
+def appointment_reminders_send_due(*, now: datetime | None = None, limit: int = 500) -> int:
+    """The beat scan: queue the day-before reminder of every appointment whose reminder is
+    due. Claimed rows are skipped by a concurrent scan; the idempotency key sends it once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Appointment.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("clinician", "patient", "intake")
+            .filter(
+                status=Appointment.Status.BOOKED,
+                reminder_sent_at__isnull=True,
+                reminder_due_at__lte=now,
+                starts_at__gt=now,
+            )
+            .order_by("reminder_due_at")[:limit]
+        )
+        for appointment in due:
+            # Sent on the clinic's initiative: quiet hours and opt-out apply (messaging layer).
+            _patient_message(appointment, kind="reminder", now=now, unprompted=True)
+            appointment.reminder_sent_at = now
+            appointment.save(update_fields=["reminder_sent_at"])
+    return len(due)
+
+
+# --- Messages -------------------------------------------------------------------------------
+
+
+def _patient_context(appointment: Appointment) -> dict[str, Any]:
+    patient = appointment.patient
+    return {
+        "first_name": patient.first_name,
+        "when": selectors.when_text(appointment.starts_at, patient.timezone),
+        "clinician_name": appointment.clinician.display_name,
+        "clinician_title": appointment.clinician.title,
+        "clinic_address": settings.CLINIC_ADDRESS,
+        "links": selectors.appointment_links(appointment),
+        "manage_url": selectors.appointment_url(appointment),
+    }
+
+
+def _patient_message(
+    appointment: Appointment,
+    *,
+    kind: str,
+    now: datetime,
+    extra: dict[str, Any] | None = None,
+    unprompted: bool = False,
+) -> None:
+    patient = appointment.patient
+    recipient = patient_contact(patient)
+    if not recipient:
+        return
+    attachments = []
+    if patient.channel == Channel.EMAIL:
+        attachments = [
+            {
+                "filename": "appointment.ics",
+                "mimetype": "text/calendar",
+                "content": selectors.appointment_ics(appointment, now=now),
+            }
+        ]
+    message_queue(
+        channel=patient.channel,
+        template=f"appointment_{kind}",
+        purpose=f"appointment_{kind}",
+        idempotency_key=f"appointment-{appointment.pk}-v{appointment.version}",
+        recipient=recipient,
+        context={**_patient_context(appointment), **(extra or {})},
+        patient=patient,
+        intake=appointment.intake,
+        attachments=attachments,
+        unprompted=unprompted,
+    )
+
+
+def _patient_confirmation(
+    appointment: Appointment, *, now: datetime, rescheduled: bool = False
+) -> None:
+    # A reply to the patient's own action: never held by quiet hours.
+    _patient_message(appointment, kind="confirmation", now=now, extra={"rescheduled": rescheduled})
+
+
+def _patient_cancellation(appointment: Appointment, *, now: datetime) -> None:
+    book_again = settings.SITE_URL + selectors.book_path(appointment.intake)
+    _patient_message(appointment, kind="cancelled", now=now, extra={"book_url": book_again})
+
+
+def _clinician_notice(
+    appointment: Appointment,
+    *,
+    event: str,
+    clinician: Clinician | None = None,
+    starts_at: datetime | None = None,
+    previous_starts_at: datetime | None = None,
+) -> None:
+    """Tell the clinician of a booking or cancellation: times and ids, no health data."""
+    clinician = clinician or appointment.clinician
+    if not clinician.email:
+        return
+    zone = selectors.clinic_zone().key
+    message_queue(
+        channel=Channel.EMAIL,
+        template=f"appointment_clinician_{event}",
+        purpose=f"appointment_clinician_{event}",
+        idempotency_key=f"appointment-{appointment.pk}-v{appointment.version}-c{clinician.pk}",
+        recipient=clinician.email,
+        context={
+            "clinician_name": clinician.display_name,
+            "when": selectors.when_text(starts_at or appointment.starts_at, zone),
+            "previous_when": (
+                selectors.when_text(previous_starts_at, zone) if previous_starts_at else ""
+            ),
+            "appointment_id": appointment.pk,
+            "intake_id": appointment.intake_id,
+            "admin_url": settings.SITE_URL
+            + f"/admin/referrals/appointment/{appointment.pk}/change/",
+        },
+        intake=appointment.intake,
+    )

@@ -1,0 +1,267 @@
+"""The patient's booking pages: pick a time, confirm, then see, move or cancel it.
+
+`/book/<intake token>/` opens the booking; each appointment then has its own signed links
+(`/book/appointment/<appointment token>/…`) that always show its current state.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clinic.api import ApplicationError
+from clinic.links import BadLink, ExpiredLink
+from intake.models import Intake, Urgency
+from intake.selectors import intake_get_by_token
+from referrals import selectors, services
+from referrals.models import Appointment, Slot
+
+
+def _bad_link(request: HttpRequest, exc: BadLink) -> HttpResponse:
+    status = 410 if isinstance(exc, ExpiredLink) else 404
+    return render(request, "intake/bad_link.html", {"message": exc.message}, status=status)
+
+
+def _slot_id(raw: str | None) -> int | None:
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def _appointment_redirect(appointment: Appointment) -> HttpResponse:
+    return redirect("referrals:appointment", token=selectors.appointment_token(appointment))
+
+
+def _picker(
+    request: HttpRequest,
+    *,
+    zone_name: str,
+    action: str,
+    heading: str,
+    status: int = 200,
+    error: str = "",
+    alternatives: list[dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    alternative_ids = [a["id"] for a in alternatives or []]
+    context = {
+        "heading": heading,
+        "action": action,
+        "error": error,
+        "alternatives": [
+            {"id": slot.pk, "label": _slot_label(slot, zone_name)}
+            for slot in Slot.objects.select_related("clinician").filter(pk__in=alternative_ids)
+        ],
+        "days": selectors.PAGE_DAYS,
+        **selectors.booking_choices(zone_name=zone_name),
+        **(extra or {}),
+    }
+    return render(request, "referrals/book.html", context, status=status)
+
+
+def _slot_label(slot: Slot, zone_name: str) -> str:
+    return f"{selectors.when_text(slot.starts_at, zone_name)} with {slot.clinician.display_name}"
+
+
+def _confirm(
+    request: HttpRequest, *, slot: Slot, zone_name: str, heading: str, back: str, **extra: Any
+) -> HttpResponse:
+    context = {
+        "heading": heading,
+        "slot": slot,
+        "when": selectors.when_text(slot.starts_at, zone_name),
+        "back": back,
+        **extra,
+    }
+    return render(request, "referrals/confirm.html", context)
+
+
+def _error_text(exc: ApplicationError) -> str:
+    return next(iter(exc.errors.get("slot", [])), exc.detail)
+
+
+def _open_intake(request: HttpRequest, token: str) -> Intake | HttpResponse:
+    try:
+        intake = intake_get_by_token(token)
+    except BadLink as exc:
+        return _bad_link(request, exc)
+    if intake.urgency == Urgency.URGENT:
+        return render(request, "referrals/not_offered.html", status=403)
+    return intake
+
+
+@require_GET
+def book(request: HttpRequest, token: str) -> HttpResponse:
+    """The clinicians and their open times for the next two weeks, in the patient's zone."""
+    intake = _open_intake(request, token)
+    if isinstance(intake, HttpResponse):
+        return intake
+    existing = selectors.appointment_active_for_intake(intake)
+    if existing is not None:
+        return _appointment_redirect(existing)
+    return _picker(
+        request,
+        zone_name=intake.patient.timezone,
+        action=reverse("referrals:book-confirm", args=[token]),
+        heading="Book your free second opinion",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: the chosen time to confirm. POST: book it."""
+    intake = _open_intake(request, token)
+    if isinstance(intake, HttpResponse):
+        return intake
+    zone_name = intake.patient.timezone
+    picker = {
+        "zone_name": zone_name,
+        "action": reverse("referrals:book-confirm", args=[token]),
+        "heading": "Book your free second opinion",
+    }
+    if request.method == "GET":
+        slot_id = _slot_id(request.GET.get("slot"))
+        slot = selectors.slot_open_queryset().filter(pk=slot_id).first() if slot_id else None
+        if slot is None:
+            error = "Please choose one of the free times below."
+            return _picker(request, **picker, status=400, error=error)
+        return _confirm(
+            request,
+            slot=slot,
+            zone_name=zone_name,
+            heading="Confirm your appointment",
+            back=reverse("referrals:book", args=[token]),
+            button="Confirm booking",
+        )
+    try:
+        appointment = services.appointment_book(
+            intake=intake, slot_id=_slot_id(request.POST.get("slot"))
+        )
+    except ApplicationError as exc:
+        if exc.type == "already_booked":
+            return _appointment_redirect(selectors.appointment_active_for_intake(intake))
+        return _picker(
+            request,
+            **picker,
+            status=exc.status_code,
+            error=_error_text(exc),
+            alternatives=exc.extra.get("alternatives"),
+        )
+    messages.success(request, "Your appointment is booked. We've sent you a confirmation.")
+    return _appointment_redirect(appointment)
+
+
+def _open_appointment(request: HttpRequest, token: str) -> Appointment | HttpResponse:
+    try:
+        return selectors.appointment_get_by_token(token)
+    except BadLink as exc:
+        return _bad_link(request, exc)
+
+
+@require_GET
+def appointment_detail(request: HttpRequest, token: str) -> HttpResponse:
+    """The appointment as it is now: its current time, or that it was cancelled."""
+    appointment = _open_appointment(request, token)
+    if isinstance(appointment, HttpResponse):
+        return appointment
+    return render(request, "referrals/appointment.html", _appointment_context(appointment, token))
+
+
+def _appointment_context(appointment: Appointment, token: str) -> dict[str, Any]:
+    return {
+        "appointment": appointment,
+        "token": token,
+        "when": selectors.when_text(appointment.starts_at, appointment.patient.timezone),
+        "links": selectors.appointment_links(appointment),
+        "book_url": selectors.book_path(appointment.intake),
+        "booked": appointment.status == Appointment.Status.BOOKED,
+        "cancelled": appointment.status == Appointment.Status.CANCELLED,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _open_appointment(request, token)
+    if isinstance(appointment, HttpResponse):
+        return appointment
+    if appointment.status != Appointment.Status.BOOKED:
+        return _appointment_redirect(appointment)
+    if request.method == "GET":
+        context = _appointment_context(appointment, token)
+        return render(request, "referrals/cancel.html", context)
+    try:
+        services.appointment_cancel(appointment=appointment)
+    except ApplicationError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "Your appointment is cancelled.")
+    return _appointment_redirect(appointment)
+
+
+@require_http_methods(["GET", "POST"])
+def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: the free times (or, with ?slot=, the new time to confirm). POST: move it."""
+    appointment = _open_appointment(request, token)
+    if isinstance(appointment, HttpResponse):
+        return appointment
+    if appointment.status != Appointment.Status.BOOKED:
+        return _appointment_redirect(appointment)
+    zone_name = appointment.patient.timezone
+    here = reverse("referrals:appointment-reschedule", args=[token])
+    current = selectors.when_text(appointment.starts_at, zone_name)
+    picker = {
+        "zone_name": zone_name,
+        "action": here,
+        "heading": "Move your appointment",
+        "extra": {"current": current},
+    }
+    if request.method == "GET":
+        raw = request.GET.get("slot")
+        if raw is None:
+            return _picker(request, **picker)
+        slot_id = _slot_id(raw)
+        slot = selectors.slot_open_queryset().filter(pk=slot_id).first() if slot_id else None
+        if slot is None:
+            error = "Please choose one of the free times below."
+            return _picker(request, **picker, status=400, error=error)
+        return _confirm(
+            request,
+            slot=slot,
+            zone_name=zone_name,
+            heading="Move your appointment",
+            back=here,
+            button="Move my appointment",
+            current=current,
+        )
+    try:
+        services.appointment_reschedule(
+            appointment=appointment, slot_id=_slot_id(request.POST.get("slot"))
+        )
+    except ApplicationError as exc:
+        if exc.type in ("appointment_cancelled", "appointment_past"):
+            return _appointment_redirect(appointment)
+        return _picker(
+            request,
+            **picker,
+            status=exc.status_code,
+            error=_error_text(exc),
+            alternatives=exc.extra.get("alternatives"),
+        )
+    messages.success(request, "Your appointment has moved. We've sent you the new details.")
+    return _appointment_redirect(appointment)
+
+
+@require_GET
+def appointment_ics(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _open_appointment(request, token)
+    if isinstance(appointment, HttpResponse):
+        return appointment
+    response = HttpResponse(
+        selectors.appointment_ics(appointment), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
+    return response

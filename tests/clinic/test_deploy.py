@@ -1,0 +1,92 @@
+"""The production shape: compose services point at real code, production settings are safe."""
+
+import importlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+    "ALLOWED_HOSTS": "stride.clinic.example",
+    "DEBUG": "false",
+}
+
+
+def _compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    unsafe = ("DJANGO_ENV", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")  # e2e sets the last
+    base = {k: v for k, v in os.environ.items() if k not in unsafe}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_compose_has_the_production_services_with_health_checks():
+    services = _compose()["services"]
+    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
+    for name in ("web", "worker", "postgres", "redis"):
+        assert "healthcheck" in services[name], name
+    assert "postgres:/var/lib/postgresql/data" in services["postgres"]["volumes"]
+    assert services["web"]["environment"]["DJANGO_ENV"] == "production"
+
+
+def test_every_compose_command_points_at_real_modules():
+    services = _compose()["services"]
+    web = services["web"]["command"]
+    assert web[0] == "gunicorn"
+    module, attribute = web[1].split(":")
+    assert hasattr(importlib.import_module(module), attribute)
+    for name in ("worker", "beat"):
+        command = services[name]["command"]
+        assert command[:3] == ["celery", "-A", "clinic"]
+        assert command[3] == name
+        assert importlib.import_module("clinic.celery").app.main == "clinic"
+    migrate = services["migrate"]["command"]
+    assert migrate[:2] == ["python", "manage.py"]
+    from django.core.management import get_commands
+
+    assert migrate[2] in get_commands()
+
+
+def test_the_image_installs_what_weasyprint_needs():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    for package in ("libpango-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core"):
+        assert package in dockerfile
+    assert "requirements.lock" in dockerfile
+
+
+@pytest.mark.parametrize(
+    ("override", "problem"),
+    [
+        ({"DEBUG": "true"}, "DEBUG is on"),
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is empty"),
+        ({"STRIDE_BENCH_ENDPOINTS": "true"}, "STRIDE_BENCH_ENDPOINTS is on"),
+    ],
+)
+def test_production_refuses_to_start_with_an_insecure_setting(override, problem):
+    env = {**GOOD_ENV, **override}
+    if override.get("SECRET_KEY") == "":
+        env.pop("SECRET_KEY")
+    result = _run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert problem in result.stderr
+
+
+def test_check_deploy_is_clean_in_production():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], GOOD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr

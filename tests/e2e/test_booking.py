@@ -1,0 +1,46 @@
+"""The booking path in a real browser, keyboard only: result page → book → confirmation."""
+
+import pytest
+
+from intake.services import intake_token
+from referrals.models import Appointment, Referral
+from tests import factories
+from tests.e2e.conftest import tab_to
+from tests.referrals.conftest import make_clinician
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+def press_enter_and_wait(page) -> None:
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_a_patient_books_their_second_opinion_from_the_result_page(live_server, page, screenshot):
+    make_clinician(hours=((8, 18),), weekdays=(0, 1, 2, 3, 4, 5, 6))
+    intake = factories.make_intake(duration_days=10)  # assessment: booking comes first
+    page.goto(f"{live_server.url}/intake/r/{intake_token(intake)}/")
+    screenshot("1-result")
+    tab_to(page, "#action-book")
+    assert page.locator("#action-book").inner_text() == "Book your free second opinion"
+    press_enter_and_wait(page)
+    assert page.locator("h1").inner_text() == "Book your free second opinion"
+    assert "Europe/London" in page.locator(".zone-note").inner_text()
+    assert "Board Certified Orthopedic" in page.locator(".clinician-title").first.inner_text()
+    screenshot("2-times")
+    tab_to(page, "input[name=slot]")
+    page.keyboard.press("Space")
+    chosen = page.locator("input[name=slot]:checked").get_attribute("value")
+    tab_to(page, "button[type=submit]")
+    press_enter_and_wait(page)
+    assert page.locator("h1").inner_text() == "Confirm your appointment"
+    screenshot("3-confirm")
+    tab_to(page, "button[type=submit]")
+    press_enter_and_wait(page)
+    assert page.locator("h1").inner_text() == "Your appointment is booked"
+    assert "(Europe/London time)" in page.locator(".when").inner_text()
+    assert page.get_by_role("link", name="Add to my calendar").is_visible()
+    screenshot("4-booked")
+    appointment = Appointment.objects.get()
+    assert appointment.slot_id == int(chosen)
+    assert Referral.objects.filter(intake=intake, reason="second_opinion").exists()

@@ -1,0 +1,168 @@
+"""The patient's booking pages: the result page's button, picking a time in their own zone,
+confirming, and links that stay true after a move or a cancellation."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from intake.services import intake_token
+from referrals import services
+from referrals.models import Appointment
+from referrals.selectors import appointment_token
+from tests import factories
+from tests.referrals.conftest import NOW, make_clinician, open_slots
+
+pytestmark = pytest.mark.django_db
+BUTTON = "Book your free second opinion"
+
+
+def result_page(client, intake) -> str:
+    response = client.get(f"/intake/r/{intake_token(intake)}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_result_page_offers_booking_first_for_an_assessment(client, intake):
+    html = result_page(client, intake)
+    assert f'class="button" id="action-book" href="/book/{intake_token(intake)}/">{BUTTON}' in html
+
+
+def test_the_result_page_offers_booking_as_a_secondary_action_for_self_care(client, clock):
+    self_care = factories.make_intake()
+    assert self_care.urgency == "self_care"
+    html = result_page(client, self_care)
+    assert 'class="button button--secondary" id="action-book"' in html
+
+
+def test_an_urgent_case_is_never_offered_booking(client, clinician):
+    urgent = factories.make_intake(red_flags=["hot_swollen_fever"])
+    assert BUTTON not in client.get(f"/intake/r/{intake_token(urgent)}/").content.decode()
+    response = client.get(f"/book/{intake_token(urgent)}/")
+    assert response.status_code == 403
+    assert "Please seek medical care today" in response.content.decode()
+
+
+def test_the_booking_page_shows_clinicians_and_two_weeks_in_the_patients_zone(
+    client, clinician, intake
+):
+    make_clinician(username="dr.okafor", name="Dr. Daniel Okafor", hours=((13, 14),))
+    response = client.get(f"/book/{intake_token(intake)}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Dr. Maya Rivera" in html and "Dr. Daniel Okafor" in html
+    assert "Board Certified Orthopedic and Sports Medicine Clinical Specialist" in html
+    assert "Times are shown in <strong>Europe/London</strong> time (GMT)" in html
+    # 11:00 in New York is 4:00 pm in London; 13:00 there is 6:00 pm here.
+    assert "Tuesday 1 December" in html and "> 4:00 pm</label>" in html
+    assert "> 6:00 pm</label>" in html
+    assert "Monday 14 December" in html  # the 14th day
+    assert "Tuesday 15 December" not in html  # beyond two weeks (the API goes to 28 days)
+    today = html[html.index("Tuesday 1 December") : html.index("Wednesday 2 December")]
+    assert "> 2:00 pm</label>" not in today  # 09:00 in New York: inside the notice
+
+
+def test_the_page_follows_the_patients_clock_across_daylight_saving(client):
+    """In the week between London's change (25 Oct) and New York's (1 Nov), 09:00 in New
+    York is 1 pm in London; the week after, 2 pm."""
+    with time_machine.travel(datetime(2026, 10, 29, 12, 0, tzinfo=UTC), tick=False):
+        make_clinician(hours=((9, 10),))
+        intake = factories.make_intake(duration_days=10)
+        html = client.get(f"/book/{intake_token(intake)}/").content.decode()
+    friday = html.index("Friday 30 October")
+    monday = html.index("Monday 2 November")
+    assert "1:00 pm" in html[friday:monday] and "2:00 pm" not in html[friday:monday]
+    assert "2:00 pm" in html[monday : html.index("Tuesday 3 November")]
+
+
+def test_a_patient_picks_confirms_and_sees_their_appointment(client, clinician, intake):
+    token = intake_token(intake)
+    slot = open_slots()[1]
+    confirm = client.get(f"/book/{token}/confirm/?slot={slot.pk}")
+    assert confirm.status_code == 200
+    assert "Tuesday 1 December 2026, 4:30 pm (Europe/London time)" in confirm.content.decode()
+    assert Appointment.objects.count() == 0
+    response = client.post(f"/book/{token}/confirm/", {"slot": slot.pk}, follow=True)
+    appointment = Appointment.objects.get()
+    assert response.redirect_chain == [
+        (f"/book/appointment/{appointment_token(appointment)}/", 302)
+    ]
+    html = response.content.decode()
+    assert "Your appointment is booked" in html
+    assert "Tuesday 1 December 2026, 4:30 pm (Europe/London time)" in html
+    # Back on the booking link: the appointment, not a second booking.
+    again = client.get(f"/book/{token}/")
+    assert again.status_code == 302 and again.url.startswith("/book/appointment/")
+
+
+def test_a_taken_slot_shows_the_nearest_free_times(client, clinician, intake, outsider):
+    slot = open_slots()[0]
+    services.appointment_book(intake=outsider, slot_id=slot.pk)
+    response = client.post(f"/book/{intake_token(intake)}/confirm/", {"slot": slot.pk})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "That time has just been taken" in html
+    assert "Tuesday 1 December 2026, 4:30 pm (Europe/London time) with Dr. Maya Rivera" in html
+
+
+@pytest.mark.parametrize("slot", ["", "abc", "999999"])
+def test_a_missing_or_unknown_slot_asks_again(client, clinician, intake, slot):
+    token = intake_token(intake)
+    assert client.get(f"/book/{token}/confirm/?slot={slot}").status_code == 400
+    response = client.post(f"/book/{token}/confirm/", {"slot": slot})
+    assert response.status_code == 400
+    assert Appointment.objects.count() == 0
+
+
+def test_bad_links_are_refused_clearly(client, clinician, intake):
+    assert client.get("/book/not-a-token/").status_code == 404
+    assert client.get("/book/appointment/not-a-token/").status_code == 404
+    # The intake token never opens an appointment page, and vice versa.
+    assert client.get(f"/book/appointment/{intake_token(intake)}/").status_code == 404
+    appointment = services.appointment_book(intake=intake, slot_id=open_slots()[0].pk)
+    assert client.get(f"/book/{appointment_token(appointment)}/").status_code == 404
+    with time_machine.travel(NOW - timedelta(days=91), tick=False):
+        old = appointment_token(appointment)
+    response = client.get(f"/book/appointment/{old}/")
+    assert response.status_code == 410
+    assert "expired" in response.content.decode()
+
+
+def test_after_a_move_the_old_links_show_the_new_time(client, clinician, intake):
+    appointment = services.appointment_book(intake=intake, slot_id=open_slots()[0].pk)
+    token = appointment_token(appointment)
+    target = open_slots()[4]
+    page = client.get(f"/book/appointment/{token}/reschedule/")
+    assert "Your appointment is now on <strong>Tuesday 1 December 2026, 4:00 pm" in (
+        page.content.decode()
+    )
+    confirm = client.get(f"/book/appointment/{token}/reschedule/?slot={target.pk}")
+    assert "Move my appointment" in confirm.content.decode()
+    response = client.post(f"/book/appointment/{token}/reschedule/", {"slot": target.pk})
+    assert response.status_code == 302
+    html = client.get(f"/book/appointment/{token}/").content.decode()
+    assert "Wednesday 2 December 2026, 3:30 pm (Europe/London time)" in html
+    ics = client.get(f"/book/appointment/{token}/calendar.ics")
+    assert ics["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "DTSTART;TZID=America/New_York:20261202T103000" in ics.content.decode()
+
+
+def test_after_a_cancellation_the_links_say_so_and_offer_to_book_again(client, clinician, intake):
+    appointment = services.appointment_book(intake=intake, slot_id=open_slots()[0].pk)
+    token = appointment_token(appointment)
+    assert (
+        "Cancel your appointment?"
+        in client.get(f"/book/appointment/{token}/cancel/").content.decode()
+    )
+    client.post(f"/book/appointment/{token}/cancel/")
+    assert Appointment.objects.get().status == "cancelled"
+    for path in ("", "cancel/", "reschedule/"):
+        response = client.get(f"/book/appointment/{token}/{path}", follow=True)
+        html = response.content.decode()
+        assert "This appointment was cancelled" in html
+        assert f'href="/book/{intake_token(intake)}/">Book again' in html
+    # A stale form posted after the cancellation changes nothing.
+    client.post(f"/book/appointment/{token}/reschedule/", {"slot": open_slots()[2].pk})
+    assert Appointment.objects.get().status == "cancelled"
+    # And booking again works.
+    assert client.get(f"/book/{intake_token(intake)}/").status_code == 200
