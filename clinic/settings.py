@@ -99,6 +99,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite waits for a writer instead of failing at once when worker and web overlap.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Take the write lock at BEGIN: a deferred transaction that reads, then writes, fails at
+    # once with "database is locked" when the worker's two beat scans overlap.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -168,6 +171,12 @@ DEFAULT_PHONE_REGION = env.str("DEFAULT_PHONE_REGION", default="US")
 PATIENT_LINK_MAX_AGE = timedelta(days=env.int("PATIENT_LINK_MAX_AGE_DAYS", default=90))
 # The one-week follow-up; a demo may shorten it (FOLLOW_UP_DELAY_MINUTES).
 FOLLOW_UP_DELAY = timedelta(minutes=env.int("FOLLOW_UP_DELAY_MINUTES", default=7 * 24 * 60))
+# No answer this long after the question ⇒ one reminder; this long after the reminder ⇒ expired.
+FOLLOW_UP_REMINDER_AFTER = timedelta(
+    minutes=env.int("FOLLOW_UP_REMINDER_MINUTES", default=3 * 24 * 60)
+)
+FOLLOW_UP_EXPIRE_AFTER = timedelta(minutes=env.int("FOLLOW_UP_EXPIRE_MINUTES", default=4 * 24 * 60))
+FOLLOW_UP_LINK_MAX_AGE = timedelta(days=env.int("FOLLOW_UP_LINK_MAX_AGE_DAYS", default=30))
 
 # --- Booking ----------------------------------------------------------------------------
 SLOT_LENGTH_MINUTES = env.int("SLOT_LENGTH_MINUTES", default=30)
@@ -185,6 +194,19 @@ TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 QUIET_HOURS_START = 20  # no unprompted message from 20:00 …
 QUIET_HOURS_END = 9  # … until 09:00, in the patient's own time zone
+# Provider errors: retried with exponential backoff and jitter (capped at a few minutes; the
+# database keeps the schedule), then failed for good after this many attempts.
+MESSAGE_MAX_ATTEMPTS = env.int("MESSAGE_MAX_ATTEMPTS", default=5)
+MESSAGE_RETRY_BASE_SECONDS = env.int("MESSAGE_RETRY_BASE_SECONDS", default=30)
+MESSAGE_RETRY_MAX_SECONDS = env.int("MESSAGE_RETRY_MAX_SECONDS", default=300)
+# A message left "sending" this long belongs to a worker that died: it goes back to the queue.
+MESSAGE_SENDING_STALE = timedelta(seconds=env.int("MESSAGE_SENDING_STALE_SECONDS", default=300))
+# The dispatch scan publishes a queued, due message again if its last publish is this old.
+MESSAGE_REENQUEUE_AFTER = timedelta(seconds=env.int("MESSAGE_REENQUEUE_SECONDS", default=120))
+MESSAGE_OPT_OUT_LINK_MAX_AGE = timedelta(days=env.int("OPT_OUT_LINK_MAX_AGE_DAYS", default=730))
+# FileSmsBackend (integration tests, demos): where each text is written as a JSON line.
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
+SMS_FILE_LATENCY_MS = env.int("SMS_FILE_LATENCY_MS", default=0)
 
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "filesystem://"
@@ -222,7 +244,19 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# The database is the schedule: beat only wakes the scans up (never an ETA of days).
+CELERY_BEAT_SCHEDULE: dict = {
+    "followups-send-due": {
+        "task": "intake.followups_send_due",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+    "messages-dispatch-due": {
+        "task": "messaging.messages_dispatch_due",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 55},
+    },
+}
 # Booking: roll the slot horizon forward (idempotent), and the day-before reminder scan.
 CELERY_BEAT_SCHEDULE["referrals-slots-regenerate"] = {
     "task": "referrals.slots_regenerate",

@@ -8,18 +8,26 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from clinic import views as clinic_views
 from intake import api as intake_api
+from intake import followup_api
 from referrals.urls import api_urlpatterns as referrals_api
 
 api_v1 = [
     path("intakes/", intake_api.IntakeCreateApi.as_view(), name="intake-create"),
     path("intakes/<str:token>/", intake_api.IntakeDetailApi.as_view(), name="intake-detail"),
     *referrals_api,
+    path(
+        "follow-ups/response/",
+        followup_api.FollowUpResponseApi.as_view(),
+        name="follow-up-response",
+    ),
 ]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="intake:start", permanent=False)),
     path("healthz", clinic_views.healthz, name="healthz"),
     path("intake/", include("intake.urls")),
+    path("f/", include("intake.followup_urls")),
+    path("m/", include("clinic.messaging.urls")),
     path("book/", include("referrals.urls", namespace="referrals")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

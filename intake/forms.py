@@ -175,3 +175,21 @@ class IntakeForm(forms.Form):
             field = key.split(".", 1)[-1].split(".")[0]
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
+
+
+class FollowUpAnswerForm(forms.Form):
+    """The one-week check-in: the answer chosen in the message, and an optional score."""
+
+    answer = forms.ChoiceField(
+        label="How is your knee compared with last week?",
+        choices=(("better", "Better"), ("same", "About the same"), ("worse", "Worse")),
+        widget=forms.RadioSelect,
+    )
+    pain_now = forms.TypedChoiceField(
+        label="Pain right now (optional)",
+        help_text="0 = no pain, 10 = the worst pain you can imagine.",
+        choices=[("", "Rather not say")] + [(str(n), str(n)) for n in range(11)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )

@@ -159,6 +159,18 @@ class FollowUp(models.Model):
                 name="followup_scheduled_due_idx",
                 condition=models.Q(status="scheduled"),
             ),
+            # The reminder scan: sent, unanswered follow-ups by when they went out.
+            models.Index(
+                fields=["sent_at"],
+                name="followup_sent_idx",
+                condition=models.Q(status="sent"),
+            ),
+            # The expiry scan: reminded, unanswered follow-ups by when the reminder went out.
+            models.Index(
+                fields=["reminder_sent_at"],
+                name="followup_reminded_idx",
+                condition=models.Q(status="reminded"),
+            ),
         ]
 
     def __str__(self) -> str:

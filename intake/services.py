@@ -97,6 +97,10 @@ def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) ->
                 due_at=now + settings.FOLLOW_UP_DELAY,
                 created_at=now,
             )
+        if person.consent_follow_up:
+            from intake.followups import plan_message_queue  # followups imports this module
+
+            plan_message_queue(intake=intake)
     return intake
 
 

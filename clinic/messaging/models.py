@@ -41,6 +41,10 @@ class Message(models.Model):
     provider_id = models.CharField(max_length=128, blank=True)
     error = models.TextField(blank=True)
     not_before = models.DateTimeField(default=timezone.now)
+    # When a send task was last published; the dispatch scan republishes only stale ones.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    # When a worker last claimed it; "sending" long after this means the worker died.
+    attempted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -57,6 +61,18 @@ class Message(models.Model):
                 fields=["not_before"],
                 name="message_queued_due_idx",
                 condition=models.Q(status="queued"),
+            ),
+            # Recovering messages whose worker died while sending.
+            models.Index(
+                fields=["attempted_at"],
+                name="message_sending_idx",
+                condition=models.Q(status="sending"),
+            ),
+            # At most one unprompted message a day: what a patient was sent recently.
+            models.Index(
+                fields=["patient", "attempted_at"],
+                name="message_unprompted_idx",
+                condition=models.Q(unprompted=True),
             ),
             # The message log lists failed first, newest first.
             models.Index(fields=["status", "-created_at"], name="message_status_created_idx"),

@@ -1,0 +1,83 @@
+"""The follow-up answer page behind `/f/<token>/`: GET shows, only POST records.
+
+Mail scanners and link previews open every link in a message, so opening
+`/f/<token>/?answer=worse` only shows the chosen answer with one button to send it.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.decorators import ratelimit
+
+from clinic.links import BadLink, ExpiredLink
+from intake.followups import (
+    FollowUpAlreadyAnswered,
+    FollowUpError,
+    booking_url,
+    follow_up_id_from_token,
+    followup_not_improving,
+    followup_respond,
+)
+from intake.forms import FollowUpAnswerForm
+from intake.models import FollowUp
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="60/m", block=False)
+def followup_answer(request: HttpRequest, token: str) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return render(request, "intake/rate_limited.html", status=429)
+    try:
+        follow_up_id = follow_up_id_from_token(token)
+    except ExpiredLink as exc:
+        return render(request, "intake/bad_link.html", {"message": exc.message}, status=410)
+    except BadLink as exc:
+        return render(request, "intake/bad_link.html", {"message": exc.message}, status=404)
+    follow_up = FollowUp.objects.select_related("intake__patient").filter(pk=follow_up_id).first()
+    if follow_up is None:
+        return render(request, "intake/bad_link.html", {"message": BadLink.message}, status=404)
+    if follow_up.status == FollowUp.Status.ANSWERED:
+        return _already_answered(request, follow_up)
+    if request.method == "GET":
+        chosen = request.GET.get("answer")
+        form = FollowUpAnswerForm(initial={"answer": chosen} if chosen else None)
+        return _page(request, follow_up, form, chosen)
+    form = FollowUpAnswerForm(request.POST)
+    if not form.is_valid():
+        return _page(request, follow_up, form, request.POST.get("answer"), status=400)
+    try:
+        follow_up = followup_respond(
+            follow_up_id=follow_up.pk,
+            answer=form.cleaned_data["answer"],
+            pain_now=form.cleaned_data["pain_now"],
+        )
+    except FollowUpAlreadyAnswered:
+        follow_up.refresh_from_db()
+        return _already_answered(request, follow_up)
+    except FollowUpError as exc:
+        return render(request, "intake/bad_link.html", {"message": exc.detail}, status=409)
+    return render(request, "intake/followup_thanks.html", _outcome(follow_up))
+
+
+def _page(request, follow_up, form, chosen, status=200) -> HttpResponse:
+    labels = dict(FollowUp.Answer.choices)
+    context = {
+        "form": form,
+        "follow_up": follow_up,
+        "chosen": chosen if chosen in labels else None,
+        "chosen_label": labels.get(chosen or ""),
+    }
+    return render(request, "intake/followup_answer.html", context, status=status)
+
+
+def _outcome(follow_up: FollowUp) -> dict:
+    not_improving = followup_not_improving(follow_up)
+    return {
+        "follow_up": follow_up,
+        "not_improving": not_improving,
+        "booking_url": booking_url(follow_up.intake) if not_improving else None,
+    }
+
+
+def _already_answered(request: HttpRequest, follow_up: FollowUp) -> HttpResponse:
+    return render(request, "intake/followup_answered.html", _outcome(follow_up), status=409)

@@ -1,0 +1,319 @@
+"""The one-week follow-up: sending the check-in, reminding once, and routing the answer.
+
+The database is the schedule (`FollowUp.due_at`, `status`): `followups_send_due` runs from
+beat every minute (and as `manage.py send_due_followups`), claims due rows with
+`SKIP LOCKED` in small batches and queues their messages in the same transaction. The
+clinical rule for "not improving" is section 6 of the clinical specification.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from clinic.links import link_token_make, link_token_read
+from clinic.messaging.models import Message
+from clinic.messaging.quiet_hours import quiet_hours_next_allowed, zone_of
+from clinic.messaging.services import message_queue
+from intake.models import FollowUp, Intake, Urgency
+from intake.services import intake_result_url, intake_token, patient_contact
+from referrals.models import Referral
+
+logger = logging.getLogger(__name__)
+
+FOLLOW_UP_LINK_PURPOSE = "follow_up"
+ANSWERS = tuple(FollowUp.Answer.values)
+# The usual minimal clinically important change on the 0–10 pain scale (spec section 6).
+MIN_IMPROVEMENT_POINTS = 2
+OPEN_STATUSES = (FollowUp.Status.SENT, FollowUp.Status.REMINDED, FollowUp.Status.EXPIRED)
+
+
+class FollowUpError(Exception):
+    """A refused answer; `status_code` and `type` say how the API reports it."""
+
+    status_code = 400
+    type = "invalid"
+
+    def __init__(self, detail: str, *, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or {}
+
+
+class FollowUpAlreadyAnswered(FollowUpError):
+    status_code = 409
+    type = "already_answered"
+
+
+class FollowUpNotOpen(FollowUpError):
+    status_code = 409
+    type = "not_open"
+
+
+# --- Links --------------------------------------------------------------------------------
+
+
+def follow_up_token(follow_up: FollowUp) -> str:
+    return link_token_make(purpose=FOLLOW_UP_LINK_PURPOSE, object_id=follow_up.pk)
+
+
+def follow_up_id_from_token(token: str) -> int:
+    """The follow-up a token opens, or BadLink / ExpiredLink."""
+    return link_token_read(
+        purpose=FOLLOW_UP_LINK_PURPOSE, token=token, max_age=settings.FOLLOW_UP_LINK_MAX_AGE
+    )
+
+
+def follow_up_answer_url(follow_up: FollowUp, answer: str) -> str:
+    path = reverse("followups:answer", args=[follow_up_token(follow_up)])
+    return f"{settings.SITE_URL}{path}?answer={answer}"
+
+
+def booking_url(intake: Intake) -> str:
+    """The patient's link to book the free second opinion (the booking page's URL)."""
+    token = intake_token(intake)
+    try:
+        return settings.SITE_URL + reverse("referrals:book", args=[token])
+    except NoReverseMatch:  # the booking page ships separately; its agreed address
+        return f"{settings.SITE_URL}/book/{token}/"
+
+
+# --- The rule -----------------------------------------------------------------------------
+
+
+def is_not_improving(*, answer: str, pain_now: int | None, intake_pain_now: int) -> bool:
+    """Section 6: `same`/`worse`, or a score not at least 2 points below the intake's."""
+    if answer in (FollowUp.Answer.SAME, FollowUp.Answer.WORSE):
+        return True
+    return pain_now is not None and pain_now > intake_pain_now - MIN_IMPROVEMENT_POINTS
+
+
+# --- Messages -----------------------------------------------------------------------------
+
+
+def _base_context(intake: Intake) -> dict[str, Any]:
+    return {"first_name": intake.patient.first_name, "result_url": intake_result_url(intake)}
+
+
+def plan_message_queue(*, intake: Intake) -> Message | None:
+    """Right after the intake: "your plan" with the result link, to a consenting patient.
+
+    A reply to the patient's own submission, so not unprompted. Urgent cases get no plan.
+    """
+    patient = intake.patient
+    if not patient.consent_follow_up or intake.urgency == Urgency.URGENT:
+        return None
+    follow_up = FollowUp.objects.filter(intake=intake).first()
+    context = {
+        **_base_context(intake),
+        # A date, not a datetime: templates would shift a datetime into the clinic's zone.
+        "follow_up_on": follow_up.due_at.astimezone(zone_of(patient.timezone)).date()
+        if follow_up
+        else None,
+    }
+    return message_queue(
+        channel=patient.channel,
+        template="plan",
+        purpose="intake_plan",
+        idempotency_key=f"intake-{intake.pk}",
+        recipient=patient_contact(patient),
+        context=context,
+        patient=patient,
+        intake=intake,
+    )
+
+
+def _question_context(follow_up: FollowUp) -> dict[str, Any]:
+    return {
+        **_base_context(follow_up.intake),
+        "answer_urls": {a: follow_up_answer_url(follow_up, a) for a in ANSWERS},
+        "page_url": settings.SITE_URL
+        + reverse("followups:answer", args=[follow_up_token(follow_up)]),
+    }
+
+
+def _follow_up_message_queue(
+    follow_up: FollowUp, *, template: str, purpose: str, not_before: datetime | None
+) -> Message:
+    patient = follow_up.intake.patient
+    return message_queue(
+        channel=follow_up.channel,
+        template=template,
+        purpose=purpose,
+        idempotency_key=f"followup-{follow_up.pk}",
+        recipient=patient_contact(patient),
+        context=_question_context(follow_up),
+        patient=patient,
+        intake=follow_up.intake,
+        unprompted=True,
+        not_before=not_before,
+    )
+
+
+def _may_contact(follow_up: FollowUp) -> bool:
+    patient = follow_up.intake.patient
+    return patient.consent_follow_up and patient.opted_out_at is None
+
+
+# --- The scan -----------------------------------------------------------------------------
+
+
+@dataclass
+class SendDueResult:
+    sent: int = 0
+    reminded: int = 0
+    expired: int = 0
+    cancelled: int = 0
+
+
+def _claim(queryset: Any, batch_size: int) -> list[FollowUp]:
+    """Lock a batch of rows no other worker holds; they stay ours until the commit."""
+    return list(
+        queryset.select_for_update(skip_locked=True, of=("self",))
+        .select_related("intake__patient")
+        .order_by("pk")[:batch_size]
+    )
+
+
+def followups_send_due(*, now: datetime | None = None, batch_size: int = 50) -> SendDueResult:
+    """Send every due question and reminder, expire the unanswered; `now` is the clock.
+
+    Each batch is one transaction: the follow-up's status and its message row commit
+    together, so a worker killed mid-batch leaves the batch exactly as it found it.
+    """
+    now = now or timezone.now()
+    result = SendDueResult()
+    due = FollowUp.objects.filter(status=FollowUp.Status.SCHEDULED, due_at__lte=now)
+    while _send_batch(due, batch_size, now, result, reminder=False) == batch_size:
+        pass
+    remind = FollowUp.objects.filter(
+        status=FollowUp.Status.SENT, sent_at__lte=now - settings.FOLLOW_UP_REMINDER_AFTER
+    )
+    while _send_batch(remind, batch_size, now, result, reminder=True) == batch_size:
+        pass
+    with transaction.atomic():
+        result.expired = FollowUp.objects.filter(
+            status=FollowUp.Status.REMINDED,
+            reminder_sent_at__lte=now - settings.FOLLOW_UP_EXPIRE_AFTER,
+        ).update(status=FollowUp.Status.EXPIRED)
+    return result
+
+
+def _send_batch(
+    queryset: Any, batch_size: int, now: datetime, result: SendDueResult, *, reminder: bool
+) -> int:
+    with transaction.atomic():
+        batch = _claim(queryset, batch_size)
+        for follow_up in batch:
+            if not _may_contact(follow_up):
+                follow_up.status = FollowUp.Status.CANCELLED
+                follow_up.save(update_fields=["status"])
+                result.cancelled += 1
+                continue
+            # `now` may stand in for the clock (the command's --now): it decides whether the
+            # patient is in quiet hours; a message allowed "now" goes out straight away.
+            opens = quiet_hours_next_allowed(at=now, zone=follow_up.intake.patient.timezone)
+            message = _follow_up_message_queue(
+                follow_up,
+                template="followup_reminder" if reminder else "followup_question",
+                purpose="follow_up_reminder" if reminder else "follow_up",
+                not_before=opens if opens > now else None,
+            )
+            if reminder:
+                follow_up.status = FollowUp.Status.REMINDED
+                follow_up.reminder_sent_at = max(opens, message.not_before)
+                follow_up.save(update_fields=["status", "reminder_sent_at"])
+                result.reminded += 1
+            else:
+                follow_up.status = FollowUp.Status.SENT
+                # When it goes out (after quiet hours), on the scan's clock.
+                follow_up.sent_at = max(opens, message.not_before)
+                follow_up.save(update_fields=["status", "sent_at"])
+                result.sent += 1
+    return len(batch)
+
+
+# --- The answer ---------------------------------------------------------------------------
+
+
+def followup_answer_clean(*, answer: Any, pain_now: Any) -> tuple[str, int | None]:
+    """Check an answer and optional score, field by field, or raise FollowUpError."""
+    errors: dict[str, list[str]] = {}
+    if answer not in ANSWERS:
+        errors["answer"] = ['Choose "better", "same" or "worse".']
+    if pain_now is not None and (
+        isinstance(pain_now, bool) or not isinstance(pain_now, int) or not 0 <= pain_now <= 10
+    ):
+        errors["pain_now"] = ["Must be a whole number from 0 to 10, or left out."]
+    if errors:
+        raise FollowUpError("Some fields are not valid.", errors=errors)
+    return answer, pain_now
+
+
+def followup_respond(
+    *, follow_up_id: int, answer: Any, pain_now: Any = None, now: datetime | None = None
+) -> FollowUp:
+    """Record the patient's answer once, and route them (section 6).
+
+    Not improving ⇒ a `not_improving` referral for the clinicians and an invitation to
+    book; better ⇒ a short note of encouragement and the episode closes. A second answer
+    raises FollowUpAlreadyAnswered. Replies to the patient's answer are not unprompted.
+    """
+    answer, pain_now = followup_answer_clean(answer=answer, pain_now=pain_now)
+    now = now or timezone.now()
+    with transaction.atomic():
+        follow_up = (
+            FollowUp.objects.select_for_update(of=("self",))
+            .select_related("intake__patient")
+            .get(pk=follow_up_id)
+        )
+        if follow_up.status == FollowUp.Status.ANSWERED:
+            raise FollowUpAlreadyAnswered("You have already answered this check-in. Thank you!")
+        # A patient who opted out after the question went out may still answer it.
+        answerable = follow_up.status in OPEN_STATUSES or (
+            follow_up.status == FollowUp.Status.CANCELLED and follow_up.sent_at is not None
+        )
+        if not answerable:
+            raise FollowUpNotOpen("This check-in is closed.")
+        follow_up.answer = answer
+        follow_up.pain_now = pain_now
+        follow_up.answered_at = now
+        follow_up.status = FollowUp.Status.ANSWERED
+        follow_up.save(update_fields=["answer", "pain_now", "answered_at", "status"])
+        intake = follow_up.intake
+        if is_not_improving(answer=answer, pain_now=pain_now, intake_pain_now=intake.pain_now):
+            Referral.objects.get_or_create(intake=intake, reason=Referral.Reason.NOT_IMPROVING)
+            _reply_queue(follow_up, template="followup_invite", purpose="follow_up_invite")
+        else:
+            intake.status = Intake.Status.CLOSED
+            intake.save(update_fields=["status"])
+            _reply_queue(follow_up, template="followup_encourage", purpose="follow_up_encourage")
+    return follow_up
+
+
+def followup_not_improving(follow_up: FollowUp) -> bool:
+    return follow_up.status == FollowUp.Status.ANSWERED and is_not_improving(
+        answer=follow_up.answer,
+        pain_now=follow_up.pain_now,
+        intake_pain_now=follow_up.intake.pain_now,
+    )
+
+
+def _reply_queue(follow_up: FollowUp, *, template: str, purpose: str) -> Message:
+    intake = follow_up.intake
+    patient = intake.patient
+    return message_queue(
+        channel=follow_up.channel,
+        template=template,
+        purpose=purpose,
+        idempotency_key=f"followup-{follow_up.pk}",
+        recipient=patient_contact(patient),
+        context={**_base_context(intake), "booking_url": booking_url(intake)},
+        patient=patient,
+        intake=intake,
+    )

@@ -1,0 +1,165 @@
+"""The provider's inbound SMS webhook: signed requests only; STOP-type words opt out."""
+
+import pytest
+import time_machine
+
+from clinic.messaging.models import Message
+from clinic.messaging.sms import outbox
+from clinic.messaging.twilio import twilio_signature, twilio_signature_valid
+from intake.models import Patient
+
+pytestmark = pytest.mark.django_db
+URL = "/m/sms/inbound/"
+TOKEN = "12345"
+PHONE = "+12025550143"
+
+
+@pytest.fixture(autouse=True)
+def _twilio(settings):
+    settings.TWILIO_AUTH_TOKEN = TOKEN
+    with time_machine.travel("2026-06-10T12:00:00+00:00", tick=False):
+        yield
+
+
+def _patient(**overrides) -> Patient:
+    fields = {
+        "name": "Sam Stride",
+        "phone": PHONE,
+        "channel": "sms",
+        "timezone": "Europe/London",
+        "consent_follow_up": True,
+    }
+    fields.update(overrides)
+    return Patient.objects.create(**fields)
+
+
+def _post(client, body, *, sid="SM1", signature=None, from_number=PHONE, **extra):
+    data = {"From": from_number, "To": "+15550100199", "Body": body, "MessageSid": sid}
+    if signature is None:
+        signature = twilio_signature(
+            url="http://testserver" + URL, params=data.items(), auth_token=TOKEN
+        )
+    headers = {"HTTP_X_TWILIO_SIGNATURE": signature} if signature else {}
+    return client.post(URL, data, **headers, **extra)
+
+
+def test_it_matches_twilios_published_signature_example():
+    # The worked example from Twilio's webhook security documentation.
+    params = {
+        "CallSid": "CA1234567890ABCDE",
+        "Caller": "+14158675310",
+        "Digits": "1234",
+        "From": "+14158675310",
+        "To": "+18005551212",
+    }
+    assert twilio_signature_valid(
+        url="https://mycompany.com/myapp.php?foo=1&bar=2",
+        params=params.items(),
+        signature="GvWf1cFY/Q7PnoempGyD5oXAezc=",
+        auth_token="12345",
+    )
+
+
+def test_it_refuses_a_bad_signature_and_changes_nothing(client):
+    patient = _patient()
+    response = _post(client, "STOP", signature="bm90IGEgc2lnbmF0dXJl")
+    assert response.status_code == 403
+    patient.refresh_from_db()
+    assert patient.opted_out_at is None
+    assert Message.objects.count() == 0
+
+
+def test_it_refuses_a_missing_signature(client):
+    _patient()
+    assert _post(client, "STOP", signature="").status_code == 403
+    assert Patient.objects.filter(opted_out_at__isnull=False).count() == 0
+
+
+def test_it_refuses_everything_when_no_auth_token_is_configured(client, settings):
+    _patient()
+    settings.TWILIO_AUTH_TOKEN = ""
+    assert _post(client, "STOP").status_code == 403
+
+
+def test_a_signature_for_other_parameters_is_refused(client):
+    _patient()
+    good_for_start = twilio_signature(
+        url="http://testserver" + URL,
+        params={"From": PHONE, "To": "+15550100199", "Body": "START", "MessageSid": "SM1"}.items(),
+        auth_token=TOKEN,
+    )
+    assert _post(client, "STOP", signature=good_for_start).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "STOP",
+        "stop",
+        " Stop ",
+        "STOPALL",
+        "stop all",
+        "QUIT",
+        "quit",
+        "END",
+        "End",
+        "REVOKE",
+        "revoke",
+        "OPT OUT",
+        "opt out",
+        "Opt  Out",
+        "optout",
+        "CANCEL",
+        "cancel",
+        "UNSUBSCRIBE",
+        "Unsubscribe.",
+        "u n s u b s c r i b e",
+    ],
+)
+def test_each_opt_out_word_opts_out_every_patient_with_that_number(client, body):
+    first, second = _patient(), _patient(name="Sam again")
+    other = _patient(phone="+12025550188")
+    response = _post(client, body)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/xml")
+    for patient in (first, second):
+        patient.refresh_from_db()
+        assert patient.opted_out_at is not None
+    other.refresh_from_db()
+    assert other.opted_out_at is None
+
+
+def test_an_opt_out_is_confirmed_by_one_text_even_if_the_webhook_comes_twice(
+    client, django_capture_on_commit_callbacks
+):
+    _patient()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, "STOP")
+        _post(client, "STOP")  # the provider retried the same webhook
+    assert len(outbox.messages) == 1
+    assert outbox.messages[0].to == PHONE
+    assert "unsubscribed" in outbox.messages[0].body
+
+
+def test_start_opts_back_in(client, django_capture_on_commit_callbacks):
+    patient = _patient()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, "STOP", sid="SM1")
+        _post(client, "start", sid="SM2")
+    patient.refresh_from_db()
+    assert patient.opted_out_at is None
+    assert len(outbox.messages) == 2
+    assert "subscribed again" in outbox.messages[1].body
+
+
+def test_other_replies_change_nothing(client):
+    patient = _patient()
+    for body in ("Thanks!", "stop running?", "STOPPED", ""):
+        assert _post(client, body).status_code == 200
+    patient.refresh_from_db()
+    assert patient.opted_out_at is None
+    assert Message.objects.count() == 0
+
+
+def test_the_webhook_refuses_get(client):
+    assert client.get(URL).status_code == 405

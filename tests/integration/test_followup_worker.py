@@ -1,0 +1,208 @@
+"""The week-later check-in with the real things: a Celery worker, Redis and PostgreSQL.
+
+Texts go through `FileSmsBackend`, so the tests count real sends per idempotency key across
+processes. Each test is bounded: every wait has a timeout.
+"""
+
+import json
+from datetime import UTC, datetime, timedelta
+from zoneinfo import available_timezones
+
+import pytest
+from django.utils import timezone
+
+from clinic.messaging.models import Message
+from intake.models import FollowUp, Intake
+from intake.services import intake_submit
+from tests import factories
+from tests.integration.conftest import Sends, Stack, wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
+
+
+def daytime_zone() -> str:
+    """A fixed-offset zone where it is about noon now, so quiet hours never hold a send."""
+    offset = 12 - datetime.now(tz=UTC).hour
+    name = "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"
+    assert name in available_timezones()
+    return name
+
+
+def sms_patient(**overrides) -> dict:
+    return factories.patient(channel="sms", timezone=daytime_zone(), **overrides)
+
+
+def post_intake(client) -> dict:
+    body = {"patient": sms_patient(), "answers": factories.answers()}
+    response = client.post(
+        "/api/v1/intakes/", data=json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def week_later(intake_id: int) -> str:
+    due = FollowUp.objects.get(intake_id=intake_id).due_at
+    return (due + timedelta(minutes=1)).isoformat()
+
+
+def sent(purpose: str) -> int:
+    return Message.objects.filter(purpose=purpose, status="sent").count()
+
+
+def test_intake_then_a_week_later_sends_exactly_one_check_in(client, stack: Stack, sends: Sends):
+    stack.worker()
+    created = post_intake(client)
+    intake_id = created["id"]
+    assert wait_for(lambda: sent("intake_plan") == 1, timeout=30), stack.logs()
+
+    out = stack.manage("send_due_followups", "--now", week_later(intake_id))
+    assert "follow-ups sent: 1" in out
+    assert wait_for(lambda: sent("follow_up") == 1, timeout=30), stack.logs()
+    # The scan run again, at the same or a later time, sends nothing more.
+    stack.manage("send_due_followups", "--now", week_later(intake_id))
+    message = Message.objects.get(purpose="follow_up")
+    assert message.provider_id.startswith("file-")
+    assert wait_for(lambda: False, timeout=1.5) is False  # let any duplicate surface
+    key = f"followup-{FollowUp.objects.get(intake_id=intake_id).pk}"
+    assert sends.delivered()[key] == 1
+    assert sends.calls()[key] == 1
+    assert sends.delivered()[f"intake-{intake_id}"] == 1
+    assert Message.objects.filter(purpose="follow_up").count() == 1
+
+
+def test_an_intake_submitted_while_redis_is_stopped_is_saved_and_followed_up_once_it_is_back(
+    client, stack: Stack, sends: Sends, private_redis, caplog, settings
+):
+    from clinic.celery import app
+    from clinic.messaging.tasks import messages_dispatch_due
+    from clinic.tasking import wait_for_publisher
+
+    # This process and the worker use a Redis of this test's own, as broker and cache.
+    previous_broker = app.conf.broker_url
+    _point_broker(app, private_redis.url)
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": private_redis.url}}
+    stack.env.update({"CELERY_BROKER_URL": private_redis.url, "REDIS_URL": private_redis.url})
+    try:
+        private_redis.stop()
+        started = timezone.now()
+        created = post_intake(client)
+        assert timezone.now() - started < timedelta(seconds=5)
+        assert wait_for_publisher(timeout=15)
+        assert "could not enqueue messaging.message_send" in caplog.text
+        intake_id = created["id"]
+        assert Intake.objects.filter(pk=intake_id).exists()
+        assert FollowUp.objects.get(intake_id=intake_id).status == "scheduled"
+        plan = Message.objects.get(purpose="intake_plan")
+        assert plan.status == "queued"  # its wake-up was lost with Redis
+
+        private_redis.start()
+        stack.worker()
+
+        def dispatched() -> bool:
+            # Beat's dispatch scan (every minute; sent here by hand) finds the lost message.
+            messages_dispatch_due.delay()
+            return wait_for(lambda: sent("intake_plan") == 1, timeout=2)
+
+        assert wait_for(dispatched, timeout=30, every=0), stack.logs()
+
+        stack.manage("send_due_followups", "--now", week_later(intake_id))
+        assert wait_for(lambda: sent("follow_up") == 1, timeout=30), stack.logs()
+        key = f"followup-{FollowUp.objects.get(intake_id=intake_id).pk}"
+        assert sends.delivered()[key] == 1
+        assert sends.delivered()[f"intake-{intake_id}"] == 1
+    finally:
+        _point_broker(app, previous_broker)
+
+
+def _point_broker(app, url: str) -> None:
+    """Re-point this process's Celery app; kombu keeps one pool per URL, left open."""
+    app.conf.broker_url = app.conf.broker_write_url = app.conf.broker_read_url = url
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
+    stack: Stack, sends: Sends
+):
+    count = 200
+    week_ago = timezone.now() - timedelta(days=7, minutes=1)
+    _due_follow_ups_make(count, submitted_at=week_ago)
+    # Only the follow-ups matter here: drop the "your plan" texts and their wake-ups.
+    Message.objects.filter(purpose="intake_plan").delete()
+    from clinic.celery import app
+    from clinic.messaging.tasks import messages_dispatch_due
+    from intake.tasks import followups_send_due
+
+    app.control.purge()
+    assert FollowUp.objects.filter(status="scheduled", due_at__lte=timezone.now()).count() == count
+
+    stack.env["SMS_FILE_LATENCY_MS"] = "15"
+    first = stack.worker(concurrency=2)
+    followups_send_due.delay()  # what beat sends every minute
+
+    def mid_send() -> bool:
+        # Kill while a text is with the provider: the hardest moment to lose or repeat one.
+        return sent("follow_up") >= 30 and Message.objects.filter(status="sending").exists()
+
+    assert wait_for(mid_send, timeout=40, every=0.005), stack.logs()
+    Stack.kill(first)  # SIGKILL, the whole process group, mid-batch
+    at_kill = sent("follow_up")
+    assert 0 < at_kill < count, "the worker finished before it could be killed"
+
+    stack.worker(concurrency=2)
+
+    def all_sent() -> bool:
+        # Beat's two scans, every few seconds here instead of every minute.
+        followups_send_due.delay()
+        messages_dispatch_due.delay()
+        return wait_for(lambda: sent("follow_up") == count, timeout=2)
+
+    assert wait_for(all_sent, timeout=60, every=0), _state()
+
+    keys = {f"followup-{pk}" for pk in FollowUp.objects.values_list("pk", flat=True)}
+    delivered, calls = sends.delivered(), sends.calls()
+    assert set(delivered) == keys
+    assert all(delivered[key] == 1 for key in keys), "a text was delivered twice"
+    # Only the texts in flight at the kill may have reached the provider a second time.
+    repeated = [key for key in keys if calls[key] > 1]
+    print(f"killed with {at_kill}/{count} sent; provider called twice for {len(repeated)}")
+    assert len(repeated) <= 2, repeated
+    assert Message.objects.filter(purpose="follow_up").count() == count
+    assert FollowUp.objects.filter(status="sent").count() == count
+
+
+def _due_follow_ups_make(count: int, *, submitted_at) -> None:
+    """One intake through the real service, then `count - 1` copies of it in bulk (fast)."""
+    from intake.models import Patient
+
+    intake = intake_submit(patient=sms_patient(), answers=factories.answers(), now=submitted_at)
+    patients = Patient.objects.bulk_create(
+        [
+            Patient(
+                name=f"Runner {n}",
+                phone=f"+1303555{n:04d}",  # none shares the first patient's number
+                channel="sms",
+                timezone=intake.patient.timezone,
+                consent_follow_up=True,
+            )
+            for n in range(1, count)
+        ]
+    )
+    fields = ("answers", "knee", "pain_now", "duration_days", "age", "urgency", "pattern")
+    intakes = Intake.objects.bulk_create(
+        [
+            Intake(patient=p, submitted_at=submitted_at, **{f: getattr(intake, f) for f in fields})
+            for p in patients
+        ]
+    )
+    FollowUp.objects.bulk_create(
+        [FollowUp(intake=i, channel="sms", due_at=intake.follow_up.due_at) for i in intakes]
+    )
+
+
+def _state() -> str:
+    rows = Message.objects.exclude(status="sent").values_list(
+        "pk", "status", "not_before", "enqueued_at", "attempted_at", "attempts", "error"
+    )
+    return f"now={timezone.now()} unsent={list(rows)[:10]}"
