@@ -336,3 +336,9 @@ def test_an_empty_slot_filter_is_refused_not_ignored(client, param):
     response = client.get(f"/api/v1/slots/?{param}=")
     assert response.status_code == 400
     assert param in response.json()["errors"]
+
+
+def test_an_empty_page_number_is_refused(client):
+    response = client.get("/api/v1/slots/?page=")
+    assert response.status_code == 400
+    assert "page" in response.json()["errors"]
