@@ -179,39 +179,70 @@ def _start_of_day(day: Any) -> datetime:
 
 
 def appointments_today() -> list[dict[str, Any]]:
-    """Today's appointments grouped per clinician: [{"clinician": …, "appointments": […]}].
+    """Today's booked appointments (clinic time zone) grouped per clinician. One query."""
+    from referrals.models import Appointment
 
-    TODO(booking merge): read referrals.Appointment for today (clinic time zone) with
-    select_related("slot__clinician", "intake__patient"), grouped by clinician. Until the
-    booking models are on main there is nothing to show, so this returns [].
-    """
-    return []
+    zone = timezone.get_default_timezone()
+    start = timezone.localtime(timezone.now(), zone).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    rows = (
+        Appointment.objects.filter(
+            status=Appointment.Status.BOOKED,
+            starts_at__gte=start,
+            starts_at__lt=start + timedelta(days=1),
+        )
+        .select_related("clinician", "patient")
+        .order_by("clinician__display_name", "starts_at")
+    )
+    groups: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        group = groups.setdefault(
+            row.clinician_id, {"clinician": row.clinician.display_name, "appointments": []}
+        )
+        local = timezone.localtime(row.starts_at, zone)
+        group["appointments"].append(f"{local:%H:%M} {row.patient.name} (intake #{row.intake_id})")
+    return list(groups.values())
 
 
 def appointments_for_intake(intake: Intake) -> list[Any]:
-    """The intake's appointments, newest first.
+    """The intake's appointments, newest first, as lines for the staff page. One query."""
+    from referrals.models import Appointment
 
-    TODO(booking merge): prefetch referrals.Appointment for this intake in intake_for_staff
-    (one extra query). Returns [] until the booking models are on main.
-    """
-    return []
+    zone = timezone.get_default_timezone()
+    rows = (
+        Appointment.objects.filter(intake=intake).select_related("clinician").order_by("-starts_at")
+    )
+    return [
+        f"{timezone.localtime(row.starts_at, zone):%a %d %b %Y %H:%M} with "
+        f"{row.clinician.display_name}: {row.get_status_display()}"
+        for row in rows
+    ]
 
 
 def booking_on_behalf_url(intake: Intake) -> str | None:
-    """Where staff book for the patient, or None while booking is not available.
+    """Staff book through the patient's own booking page (the confirmation goes to them)."""
+    from django.urls import reverse
 
-    TODO(booking merge): return the staff booking page for this intake.
-    """
-    return None
+    from intake.models import Urgency
+    from intake.services import intake_token
+
+    if intake.urgency == Urgency.URGENT:
+        return None
+    return reverse("referrals:book", args=[intake_token(intake)])
 
 
 def bookings_from_invitations() -> dict[str, int]:
-    """Per pattern, bookings made from a follow-up invitation.
+    """Per pattern, active or past bookings of intakes invited after a not-improving answer."""
+    from referrals.models import Appointment, Referral
 
-    TODO(booking merge): count referrals.Appointment whose referral reason is
-    `not_improving`, grouped by intake pattern. {} (shown as 0) until booking merges.
-    """
-    return {}
+    rows = (
+        Appointment.objects.filter(intake__referrals__reason=Referral.Reason.NOT_IMPROVING)
+        .exclude(status=Appointment.Status.CANCELLED)
+        .values("intake__pattern")
+        .annotate(n=Count("id", distinct=True))
+    )
+    return {row["intake__pattern"]: row["n"] for row in rows}
 
 
 # --- The intake page -------------------------------------------------------------------------

@@ -11,12 +11,14 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, the user's and the group's permissions, then the page's own reads and its
 # audit row. Written out so a new query is a deliberate change to this file.
-QUEUE_QUERIES = 9  # session, user, 2 × permissions, urgent, not improving, count, page, audit
+# session, user, 2 × permissions, urgent, not improving, count, page, today's appointments,
+# audit.
+QUEUE_QUERIES = 10
 # session, user, 2 × permissions, the intake with patient/outcome/follow-up/acknowledgement
-# joined, 4 prefetches (referrals, notes, overrides, contacts), messages, audit.
-INTAKE_QUERIES = 11
+# joined, 4 prefetches (referrals, notes, overrides, contacts), messages, appointments, audit.
+INTAKE_QUERIES = 12
 MESSAGES_QUERIES = 7  # session, user, 2 × permissions, count, page, audit
-OUTCOMES_QUERIES = 7  # session, user, 2 × permissions, per pattern, weekly, audit
+OUTCOMES_QUERIES = 8  # session, user, 2 × permissions, per pattern, bookings, weekly, audit
 
 
 @pytest.fixture(params=[10, 1000], ids=["10-intakes", "1000-intakes"])
