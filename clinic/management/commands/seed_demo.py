@@ -27,7 +27,8 @@ class Command(BaseCommand):
             seed(stdout=self.stdout)
         self.stdout.write(
             f"\nStride is at {settings.SITE_URL}/  (intake form: {settings.SITE_URL}/intake/)\n"
-            f"Staff login: {DEMO_USERNAME} / {DEMO_PASSWORD}  at {settings.SITE_URL}/admin/\n"
+            f"Staff login: {DEMO_USERNAME} / {DEMO_PASSWORD}  at {settings.SITE_URL}/staff/"
+            f" (dashboard) and {settings.SITE_URL}/admin/\n"
         )
 
 
