@@ -11,7 +11,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -118,3 +121,26 @@ class StrictPageNumberPagination(PageNumberPagination):
         if request.query_params.get(self.page_query_param) == "":
             raise exceptions.ValidationError({self.page_query_param: ["Must not be empty."]})
         return super().get_page_number(request, paginator)
+
+
+class PublicApiView(APIView):
+    """A patient-facing endpoint: no session, no login; the signed token is the access.
+
+    Throttled per client under the `patient_token` scope unless a view names another.
+    """
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "patient_token"
+
+
+def json_object_body(request: Any) -> dict[str, Any]:
+    """The parsed body, which must be a JSON object; anything else is a field-style 400."""
+    if not isinstance(request.data, dict):
+        raise ApplicationError(
+            "The body must be a JSON object.",
+            type="validation_error",
+            errors={"non_field_errors": ["Expected a JSON object."]},
+        )
+    return request.data

@@ -1,16 +1,11 @@
 """The intake API: submit an intake, and read it back with the patient's token."""
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 
-from clinic.api import ApplicationError
+from clinic.api import ApplicationError, PublicApiView, json_object_body
 from clinic.links import BadLink, ExpiredLink
 from intake.models import Intake
 from intake.selectors import intake_get_by_token, intake_public_payload
@@ -31,10 +26,7 @@ def patient_intake_or_error(token: str) -> Intake:
         raise ApplicationError(exc.message, type="invalid_link", status_code=404) from exc
 
 
-class IntakeCreateApi(APIView):
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+class IntakeCreateApi(PublicApiView):
     throttle_scope = "intake_submit"
 
     @extend_schema(
@@ -49,13 +41,7 @@ class IntakeCreateApi(APIView):
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        body = request.data
-        if not isinstance(body, dict):
-            raise ApplicationError(
-                "The body must be a JSON object.",
-                type="validation_error",
-                errors={"non_field_errors": ["Expected a JSON object."]},
-            )
+        body = json_object_body(request)
         unknown = {str(k): ["Unknown field."] for k in body if k not in TOP_LEVEL_KEYS}
         missing = {k: ["This field is required."] for k in TOP_LEVEL_KEYS if k not in body}
         try:
@@ -69,12 +55,7 @@ class IntakeCreateApi(APIView):
         return Response(intake_public_payload(intake), status=status.HTTP_201_CREATED)
 
 
-class IntakeDetailApi(APIView):
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "patient_token"
-
+class IntakeDetailApi(PublicApiView):
     @extend_schema(
         operation_id="intake_retrieve",
         responses={

@@ -4,17 +4,12 @@ Body `{"token": str, "answer": "better"|"same"|"worse", "pain_now": 0–10 or nu
 same service as the web page records it; a second answer is a 409.
 """
 
-from typing import Any
-
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 
-from clinic.api import ApplicationError
+from clinic.api import ApplicationError, PublicApiView, json_object_body
 from clinic.links import BadLink, ExpiredLink
 from intake.followups import (
     FollowUpError,
@@ -46,12 +41,7 @@ class FollowUpResponseOutputSerializer(serializers.Serializer):
     )
 
 
-class FollowUpResponseApi(APIView):
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "patient_token"
-
+class FollowUpResponseApi(PublicApiView):
     @extend_schema(
         operation_id="follow_up_respond",
         request=FollowUpResponseInputSerializer,
@@ -65,13 +55,7 @@ class FollowUpResponseApi(APIView):
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        body = request.data
-        if not isinstance(body, dict):
-            raise ApplicationError(
-                "The body must be a JSON object.",
-                type="validation_error",
-                errors={"non_field_errors": ["Expected a JSON object."]},
-            )
+        body = json_object_body(request)
         errors = {str(k): ["Unknown field."] for k in body if k not in KEYS}
         if not isinstance(body.get("token"), str) or not body.get("token"):
             errors["token"] = ["This field is required."]

@@ -6,34 +6,18 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 
-from clinic.api import ApplicationError
+from clinic.api import ApplicationError, PublicApiView, json_object_body
 from intake.api import patient_intake_or_error
 from intake.serializers import ErrorSerializer
 from referrals import selectors, serializers, services
 from referrals.models import Appointment, Slot
 
 
-class PublicApi(APIView):
-    authentication_classes: list[Any] = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "patient_token"
-
-
 def _input(serializer_class: type, request: Request) -> dict[str, Any]:
-    if not isinstance(request.data, dict):
-        raise ApplicationError(
-            "The body must be a JSON object.",
-            type="validation_error",
-            errors={"non_field_errors": ["Expected a JSON object."]},
-        )
-    serializer = serializer_class(data=request.data)
+    serializer = serializer_class(data=json_object_body(request))
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -60,7 +44,7 @@ _ERRORS = {
 }
 
 
-class SlotListApi(PublicApi, generics.ListAPIView):
+class SlotListApi(PublicApiView, generics.ListAPIView):
     serializer_class = serializers.SlotSerializer
 
     def get_queryset(self) -> QuerySet[Slot]:
@@ -87,7 +71,7 @@ class SlotListApi(PublicApi, generics.ListAPIView):
         return self.get_paginated_response([selectors.slot_public(slot) for slot in page])
 
 
-class AppointmentCreateApi(PublicApi):
+class AppointmentCreateApi(PublicApiView):
     @extend_schema(
         operation_id="appointments_create",
         request=serializers.AppointmentCreateSerializer,
@@ -110,7 +94,7 @@ class AppointmentCreateApi(PublicApi):
         return Response(selectors.appointment_public(appointment), status=status.HTTP_201_CREATED)
 
 
-class AppointmentCancelApi(PublicApi):
+class AppointmentCancelApi(PublicApiView):
     @extend_schema(
         operation_id="appointments_cancel",
         request=serializers.AppointmentCancelSerializer,
@@ -128,7 +112,7 @@ class AppointmentCancelApi(PublicApi):
         return Response(_status_body(appointment))
 
 
-class AppointmentRescheduleApi(PublicApi):
+class AppointmentRescheduleApi(PublicApiView):
     @extend_schema(
         operation_id="appointments_reschedule",
         request=serializers.AppointmentRescheduleSerializer,
