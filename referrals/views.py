@@ -32,6 +32,12 @@ def _slot_id(raw: str | None) -> int | None:
         return None
 
 
+def _open_slot(raw: str | None) -> Slot | None:
+    """The open slot a `?slot=` parameter names, or None for anything else."""
+    slot_id = _slot_id(raw)
+    return selectors.slot_open_queryset().filter(pk=slot_id).first() if slot_id else None
+
+
 def _appointment_redirect(appointment: Appointment) -> HttpResponse:
     return redirect("referrals:appointment", token=selectors.appointment_token(appointment))
 
@@ -124,8 +130,7 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
         "heading": "Book your free second opinion",
     }
     if request.method == "GET":
-        slot_id = _slot_id(request.GET.get("slot"))
-        slot = selectors.slot_open_queryset().filter(pk=slot_id).first() if slot_id else None
+        slot = _open_slot(request.GET.get("slot"))
         if slot is None:
             error = "Please choose one of the free times below."
             return _picker(request, **picker, status=400, error=error)
@@ -223,8 +228,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         raw = request.GET.get("slot")
         if raw is None:
             return _picker(request, **picker)
-        slot_id = _slot_id(raw)
-        slot = selectors.slot_open_queryset().filter(pk=slot_id).first() if slot_id else None
+        slot = _open_slot(raw)
         if slot is None:
             error = "Please choose one of the free times below."
             return _picker(request, **picker, status=400, error=error)
