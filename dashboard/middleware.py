@@ -16,6 +16,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from clinic.http import client_ip
+
 SIGNED_IN_AT = "dashboard_signed_in_at"
 LAST_SEEN_AT = "dashboard_last_seen_at"
 WRITE_EVERY_SECONDS = 60
@@ -52,7 +54,7 @@ class SessionTimeoutMiddleware:
                 action=AuditEvent.Action.SESSION_EXPIRED,
                 object_type="user",
                 object_id=user.pk,
-                ip_address=request.META.get("REMOTE_ADDR") or None,
+                ip_address=client_ip(request),
             )
             logout(request)
             messages.info(request, "Your session ended. Please sign in again.")

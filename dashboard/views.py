@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 
+from clinic.http import client_ip
 from clinic.messaging.models import Message
 from dashboard import access, charts, selectors, services, twofactor
 from dashboard.access import staff_view, user_can
@@ -40,12 +41,10 @@ from intake.services import intake_token
 from referrals.models import Referral
 
 
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _audit(request: HttpRequest, action: str, **target: Any) -> None:
-    services.audit_record(actor=request.user, action=action, ip_address=_ip(request), **target)
+    services.audit_record(
+        actor=request.user, action=action, ip_address=client_ip(request), **target
+    )
 
 
 def _capabilities(user: Any) -> dict[str, bool]:
@@ -92,7 +91,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
                     action=AuditEvent.Action.LOGIN_FAILED,
                     object_type="user",
                     object_id=user.pk,
-                    ip_address=_ip(request),
+                    ip_address=client_ip(request),
                 )
             else:
                 auth_login(request, user)
