@@ -4,6 +4,10 @@ Throttles and rate limits live in the cache. If Redis stops answering, waiting o
 make every request slow and failing on it would make every request a 500; instead, after
 one failure this backend uses a per-process memory cache for a few seconds, then tries
 Redis again. Limits become per-process during an outage, which is the right trade-off.
+
+Django's Redis client builds a new `redis.Redis` object for every cache call (about half
+of a call's cost here); ours keeps one per connection pool, which redis-py supports: a
+client is safe to share between threads, each command borrows a pooled connection.
 """
 
 import threading
@@ -12,14 +16,29 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 RETRY_AFTER_SECONDS = 5.0
+
+
+class _SharedClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._client(connection_pool=self._get_connection_pool(write))
+            self._clients[index] = client
+        return client
 
 
 class ResilientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = _SharedClientRedisCacheClient
         self._fallback = LocMemCache(f"fallback-{id(self)}", {"TIMEOUT": params.get("TIMEOUT")})
         self._down_until = 0.0
         self._lock = threading.Lock()
