@@ -230,6 +230,8 @@ else:
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
+# Results are not used by Stride itself; only the benchmark's round-trip yardstick asks.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
@@ -276,7 +278,12 @@ CELERY_BEAT_SCHEDULE["advice-sheets-render-missing"] = {
 }
 
 # --- REST framework ---------------------------------------------------------------------
+# How many reverse proxies stand in front of gunicorn (1 behind the clinic's TLS proxy).
+# Throttles, rate limits, lockouts and audit rows read the client's address through that
+# many entries of X-Forwarded-For (clinic/http.py); 0 trusts REMOTE_ADDR alone.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 REST_FRAMEWORK = {
+    "NUM_PROXIES": PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -338,6 +345,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "dashboard/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "clinic.http.client_ip"
 # TOTP two-factor for staff: required by default in production, optional elsewhere.
 STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=PRODUCTION)
 OTP_TOTP_ISSUER = CLINIC_NAME
@@ -346,6 +354,7 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # django-ratelimit: the locmem cache is per process, fine for `make run`; production uses Redis.
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_IP_META_KEY = "clinic.http.client_ip"
 # With Redis, W001 only says ratelimit does not know our failover subclass of RedisCache.
 SILENCED_SYSTEM_CHECKS = (
     ["django_ratelimit.W001"] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -5,11 +5,18 @@ on_commit hook that hands (task, ids) to one background publisher thread per pro
 stopped or frozen Redis costs a request nothing. Whatever cannot be published (broker
 down, queue full, process killed) is found again by the periodic beat scans, which look at
 the rows themselves.
+
+Publishing a Celery message costs more CPU than a whole simple request, so the publisher
+batches: it lingers a moment (LINGER_SECONDS) to gather what is pending, and a task that
+names a `batch_task` (one that takes a list of ids) is sent once for the lot. A lone id is
+sent to the single task as usual. The worker then does the work without a task per item.
 """
 
 import logging
 import queue
 import threading
+import time
+from collections import defaultdict
 from typing import Any
 
 from celery import Task
@@ -18,6 +25,8 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 _MAX_PENDING = 10_000
+LINGER_SECONDS = 0.05  # what a patient's "your plan" message waits, at most, to be batched
+BATCH_MAX = 200
 _pending: queue.Queue[tuple[Task, tuple[Any, ...]]] = queue.Queue(maxsize=_MAX_PENDING)
 _publisher_lock = threading.Lock()
 _publisher: threading.Thread | None = None
@@ -54,13 +63,39 @@ def _ensure_publisher() -> None:
 
 def _publish_forever() -> None:
     while True:
-        task, args = _pending.get()
+        batch = [_pending.get()]
+        deadline = time.monotonic() + LINGER_SECONDS
+        while len(batch) < BATCH_MAX:
+            try:
+                batch.append(_pending.get(timeout=max(0.0, deadline - time.monotonic())))
+            except queue.Empty:
+                break
         try:
-            task.apply_async(args=args, retry=False)
-        except Exception:  # the broker is down or frozen: the beat scans will find the rows
-            logger.warning("could not enqueue %s; the periodic scan will retry", task.name)
+            _publish(batch)
         finally:
-            _pending.task_done()
+            for _ in batch:
+                _pending.task_done()
+
+
+def _publish(batch: list[tuple[Task, tuple[Any, ...]]]) -> None:
+    calls: dict[Task, list[tuple[Any, ...]]] = defaultdict(list)
+    for task, args in batch:
+        calls[task].append(args)
+    for task, arg_lists in calls.items():
+        batch_name = getattr(task, "batch_task", None)
+        if batch_name and len(arg_lists) > 1:
+            ids = [args[0] for args in arg_lists]
+            _send(task.app.tasks[batch_name], (ids,))
+        else:
+            for args in arg_lists:
+                _send(task, args)
+
+
+def _send(task: Task, args: tuple[Any, ...]) -> None:
+    try:
+        task.apply_async(args=args, retry=False)
+    except Exception:  # the broker is down or frozen: the beat scans will find the rows
+        logger.warning("could not enqueue %s; the periodic scan will retry", task.name)
 
 
 def wait_for_publisher(timeout: float = 5.0) -> bool:

@@ -2,17 +2,21 @@
 
 The database is the schedule (`FollowUp.due_at`, `status`): `followups_send_due` runs from
 beat every minute (and as `manage.py send_due_followups`), claims due rows with
-`SKIP LOCKED` in small batches and queues their messages in the same transaction. The
+`SKIP LOCKED` in small batches and queues their messages in the same transaction. The same
+scan queues again any "your plan" message whose after-commit task was lost. The
 clinical rule for "not improving" is section 6 of the clinical specification.
 """
 
 import logging
+import time
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -20,8 +24,15 @@ from clinic.links import link_token_make, link_token_read
 from clinic.messaging.models import Message
 from clinic.messaging.quiet_hours import quiet_hours_next_allowed, zone_of
 from clinic.messaging.services import message_queue
+from clinic.tasking import enqueue
 from intake.models import FollowUp, Intake, Urgency
-from intake.services import intake_result_url, intake_token, patient_contact
+from intake.services import (
+    intake_advice_sheet_url,
+    intake_result_url,
+    intake_token,
+    patient_contact,
+)
+from intake.tasks_advice import plan_send as plan_send_task
 from referrals.models import Referral
 
 logger = logging.getLogger(__name__)
@@ -30,6 +41,7 @@ FOLLOW_UP_LINK_PURPOSE = "follow_up"
 ANSWERS = tuple(FollowUp.Answer.values)
 # The usual minimal clinically important change on the 0–10 pain scale (spec section 6).
 MIN_IMPROVEMENT_POINTS = 2
+PLAN_PURPOSE = "intake_plan"
 OPEN_STATUSES = (FollowUp.Status.SENT, FollowUp.Status.REMINDED, FollowUp.Status.EXPIRED)
 
 
@@ -101,7 +113,7 @@ def _base_context(intake: Intake) -> dict[str, Any]:
 
 
 def plan_message_queue(*, intake: Intake) -> Message | None:
-    """Right after the intake: "your plan" with the result link, to a consenting patient.
+    """Right after the intake: "your plan" with the result and advice-sheet links.
 
     A reply to the patient's own submission, so not unprompted. Urgent cases get no plan.
     """
@@ -111,6 +123,7 @@ def plan_message_queue(*, intake: Intake) -> Message | None:
     follow_up = FollowUp.objects.filter(intake=intake).first()
     context = {
         **_base_context(intake),
+        "sheet_url": intake_advice_sheet_url(intake),
         # A date, not a datetime: templates would shift a datetime into the clinic's zone.
         "follow_up_on": follow_up.due_at.astimezone(zone_of(patient.timezone)).date()
         if follow_up
@@ -119,7 +132,7 @@ def plan_message_queue(*, intake: Intake) -> Message | None:
     return message_queue(
         channel=patient.channel,
         template="plan",
-        purpose="intake_plan",
+        purpose=PLAN_PURPOSE,
         idempotency_key=f"intake-{intake.pk}",
         recipient=patient_contact(patient),
         context=context,
@@ -128,12 +141,53 @@ def plan_message_queue(*, intake: Intake) -> Message | None:
     )
 
 
+def plan_send(*, intake_id: int) -> Message | None:
+    """The worker's half of an intake: store the advice sheet, then queue "your plan".
+
+    The sheet comes first so that its link opens at once; a sheet that fails to render does
+    not hold the message back (the sheet is rendered again when it is asked for).
+    """
+    from intake.advice import advice_sheet_store  # intake.advice imports this module's peers
+
+    intake = Intake.objects.select_related("patient", "outcome").filter(pk=intake_id).first()
+    if intake is None:
+        return None
+    try:
+        advice_sheet_store(outcome=intake.outcome)
+    except Exception:
+        logger.exception("advice sheet for intake %s not rendered; plan sent anyway", intake_id)
+    return plan_message_queue(intake=intake)
+
+
+# An intake's plan task normally runs within seconds; the scan leaves it that long first.
+PLAN_SCAN_GRACE = timedelta(minutes=2)
+PLAN_SCAN_WINDOW = timedelta(days=2)
+
+
+def plans_missing(*, now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Recent consenting, non-urgent intakes whose plan was never queued (a lost task)."""
+    now = now or timezone.now()
+    has_plan = Message.objects.filter(intake=OuterRef("pk"), purpose=PLAN_PURPOSE)
+    return list(
+        Intake.objects.filter(
+            submitted_at__gte=now - PLAN_SCAN_WINDOW,
+            submitted_at__lte=now - PLAN_SCAN_GRACE,
+            patient__consent_follow_up=True,
+            patient__opted_out_at__isnull=True,
+        )
+        .exclude(urgency=Urgency.URGENT)
+        .exclude(Exists(has_plan))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def _question_context(follow_up: FollowUp) -> dict[str, Any]:
+    page_url = settings.SITE_URL + reverse("followups:answer", args=[follow_up_token(follow_up)])
     return {
         **_base_context(follow_up.intake),
-        "answer_urls": {a: follow_up_answer_url(follow_up, a) for a in ANSWERS},
-        "page_url": settings.SITE_URL
-        + reverse("followups:answer", args=[follow_up_token(follow_up)]),
+        "answer_urls": {a: f"{page_url}?answer={a}" for a in ANSWERS},
+        "page_url": page_url,
     }
 
 
@@ -169,6 +223,8 @@ class SendDueResult:
     reminded: int = 0
     expired: int = 0
     cancelled: int = 0
+    plans: int = 0  # "your plan" messages whose task was lost, queued again
+    more: bool = False  # the budget ran out with due rows left
 
 
 def _claim(queryset: Any, batch_size: int) -> list[FollowUp]:
@@ -180,27 +236,48 @@ def _claim(queryset: Any, batch_size: int) -> list[FollowUp]:
     )
 
 
-def followups_send_due(*, now: datetime | None = None, batch_size: int = 50) -> SendDueResult:
+def followups_send_due(
+    *, now: datetime | None = None, batch_size: int = 50, budget: float | None = None
+) -> SendDueResult:
     """Send every due question and reminder, expire the unanswered; `now` is the clock.
 
     Each batch is one transaction: the follow-up's status and its message row commit
-    together, so a worker killed mid-batch leaves the batch exactly as it found it.
+    together, so a worker killed mid-batch leaves the batch exactly as it found it. With a
+    `budget` (seconds) the scan stops claiming batches once it is spent and says `more`,
+    so a task never runs into its time limit however much fell due at once.
     """
     now = now or timezone.now()
     result = SendDueResult()
-    due = FollowUp.objects.filter(status=FollowUp.Status.SCHEDULED, due_at__lte=now)
-    while _send_batch(due, batch_size, now, result, reminder=False) == batch_size:
-        pass
-    remind = FollowUp.objects.filter(
-        status=FollowUp.Status.SENT, sent_at__lte=now - settings.FOLLOW_UP_REMINDER_AFTER
+    stop_at = None if budget is None else time.monotonic() + budget
+
+    def drain(queryset: Any, *, reminder: bool) -> None:
+        while _send_batch(queryset, batch_size, now, result, reminder=reminder) == batch_size:
+            if stop_at is not None and time.monotonic() >= stop_at:
+                result.more = True
+                return
+
+    drain(
+        FollowUp.objects.filter(status=FollowUp.Status.SCHEDULED, due_at__lte=now), reminder=False
     )
-    while _send_batch(remind, batch_size, now, result, reminder=True) == batch_size:
-        pass
+    if result.more:
+        return result
+    drain(
+        FollowUp.objects.filter(
+            status=FollowUp.Status.SENT, sent_at__lte=now - settings.FOLLOW_UP_REMINDER_AFTER
+        ),
+        reminder=True,
+    )
+    if result.more:
+        return result
     with transaction.atomic():
         result.expired = FollowUp.objects.filter(
             status=FollowUp.Status.REMINDED,
             reminder_sent_at__lte=now - settings.FOLLOW_UP_EXPIRE_AFTER,
         ).update(status=FollowUp.Status.EXPIRED)
+    missing = plans_missing(now=now)
+    for intake_id in missing:
+        enqueue(plan_send_task, intake_id)
+    result.plans = len(missing)
     return result
 
 
@@ -212,29 +289,35 @@ def _send_batch(
         for follow_up in batch:
             if not _may_contact(follow_up):
                 follow_up.status = FollowUp.Status.CANCELLED
-                follow_up.save(update_fields=["status"])
                 result.cancelled += 1
                 continue
             # `now` may stand in for the clock (the command's --now): it decides whether the
             # patient is in quiet hours; a message allowed "now" goes out straight away.
             opens = quiet_hours_next_allowed(at=now, zone=follow_up.intake.patient.timezone)
-            message = _follow_up_message_queue(
+            _follow_up_message_queue(
                 follow_up,
                 template="followup_reminder" if reminder else "followup_question",
                 purpose="follow_up_reminder" if reminder else "follow_up",
                 not_before=opens if opens > now else None,
             )
+            # When it goes out (after quiet hours), on the scan's clock.
             if reminder:
                 follow_up.status = FollowUp.Status.REMINDED
-                follow_up.reminder_sent_at = max(opens, message.not_before)
-                follow_up.save(update_fields=["status", "reminder_sent_at"])
+                follow_up.reminder_sent_at = opens
                 result.reminded += 1
             else:
                 follow_up.status = FollowUp.Status.SENT
-                # When it goes out (after quiet hours), on the scan's clock.
-                follow_up.sent_at = max(opens, message.not_before)
-                follow_up.save(update_fields=["status", "sent_at"])
+                follow_up.sent_at = opens
                 result.sent += 1
+        # In the transaction that wrote their messages: one UPDATE per distinct outcome
+        # (usually one for the whole batch: all sent now).
+        outcomes: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+        for f in batch:
+            outcomes[(f.status, f.sent_at, f.reminder_sent_at)].append(f.pk)
+        for (status, sent_at, reminder_sent_at), pks in outcomes.items():
+            FollowUp.objects.filter(pk__in=pks).update(
+                status=status, sent_at=sent_at, reminder_sent_at=reminder_sent_at
+            )
     return len(batch)
 
 

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -15,7 +16,7 @@ from clinic.messaging.services import message_queue
 from clinic.tasking import enqueue
 from intake import triage
 from intake.models import FollowUp, Intake, Patient, TriageOutcome, Urgency
-from intake.tasks_advice import advice_sheet_render
+from intake.tasks_advice import advice_sheet_render, plan_send
 from intake.validation import IntakeInvalid, patient_clean
 from referrals.models import Referral
 
@@ -29,6 +30,10 @@ def intake_token(intake: Intake) -> str:
 
 def intake_result_url(intake: Intake) -> str:
     return settings.SITE_URL + reverse("intake:result", args=[intake_token(intake)])
+
+
+def intake_advice_sheet_url(intake: Intake) -> str:
+    return settings.SITE_URL + reverse("intake:advice_sheet", args=[intake_token(intake)])
 
 
 def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -55,13 +60,14 @@ def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict
 def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) -> Intake:
     """Validate, triage and save an intake with its outcome, follow-up or urgent referral.
 
-    Everything is written in one transaction; messages and other work go to the broker only
-    after commit, so a stopped Redis never loses or blocks an intake.
+    Everything is written in one transaction; other work goes to the broker only after
+    commit, so a stopped Redis never loses or blocks an intake. The patient's own
+    submission is not an audit event (the rows record it); staff changes are.
     """
     clean_patient, clean_answers = intake_validate(patient=patient, answers=answers)
     result = triage.evaluate(clean_answers)
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), disable_auditlog():
         person = Patient.objects.create(**clean_patient, created_at=now)
         intake = Intake.objects.create(
             patient=person,
@@ -87,7 +93,6 @@ def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) ->
             rules_version=result.rules_version,
             created_at=now,
         )
-        enqueue(advice_sheet_render, outcome.pk)  # the PDF is ready by the time it is asked for
         if result.urgency == Urgency.URGENT:
             _urgent_referral_open(intake=intake)
         elif person.consent_follow_up:
@@ -97,10 +102,13 @@ def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) ->
                 due_at=now + settings.FOLLOW_UP_DELAY,
                 created_at=now,
             )
-        if person.consent_follow_up:
-            from intake.followups import plan_message_queue  # followups imports this module
-
-            plan_message_queue(intake=intake)
+        # After commit, in the worker: the advice sheet, then (with consent, not urgent) the
+        # "your plan" message linking to it. Nothing is rendered while the patient waits; a
+        # lost task is found again by the beat scans (missing sheets, missing plans).
+        if result.urgency != Urgency.URGENT and person.consent_follow_up:
+            enqueue(plan_send, intake.pk)
+        else:
+            enqueue(advice_sheet_render, outcome.pk)
     return intake
 
 

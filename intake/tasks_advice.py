@@ -1,20 +1,56 @@
-"""Thin Celery tasks for advice sheets: take ids, call intake.advice.
+"""Thin Celery tasks for advice sheets (and the "your plan" message that links to one).
 
 Registered through CELERY_IMPORTS (autodiscovery only imports `tasks.py`). The services are
 imported inside each task because intake.services enqueues these tasks, and intake.advice
 imports intake.services: a top-level import would be circular.
 """
 
+import logging
+from collections.abc import Callable
+
 from celery import shared_task
 
 from clinic.tasking import enqueue
 
+logger = logging.getLogger(__name__)
 
-@shared_task(name="intake.advice_sheet_render")
+
+@shared_task(name="intake.advice_sheet_render", batch_task="intake.advice_sheets_render")
 def advice_sheet_render(outcome_id: int) -> None:
     from intake.advice import advice_sheet_render as render
 
     render(outcome_id=outcome_id)
+
+
+@shared_task(name="intake.advice_sheets_render")
+def advice_sheets_render(outcome_ids: list[int]) -> None:
+    from intake.advice import advice_sheet_render as render
+
+    _each(outcome_ids, lambda pk: render(outcome_id=pk))
+
+
+@shared_task(name="intake.plan_send", batch_task="intake.plans_send")
+def plan_send(intake_id: int) -> None:
+    """After an intake commits: store its advice sheet, then send "your plan" linking to it."""
+    from intake.followups import plan_send as send
+
+    send(intake_id=intake_id)
+
+
+@shared_task(name="intake.plans_send")
+def plans_send(intake_ids: list[int]) -> None:
+    from intake.followups import plan_send as send
+
+    _each(intake_ids, lambda pk: send(intake_id=pk))
+
+
+def _each(ids: list[int], work: Callable[[int], object]) -> None:
+    """A batch task's loop: one failure is logged (ids only) and the rest still run."""
+    for pk in ids:
+        try:
+            work(pk)
+        except Exception:
+            logger.exception("batch item %s failed; the beat scan will find it again", pk)
 
 
 @shared_task(name="intake.advice_sheets_render_missing")

@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -151,35 +151,107 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> Message 
     `queued` with a `not_before` in the future is waiting: for a retry, quiet hours, or
     the next day's allowance.
     """
+    messages_deliver(message_ids=[message_id], now=now)
+    message = Message.objects.filter(pk=message_id).first()
+    if message is None:
+        logger.info("message %s no longer exists", message_id)
+    return message
+
+
+def messages_deliver(*, message_ids: list[int], now: datetime | None = None) -> list[Message]:
+    """Send each of these queued messages at most once; returns those that were attempted.
+
+    One transaction claims the lot (rows another worker holds are skipped, not waited
+    for) and marks them `sending`; then each goes to the provider and is marked `sent` (or
+    failed) on its own, so a worker that dies mid-batch leaves at most one text in doubt.
+    """
     now = now or timezone.now()
     with transaction.atomic():
-        message = (
-            Message.objects.select_for_update(of=("self",))
+        claimed = list(
+            Message.objects.select_for_update(of=("self",), skip_locked=True)
             .select_related("patient")
-            .filter(pk=message_id)
-            .first()
+            .filter(pk__in=message_ids, status=Message.Status.QUEUED, not_before__lte=now)
+            .order_by("pk")
         )
-        if message is None:
-            logger.info("message %s no longer exists", message_id)
+        allowance = _Allowance(claimed, now)
+        sending = []
+        for message in claimed:
+            refusal = _refusal(message)
+            later = None if refusal or not message.unprompted else allowance.later(message)
+            if refusal:
+                message.status = Message.Status.SKIPPED
+                message.error = refusal
+                message.save(update_fields=["status", "error"])
+            elif later is not None:
+                message.not_before = later
+                message.enqueued_at = None
+                message.save(update_fields=["not_before", "enqueued_at"])
+            else:
+                message.status = Message.Status.SENDING
+                message.attempts += 1
+                message.attempted_at = now
+                sending.append(message)
+        # The usual case, every claimed message going out: one UPDATE for the batch.
+        Message.objects.filter(pk__in=[m.pk for m in sending]).update(
+            status=Message.Status.SENDING, attempts=F("attempts") + 1, attempted_at=now
+        )
+    for message in sending:
+        _send_and_record(message, now=now)
+    return sending
+
+
+class _Allowance:
+    """One unprompted message per patient per local day, decided for a whole batch at once.
+
+    The batch's patients are locked (in id order, so two workers never deadlock) and the
+    day's earlier sends read in one query; a message let through here uses the allowance
+    for the rest of the batch too.
+    """
+
+    def __init__(self, messages: list[Message], now: datetime) -> None:
+        self.now = now
+        unprompted = [m for m in messages if m.unprompted and m.patient_id is not None]
+        patient_ids = sorted({m.patient_id for m in unprompted})
+        self.earlier: list[tuple[Any, str, str, datetime]] = []
+        if not unprompted:
+            return
+        list(Patient.objects.select_for_update().filter(pk__in=patient_ids).order_by("pk"))
+        starts, ends = zip(
+            *(local_day_bounds(at=now, zone=m.patient.timezone) for m in unprompted), strict=True
+        )
+        earlier = Message.objects.filter(
+            Q(patient_id__in=patient_ids) | Q(recipient__in={m.recipient for m in unprompted}),
+            unprompted=True,
+            status__in=[Message.Status.SENDING, Message.Status.SENT],
+            attempted_at__gte=min(starts),
+            attempted_at__lt=max(ends),
+        ).values_list("patient_id", "channel", "recipient", "attempted_at")
+        self.earlier = list(earlier)
+
+    def later(self, message: Message) -> datetime | None:
+        """When an unprompted message must wait: quiet hours, or today's one is used."""
+        patient = message.patient
+        if patient is None:
             return None
-        if message.status != Message.Status.QUEUED or message.not_before > now:
-            return message
-        refusal = _refusal(message)
-        if refusal:
-            message.status = Message.Status.SKIPPED
-            message.error = refusal
-            message.save(update_fields=["status", "error"])
-            return message
-        later = _unprompted_later(message, now) if message.unprompted else None
-        if later is not None:
-            message.not_before = later
-            message.enqueued_at = None
-            message.save(update_fields=["not_before", "enqueued_at"])
-            return message
-        message.status = Message.Status.SENDING
-        message.attempts += 1
-        message.attempted_at = now
-        message.save(update_fields=["status", "attempts", "attempted_at"])
+        opens = quiet_hours_next_allowed(at=self.now, zone=patient.timezone)
+        if opens > self.now:
+            return opens
+        day_start, day_end = local_day_bounds(at=self.now, zone=patient.timezone)
+        used_today = any(
+            (
+                patient_id == patient.pk
+                or (channel, recipient) == (message.channel, message.recipient)
+            )
+            and day_start <= attempted_at < day_end
+            for patient_id, channel, recipient, attempted_at in self.earlier
+        )
+        if used_today:
+            return quiet_hours_next_allowed(at=day_end, zone=patient.timezone)
+        self.earlier.append((patient.pk, message.channel, message.recipient, self.now))
+        return None
+
+
+def _send_and_record(message: Message, *, now: datetime) -> Message:
     try:
         provider_id = _send(message)
     except SmsError as exc:
@@ -206,33 +278,6 @@ def _refusal(message: Message) -> str:
     if message.unprompted and not patient.consent_follow_up:
         return "no consent to unprompted messages"
     return ""
-
-
-def _unprompted_later(message: Message, now: datetime) -> datetime | None:
-    """When an unprompted message must wait: quiet hours, or today's one message is used."""
-    patient = message.patient
-    if patient is None:
-        return None
-    opens = quiet_hours_next_allowed(at=now, zone=patient.timezone)
-    if opens > now:
-        return opens
-    # Lock the patient so two workers cannot both use today's allowance.
-    Patient.objects.select_for_update().filter(pk=patient.pk).first()
-    day_start, day_end = local_day_bounds(at=now, zone=patient.timezone)
-    used_today = (
-        Message.objects.filter(
-            Q(patient_id=patient.pk) | Q(channel=message.channel, recipient=message.recipient),
-            unprompted=True,
-            status__in=[Message.Status.SENDING, Message.Status.SENT],
-            attempted_at__gte=day_start,
-            attempted_at__lt=day_end,
-        )
-        .exclude(pk=message.pk)
-        .exists()
-    )
-    if used_today:
-        return quiet_hours_next_allowed(at=day_end, zone=patient.timezone)
-    return None
 
 
 def message_retry_delay(attempts: int) -> timedelta:

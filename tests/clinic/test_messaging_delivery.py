@@ -309,3 +309,45 @@ def test_the_send_task_never_schedules_a_wait_for_the_morning_by_countdown(monke
         message_send.run(message.pk)
     message.refresh_from_db()
     assert message.status == "queued"
+
+
+def test_the_batch_task_sends_each_message_once_and_a_bad_one_does_not_stop_the_rest(
+    monkeypatch,
+):
+    from clinic.messaging.tasks import messages_send
+
+    patient = _patient()
+    first, second, third = (_queue(patient, key=f"k{n}", unprompted=False) for n in range(3))
+    real = services._send
+
+    def send(message):
+        if message.pk == second.pk:
+            raise RuntimeError("a provider library bug")
+        return real(message)
+
+    monkeypatch.setattr(services, "_send", send)
+    messages_send.run([first.pk, second.pk, third.pk])
+    messages_send.run([first.pk, second.pk, third.pk])  # run twice: still sent once each
+    statuses = dict(Message.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: "sent", second.pk: "queued", third.pk: "sent"}
+    second.refresh_from_db()
+    assert second.error == "RuntimeError"
+    assert second.attempts == 1  # its retry waits for the backoff, not the second run
+    assert len(outbox.messages) == 2
+
+
+def test_the_batch_task_hands_a_provider_retry_to_the_single_task_by_countdown(flaky, monkeypatch):
+    from clinic.messaging.tasks import messages_send
+
+    flaky.failures = 1
+    message = _queue(_patient())
+    scheduled = []
+    monkeypatch.setattr(
+        message_send,
+        "apply_async",
+        lambda args, countdown, retry: scheduled.append((args, countdown)),
+    )
+    messages_send.run([message.pk])
+    ((args, countdown),) = scheduled
+    assert args == (message.pk,)
+    assert 15 <= countdown <= 30

@@ -165,6 +165,7 @@ def test_a_consenting_patient_gets_their_plan_right_after_the_intake(
     plan = mail.outbox[0]
     assert plan.subject == "Your knee plan from Stride Sports Medicine Clinic"
     assert response.json()["links"]["result"] in plan.body
+    assert response.json()["links"]["advice_sheet"] in plan.body
     assert "Monday 8 June" in plan.body
     assert "To stop all messages from us" in plan.body
 
@@ -247,3 +248,66 @@ def test_the_claim_skips_rows_another_worker_holds(transactional_db):
         thread.join(10)
     with time_machine.travel(WEEK_LATER, tick=False):
         assert followups_send_due().sent == 1
+
+
+def _scan_plans(at, capture, monkeypatch):
+    """Run the scan at `at`; return the intakes whose plan task it queued again."""
+    from intake import followups
+
+    queued: list[int] = []
+    monkeypatch.setattr(followups, "enqueue", lambda task, intake_id: queued.append(intake_id))
+    with time_machine.travel(at, tick=False), capture(execute=True):
+        result = followups_send_due()
+    assert result.plans == len(queued)
+    return queued
+
+
+def _lost_plan(**kwargs):
+    """An intake saved while the broker was down: its "your plan" task never ran."""
+    with time_machine.travel(SUBMITTED, tick=False):
+        return factories.make_intake(**kwargs)
+
+
+def test_the_scan_queues_again_a_plan_whose_task_was_lost(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    intake = _lost_plan()
+    scan = django_capture_on_commit_callbacks
+    # Not while the task may still be on its way, and not once the plan is old news.
+    assert _scan_plans(SUBMITTED + timedelta(minutes=1), scan, monkeypatch) == []
+    assert _scan_plans(SUBMITTED + timedelta(minutes=3), scan, monkeypatch) == [intake.pk]
+    assert _scan_plans(SUBMITTED + timedelta(days=3), scan, monkeypatch) == []
+
+
+def test_the_scan_leaves_alone_intakes_with_a_plan_no_consent_urgent_or_opted_out(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from intake.followups import plan_send
+
+    with time_machine.travel(SUBMITTED, tick=False):
+        planned = _lost_plan()
+        plan_send(intake_id=planned.pk)
+    _lost_plan(patient_overrides={"consent_follow_up": False})
+    _lost_plan(red_flags=["numb_cold_foot"])
+    opted_out = _lost_plan()
+    Patient.objects.filter(pk=opted_out.patient_id).update(opted_out_at=SUBMITTED)
+    later = SUBMITTED + timedelta(minutes=3)
+    assert _scan_plans(later, django_capture_on_commit_callbacks, monkeypatch) == []
+
+
+def test_the_plan_task_sends_the_plan_once_with_the_sheet_ready(
+    django_capture_on_commit_callbacks, settings
+):
+    from django.core.files.storage import default_storage
+
+    from intake.advice import advice_sheet_key
+    from intake.followups import plan_send
+
+    intake = _lost_plan()
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_send(intake_id=intake.pk)
+        plan_send(intake_id=intake.pk)
+    assert default_storage.exists(advice_sheet_key(intake.outcome))
+    assert Message.objects.filter(intake=intake, purpose="intake_plan").count() == 1
+    assert len(mail.outbox) == 1
+    assert "/advice.pdf" in mail.outbox[0].body

@@ -32,5 +32,5 @@ class Command(BaseCommand):
         wait_for_publisher(timeout=10)
         self.stdout.write(
             f"follow-ups sent: {result.sent}, reminders: {result.reminded}, "
-            f"expired: {result.expired}, cancelled: {result.cancelled}"
+            f"expired: {result.expired}, cancelled: {result.cancelled}, plans: {result.plans}"
         )
