@@ -6,6 +6,7 @@ overlap) on PostgreSQL and Redis.
 """
 
 import http.client
+import itertools
 import json
 import threading
 import time
@@ -17,10 +18,14 @@ ROUNDS = 5
 PATIENTS = 50
 
 
+_patients = itertools.count(1)
+
+
 def _post(port: int, path: str, body: dict) -> tuple[int, dict, float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Content-Type": "application/json", **harness.client_address(next(_patients))}
     started = time.perf_counter()
-    conn.request("POST", path, body=json.dumps(body), headers={"Content-Type": "application/json"})
+    conn.request("POST", path, body=json.dumps(body), headers=headers)
     response = conn.getresponse()
     data = json.loads(response.read() or b"{}")
     elapsed = time.perf_counter() - started

@@ -32,9 +32,9 @@ def bench_env(**extra: str) -> dict[str, str]:
         "CELERY_BROKER_URL": BENCH_REDIS.rsplit("/", 1)[0] + "/13",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "THROTTLE_INTAKE": "100000000/minute",
-        "THROTTLE_PATIENT": "100000000/minute",
-        "RATELIMIT_ENABLE": "false",
+        # The production throttles and rate limits, behind one reverse proxy: each simulated
+        # patient comes from an address of their own (client_address), as real ones do.
+        "PROXY_COUNT": "1",
         "STRIDE_BENCH_ENDPOINTS": "1",
         "LOG_LEVEL": "WARNING",
         "STRIDE_VAR_DIR": str(ROOT / "var" / "bench"),
@@ -81,6 +81,11 @@ def reset_database() -> None:
     manage("migrate", "--noinput")
 
 
+def client_address(n: int) -> dict[str, str]:
+    """The header a reverse proxy adds for the n-th simulated patient (10.0.0.0/8)."""
+    return {"X-Forwarded-For": f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -123,11 +128,33 @@ def gunicorn(
             raise RuntimeError("gunicorn did not start")
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
+
+
+def celery_worker_argv(*options: str) -> list[str]:
+    """A real Celery worker for clinic, quiet between workers (no gossip, mingle, heartbeat)."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "clinic",
+        "worker",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        *options,
+    ]
+
+
+def stop(process: subprocess.Popen, *, timeout: float = 15) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
 
 
 @dataclass
@@ -182,7 +209,9 @@ def load(
             with lock:
                 n = next(counter)
             payload = body(n) if body else None
-            headers = {"Content-Type": "application/json"} if payload else {}
+            headers = client_address(n)
+            if payload:
+                headers["Content-Type"] = "application/json"
             started = time.perf_counter()
             try:
                 conn.request(method, path, body=payload, headers=headers)

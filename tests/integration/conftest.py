@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from bench import harness
 from tests.integration.private_services import PrivateRedis
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,22 +66,13 @@ class Stack:
     def worker(self, *, concurrency: int = 2) -> subprocess.Popen:
         log = open(self.tmp / f"worker-{len(self.processes)}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "clinic",
-                "worker",
+            harness.celery_worker_argv(
                 "--loglevel=INFO",
                 f"--concurrency={concurrency}",
                 "--pool=prefork",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
                 "-n",
                 f"it{len(self.processes)}-{os.getpid()}@%h",
-            ],
+            ),
             cwd=ROOT,
             env=self.env,
             stdout=log,

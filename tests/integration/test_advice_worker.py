@@ -3,7 +3,6 @@
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from bench import harness
 from intake import advice
 from tests import factories
 
@@ -29,19 +29,7 @@ def worker():
         "LOG_LEVEL": "WARNING",
     }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "clinic",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
+        harness.celery_worker_argv("--pool=solo", "--loglevel=WARNING"),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
