@@ -3,13 +3,22 @@
 axe-core is vendored in tests/e2e/vendor (MPL-2.0, Deque Systems): no network in tests.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.conf import settings
+from django.utils import timezone
 
+from intake.followups import follow_up_token, followup_respond, followups_send_due
+from intake.models import FollowUp
 from intake.services import intake_token
+from referrals import services as booking
+from referrals.models import Appointment
+from referrals.selectors import appointment_token
 from tests import factories
-from tests.referrals.conftest import make_clinician
+from tests.referrals.conftest import make_clinician, open_slots
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +53,29 @@ def serious_violations(page) -> list[str]:
     ]
 
 
+def expired_token(make_token, obj, max_age: timedelta) -> str:
+    """A link for `obj` minted a day longer ago than its kind of link lives."""
+    with time_machine.travel(timezone.now() - max_age - timedelta(days=1)):
+        return make_token(obj)
+
+
+def sent_follow_ups(count: int) -> list[FollowUp]:
+    """`count` patients' one-week check-ins, sent by the scan run when they fall due."""
+    intakes = [factories.make_intake() for _ in range(count)]  # pain 3 at intake
+    followups_send_due(now=timezone.now() + settings.FOLLOW_UP_DELAY)
+    return [intake.follow_up for intake in intakes]
+
+
+def booked_appointments(count: int) -> list[Appointment]:
+    """`count` assessment patients, each booked into the next free time."""
+    return [
+        booking.appointment_book(
+            intake=factories.make_intake(duration_days=10), slot_id=open_slots()[0].pk
+        )
+        for _ in range(count)
+    ]
+
+
 def patient_pages(live_server) -> dict[str, str]:
     make_clinician(hours=((8, 18),), weekdays=(0, 1, 2, 3, 4, 5, 6))
     self_care = factories.make_intake()
@@ -57,6 +89,44 @@ def patient_pages(live_server) -> dict[str, str]:
         "result (urgent)": f"{base}/intake/r/{intake_token(urgent)}/",
         "bad link": f"{base}/intake/r/not-a-token/",
         "booking": f"{base}/book/{intake_token(assessment)}/",
+        **follow_up_pages(base),
+        **appointment_pages(base),
+    }
+
+
+def follow_up_pages(base: str) -> dict[str, str]:
+    """The check-in page open, already answered (either way), and behind a dead link."""
+    question, invited, encouraged = sent_follow_ups(3)
+    followup_respond(follow_up_id=invited.pk, answer="worse")
+    followup_respond(follow_up_id=encouraged.pk, answer="better", pain_now=0)
+    expired = expired_token(follow_up_token, question, settings.FOLLOW_UP_LINK_MAX_AGE)
+    return {
+        "follow-up question": f"{base}/f/{follow_up_token(question)}/",
+        "follow-up chosen answer": f"{base}/f/{follow_up_token(question)}/?answer=worse",
+        "follow-up already answered (book)": f"{base}/f/{follow_up_token(invited)}/",
+        "follow-up already answered (better)": f"{base}/f/{follow_up_token(encouraged)}/",
+        "follow-up bad link": f"{base}/f/not-a-token/",
+        "follow-up expired link": f"{base}/f/{expired}/",
+    }
+
+
+def appointment_pages(base: str) -> dict[str, str]:
+    """An appointment booked, cancelled and past: its page, cancel and move pages, dead links."""
+    booked, cancelled, past = booked_appointments(3)
+    booking.appointment_cancel(appointment=cancelled)
+    Appointment.objects.filter(pk=past.pk).update(status=Appointment.Status.COMPLETED)
+    expired = expired_token(appointment_token, booked, settings.PATIENT_LINK_MAX_AGE)
+    here = f"{base}/book/appointment/{appointment_token(booked)}"
+    return {
+        "appointment (booked)": f"{here}/",
+        "appointment cancel": f"{here}/cancel/",
+        "appointment move": f"{here}/reschedule/",
+        "appointment move confirm": f"{here}/reschedule/?slot={open_slots()[0].pk}",
+        "appointment move, time gone": f"{here}/reschedule/?slot={booked.slot_id}",
+        "appointment (cancelled)": f"{base}/book/appointment/{appointment_token(cancelled)}/",
+        "appointment (taken place)": f"{base}/book/appointment/{appointment_token(past)}/",
+        "appointment bad link": f"{base}/book/appointment/not-a-token/",
+        "appointment expired link": f"{base}/book/appointment/{expired}/",
     }
 
 
@@ -70,20 +140,55 @@ def test_the_patient_pages_have_no_serious_accessibility_violation(live_server, 
     assert failures == {}
 
 
+def submit(page, button: str = "button[type=submit]") -> None:
+    with page.expect_navigation():
+        page.locator(button).click()
+
+
 def test_the_form_steps_and_their_errors_have_no_serious_violation(live_server, axe_page):
     axe_page.goto(live_server.url + "/intake/")
-    axe_page.locator("button[type=submit]").click()  # nothing answered: every error shown
-    axe_page.wait_for_load_state()
+    submit(axe_page)  # nothing answered: every error shown
     failures = {"safety errors": serious_violations(axe_page)}
     axe_page.goto(live_server.url + "/intake/")
     for flag in RED_FLAGS:
         axe_page.locator(f"#id_{flag}_1").check()
-    axe_page.locator("button[type=submit]").click()
-    axe_page.wait_for_load_state()
+    submit(axe_page)
     failures["details"] = serious_violations(axe_page)
-    axe_page.locator("button[type=submit]").click()
-    axe_page.wait_for_load_state()
+    submit(axe_page)
     failures["details errors"] = serious_violations(axe_page)
+    assert {k: v for k, v in failures.items() if v} == {}
+
+
+def test_answering_a_check_in_and_its_outcomes_have_no_serious_violation(live_server, axe_page):
+    invited, encouraged = sent_follow_ups(2)
+    axe_page.goto(f"{live_server.url}/f/{follow_up_token(invited)}/")
+    submit(axe_page)  # nothing chosen: the error summary
+    failures = {"answer errors": serious_violations(axe_page)}
+    axe_page.get_by_label("Worse").check()
+    submit(axe_page)
+    assert axe_page.get_by_role("link", name="Book your free second opinion").is_visible()
+    failures["thanks, invited to book"] = serious_violations(axe_page)
+    axe_page.goto(f"{live_server.url}/f/{follow_up_token(encouraged)}/?answer=better")
+    axe_page.get_by_label("Pain right now (optional)").select_option("0")
+    submit(axe_page)
+    assert "Great news" in axe_page.locator("main").inner_text()
+    failures["thanks, encouraged"] = serious_violations(axe_page)
+    assert {k: v for k, v in failures.items() if v} == {}
+
+
+def test_moving_and_cancelling_an_appointment_have_no_serious_violation(live_server, axe_page):
+    make_clinician(hours=((8, 18),), weekdays=(0, 1, 2, 3, 4, 5, 6))
+    moved, cancelled = booked_appointments(2)
+    here = f"{live_server.url}/book/appointment/{appointment_token(moved)}"
+    axe_page.goto(f"{here}/reschedule/?slot={open_slots()[0].pk}")
+    submit(axe_page)
+    assert "Your appointment has moved" in axe_page.get_by_role("status").inner_text()
+    failures = {"moved": serious_violations(axe_page)}
+    axe_page.goto(f"{live_server.url}/book/appointment/{appointment_token(cancelled)}/cancel/")
+    submit(axe_page)
+    assert "Your appointment is cancelled" in axe_page.get_by_role("status").inner_text()
+    assert axe_page.locator("h1").inner_text() == "This appointment was cancelled"
+    failures["cancelled"] = serious_violations(axe_page)
     assert {k: v for k, v in failures.items() if v} == {}
 
 
