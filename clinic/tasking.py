@@ -25,7 +25,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 _MAX_PENDING = 10_000
-LINGER_SECONDS = 0.05  # what a patient's "your plan" message waits, at most, to be batched
+LINGER_SECONDS = 0.25  # what a patient's "your plan" message waits, at most, to be batched
 BATCH_MAX = 200
 _pending: queue.Queue[tuple[Task, tuple[Any, ...]]] = queue.Queue(maxsize=_MAX_PENDING)
 _publisher_lock = threading.Lock()
