@@ -8,11 +8,11 @@ overlap) on PostgreSQL and Redis.
 import http.client
 import itertools
 import json
+import os
 import threading
 import time
 
 from bench import harness
-from tests import factories
 
 ROUNDS = 5
 PATIENTS = 50
@@ -62,6 +62,13 @@ def _race(port: int, slot: int, tokens: list[str]) -> list[tuple[int, dict, floa
 
 
 def run(quick: bool = False) -> dict:
+    os.environ.update(harness.bench_env())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
+    import django
+
+    django.setup()
+    from tests import factories  # request bodies; it imports the models
+
     harness.reset_database()
     harness.manage("seed_demo")
     rounds = []

@@ -23,7 +23,7 @@ from django.utils import timezone
 from clinic.links import link_token_make, link_token_read
 from clinic.messaging.models import Message
 from clinic.messaging.quiet_hours import quiet_hours_next_allowed, zone_of
-from clinic.messaging.services import message_queue
+from clinic.messaging.services import message_queue, messages_queue
 from clinic.tasking import enqueue
 from intake.models import FollowUp, Intake, Urgency
 from intake.services import (
@@ -191,22 +191,23 @@ def _question_context(follow_up: FollowUp) -> dict[str, Any]:
     }
 
 
-def _follow_up_message_queue(
+def _follow_up_message(
     follow_up: FollowUp, *, template: str, purpose: str, not_before: datetime | None
-) -> Message:
+) -> dict[str, Any]:
+    """The arguments of message_queue for a follow-up's question or reminder."""
     patient = follow_up.intake.patient
-    return message_queue(
-        channel=follow_up.channel,
-        template=template,
-        purpose=purpose,
-        idempotency_key=f"followup-{follow_up.pk}",
-        recipient=patient_contact(patient),
-        context=_question_context(follow_up),
-        patient=patient,
-        intake=follow_up.intake,
-        unprompted=True,
-        not_before=not_before,
-    )
+    return {
+        "channel": follow_up.channel,
+        "template": template,
+        "purpose": purpose,
+        "idempotency_key": f"followup-{follow_up.pk}",
+        "recipient": patient_contact(patient),
+        "context": _question_context(follow_up),
+        "patient": patient,
+        "intake": follow_up.intake,
+        "unprompted": True,
+        "not_before": not_before,
+    }
 
 
 def _may_contact(follow_up: FollowUp) -> bool:
@@ -286,6 +287,7 @@ def _send_batch(
 ) -> int:
     with transaction.atomic():
         batch = _claim(queryset, batch_size)
+        messages = []
         for follow_up in batch:
             if not _may_contact(follow_up):
                 follow_up.status = FollowUp.Status.CANCELLED
@@ -294,11 +296,13 @@ def _send_batch(
             # `now` may stand in for the clock (the command's --now): it decides whether the
             # patient is in quiet hours; a message allowed "now" goes out straight away.
             opens = quiet_hours_next_allowed(at=now, zone=follow_up.intake.patient.timezone)
-            _follow_up_message_queue(
-                follow_up,
-                template="followup_reminder" if reminder else "followup_question",
-                purpose="follow_up_reminder" if reminder else "follow_up",
-                not_before=opens if opens > now else None,
+            messages.append(
+                _follow_up_message(
+                    follow_up,
+                    template="followup_reminder" if reminder else "followup_question",
+                    purpose="follow_up_reminder" if reminder else "follow_up",
+                    not_before=opens if opens > now else None,
+                )
             )
             # When it goes out (after quiet hours), on the scan's clock.
             if reminder:
@@ -309,6 +313,7 @@ def _send_batch(
                 follow_up.status = FollowUp.Status.SENT
                 follow_up.sent_at = opens
                 result.sent += 1
+        messages_queue(messages)  # the batch's messages: two queries
         # In the transaction that wrote their messages: one UPDATE per distinct outcome
         # (usually one for the whole batch: all sent now).
         outcomes: dict[tuple[Any, ...], list[int]] = defaultdict(list)

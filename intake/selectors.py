@@ -24,9 +24,9 @@ def intake_get_by_token(token: str) -> Intake:
     return intake
 
 
-def intake_links(intake: Intake) -> dict[str, str]:
+def intake_links(intake: Intake, token: str | None = None) -> dict[str, str]:
     """Absolute links the patient (or a partner app) follows next. Extended by later parts."""
-    token = intake_token(intake)
+    token = token or intake_token(intake)
     links = {
         "result": settings.SITE_URL + reverse("intake:result", args=[token]),
         "advice_sheet": settings.SITE_URL + reverse("intake:advice_sheet", args=[token]),
@@ -64,11 +64,12 @@ def triage_public(intake: Intake) -> dict[str, Any]:
 
 def intake_public_payload(intake: Intake) -> dict[str, Any]:
     """The API body for a patient's intake (`POST` and `GET /api/v1/intakes/…`)."""
+    token = intake_token(intake)
     return {
         "id": intake.pk,
-        "token": intake_token(intake),
+        "token": token,
         "triage": triage_public(intake),
-        "links": intake_links(intake),
+        "links": intake_links(intake, token),
     }
 
 

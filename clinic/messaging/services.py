@@ -96,44 +96,106 @@ def message_queue(
 
     An unprompted message to a patient never starts inside their quiet hours.
     """
-    existing = Message.objects.filter(purpose=purpose, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
+    (message,) = messages_queue(
+        [
+            {
+                "channel": channel,
+                "template": template,
+                "purpose": purpose,
+                "idempotency_key": idempotency_key,
+                "recipient": recipient,
+                "context": context,
+                "patient": patient,
+                "intake": intake,
+                "attachments": attachments,
+                "unprompted": unprompted,
+                "not_before": not_before,
+            }
+        ]
+    )
+    return message
+
+
+def messages_queue(items: list[dict[str, Any]]) -> list[Message]:
+    """`message_queue` for many messages at once (the follow-up scan's batches).
+
+    Each item holds message_queue's arguments. Two queries whatever the count: one finds
+    the keys already queued (those rows are returned as they are), one INSERTs the rest.
+    """
+    keys = {(item["purpose"], item["idempotency_key"]) for item in items}
+    existing = {
+        (m.purpose, m.idempotency_key): m
+        for m in Message.objects.filter(
+            purpose__in={p for p, _ in keys}, idempotency_key__in={k for _, k in keys}
+        )
+        if (m.purpose, m.idempotency_key) in keys
+    }
     now = timezone.now()
-    not_before = not_before or now
-    if unprompted and patient is not None:
+    fresh: dict[tuple[str, str], Message] = {}
+    for item in items:
+        key = (item["purpose"], item["idempotency_key"])
+        if key not in existing and key not in fresh:
+            fresh[key] = _message_build(item, now=now)
+    if fresh:
+        try:
+            with transaction.atomic():
+                Message.objects.bulk_create(list(fresh.values()))
+        except IntegrityError:
+            # Another process queued one of these keys between our read and our write.
+            return [_message_queue_one(item, now=now) for item in items]
+        for message in fresh.values():
+            if message.enqueued_at is not None:
+                _publish_after_commit(message.pk)
+    return [existing.get(key) or fresh[key] for key in _keys(items)]
+
+
+def _keys(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(item["purpose"], item["idempotency_key"]) for item in items]
+
+
+def _message_build(item: dict[str, Any], *, now: datetime) -> Message:
+    patient = item.get("patient")
+    not_before = item.get("not_before") or now
+    if item.get("unprompted") and patient is not None:
         not_before = quiet_hours_next_allowed(at=not_before, zone=patient.timezone)
     subject, text, html = _render(
-        channel=channel,
-        template=template,
-        context=context,
+        channel=item["channel"],
+        template=item["template"],
+        context=item["context"],
         patient_id=patient.pk if patient is not None else None,
     )
-    due_now = not_before <= now
-    message = Message(
-        channel=channel,
-        template=template,
-        purpose=purpose,
-        idempotency_key=idempotency_key,
-        recipient=recipient,
+    return Message(
+        channel=item["channel"],
+        template=item["template"],
+        purpose=item["purpose"],
+        idempotency_key=item["idempotency_key"],
+        recipient=item["recipient"],
         patient=patient,
-        intake=intake,
+        intake=item.get("intake"),
         subject=subject,
         body_text=text,
         body_html=html,
-        attachments=attachments or [],
-        unprompted=unprompted,
+        attachments=item.get("attachments") or [],
+        unprompted=bool(item.get("unprompted")),
         not_before=not_before,
-        enqueued_at=now if due_now else None,
+        enqueued_at=now if not_before <= now else None,
         created_at=now,
     )
+
+
+def _message_queue_one(item: dict[str, Any], *, now: datetime) -> Message:
+    found = Message.objects.filter(
+        purpose=item["purpose"], idempotency_key=item["idempotency_key"]
+    ).first()
+    if found is not None:
+        return found
+    message = _message_build(item, now=now)
     try:
         with transaction.atomic():
             message.save()
     except IntegrityError:
-        # Another process queued the same purpose and key between our read and our write.
-        return Message.objects.get(purpose=purpose, idempotency_key=idempotency_key)
-    if due_now:
+        return Message.objects.get(purpose=item["purpose"], idempotency_key=item["idempotency_key"])
+    if message.enqueued_at is not None:
         _publish_after_commit(message.pk)
     return message
 

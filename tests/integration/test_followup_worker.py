@@ -32,8 +32,8 @@ def sms_patient(**overrides) -> dict:
     return factories.patient(channel="sms", timezone=daytime_zone(), **overrides)
 
 
-def post_intake(client) -> dict:
-    body = {"patient": sms_patient(), "answers": factories.answers()}
+def post_intake(client, **answers) -> dict:
+    body = {"patient": sms_patient(), "answers": factories.answers(**answers)}
     response = client.post(
         "/api/v1/intakes/", data=json.dumps(body), content_type="application/json"
     )
@@ -75,22 +75,30 @@ def test_intake_then_a_week_later_sends_exactly_one_check_in(client, stack: Stac
     assert Message.objects.filter(purpose="follow_up").count() == 1
 
 
-def test_an_intake_submitted_while_redis_is_stopped_is_saved_and_followed_up_once_it_is_back(
+def test_intakes_submitted_while_redis_is_stopped_get_everything_once_it_is_back(
     client, stack: Stack, sends: Sends, private_redis, caplog, settings
 ):
+    """Plan, advice sheets, the staff alert and the follow-up all go out after the outage."""
+    from django.core.files.storage import default_storage
+
     from clinic.celery import app
+    from clinic.messaging.tasks import messages_dispatch_due
     from clinic.tasking import wait_for_publisher
+    from intake.advice import advice_sheet_key
+    from intake.tasks_advice import advice_sheets_render_missing
 
     # This process and the worker use a Redis of this test's own, as broker and cache.
     previous_broker = app.conf.broker_url
     _point_broker(app, private_redis.url)
     settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": private_redis.url}}
     stack.env.update({"CELERY_BROKER_URL": private_redis.url, "REDIS_URL": private_redis.url})
+    stack.env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)  # the worker stores sheets where we look
     try:
         private_redis.stop()
         started = timezone.now()
         created = post_intake(client)
-        assert timezone.now() - started < timedelta(seconds=5)
+        urgent = post_intake(client, red_flags=["calf_swelling_pain"])
+        assert timezone.now() - started < timedelta(seconds=10)
         assert wait_for_publisher(timeout=15)
         assert "could not enqueue intake.plan_send" in caplog.text
         intake_id = created["id"]
@@ -106,6 +114,21 @@ def test_an_intake_submitted_while_redis_is_stopped_is_saved_and_followed_up_onc
         out = stack.manage("send_due_followups", "--now", minutes_later(3))
         assert "plans: 1" in out
         assert wait_for(lambda: sent("intake_plan") == 1, timeout=30), stack.logs()
+        # Beat's other two scans find the urgent case's alert and sheet.
+        outcomes = [Intake.objects.get(pk=i).outcome for i in (intake_id, urgent["id"])]
+
+        def alert_and_sheets_out() -> bool:
+            messages_dispatch_due.delay()
+            advice_sheets_render_missing.delay()
+            return wait_for(
+                lambda: (
+                    sent("staff_urgent_alert") == 1
+                    and all(default_storage.exists(advice_sheet_key(o)) for o in outcomes)
+                ),
+                timeout=3,
+            )
+
+        assert wait_for(alert_and_sheets_out, timeout=60, every=0), stack.logs()
 
         stack.manage("send_due_followups", "--now", week_later(intake_id))
         assert wait_for(lambda: sent("follow_up") == 1, timeout=30), stack.logs()
@@ -129,13 +152,16 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     count = 200
     week_ago = timezone.now() - timedelta(days=7, minutes=1)
     _due_follow_ups_make(count, submitted_at=week_ago)
-    # Only the follow-ups matter here: drop the "your plan" texts and their wake-ups.
-    Message.objects.filter(purpose="intake_plan").delete()
     from clinic.celery import app
     from clinic.messaging.tasks import messages_dispatch_due
+    from clinic.tasking import wait_for_publisher
     from intake.tasks import followups_send_due
 
+    # Only the follow-ups matter here: drop the "your plan" task (once it has been handed to
+    # the broker) and any plan text.
+    assert wait_for_publisher(timeout=10)
     app.control.purge()
+    Message.objects.filter(purpose="intake_plan").delete()
     assert FollowUp.objects.filter(status="scheduled", due_at__lte=timezone.now()).count() == count
 
     stack.env["SMS_FILE_LATENCY_MS"] = "15"
