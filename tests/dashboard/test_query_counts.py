@@ -101,6 +101,26 @@ def test_the_default_queue_reads_the_queue_index_not_the_whole_table(clinician, 
         assert "intake_queue_idx" in plan, plan
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("search", ["Patient 99", "example.com", "555 0199"])
+def test_a_name_email_or_phone_search_can_use_the_trigram_indexes(search):
+    """The search's own expressions match the trigram indexes (migration 0003)."""
+    from dashboard.selectors import _search_q
+    from intake.models import Patient
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm is PostgreSQL's")
+    condition = _search_q(search, patient="")  # the same conditions, on the patient table
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # an empty table: force the choice
+        sql, params = Patient.objects.filter(condition).query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "patient_name_trgm_idx" in plan and "patient_email_trgm_idx" in plan, plan
+    if "phone__contains" in str(condition):  # digits typed as a phone number
+        assert "patient_phone_trgm_idx" in plan, plan
+
+
 def test_the_filtered_columns_are_indexed():
     indexed = {tuple(index.fields) for index in Intake._meta.indexes}
     assert ("urgency", "status", "-submitted_at") in indexed
