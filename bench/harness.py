@@ -131,6 +131,23 @@ def gunicorn(
         stop(process)
 
 
+def cpu_seconds(pattern: str) -> float:
+    """CPU time (user + system) used so far by every process whose command line holds
+    `pattern` (e.g. "gunicorn", "postgres:"): read before and after a phase, subtract."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if pattern in command:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+        except (OSError, UnicodeDecodeError, IndexError, ValueError):
+            continue  # a process that ended meanwhile
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def celery_worker_argv(*options: str) -> list[str]:
     """A real Celery worker for clinic, quiet between workers (no gossip, mingle, heartbeat)."""
     return [

@@ -5,6 +5,8 @@ the same client threads and the same JSON body, so the ratio is side by side.
 Goal: our POST /api/v1/intakes/ reaches at least half the bare view's throughput.
 """
 
+import os
+
 import psycopg
 
 from bench import harness
@@ -58,23 +60,13 @@ def run(quick: bool = False) -> dict:
             clients=4,
             seconds=1,
         )
-        bare = harness.load(
-            port=port,
-            method="POST",
-            path="/api/bench/insert/",
-            body=lambda n: body,
-            clients=clients,
-            seconds=seconds,
-        )
-        ours = harness.load(
-            port=port,
-            method="POST",
-            path="/api/v1/intakes/",
-            body=lambda n: body,
-            clients=clients,
-            seconds=seconds,
-        )
+        bare, bare_cpu = _measured(port, "/api/bench/insert/", body, clients, seconds)
+        ours, ours_cpu = _measured(port, "/api/v1/intakes/", body, clients, seconds)
     ratio = ours.throughput / bare.throughput if bare.throughput else 0.0
+    detail = (
+        f"{ours.throughput:.0f} vs {bare.throughput:.0f} req/s; CPU per request (ms), ours vs "
+        f"bare: " + ", ".join(f"{k} {ours_cpu[k]} vs {bare_cpu[k]}" for k in ours_cpu)
+    )
     return {
         "name": "intake",
         "figures": [
@@ -83,6 +75,7 @@ def run(quick: bool = False) -> dict:
                 "value": round(ratio, 3),
                 "goal": ">= 0.5",
                 "met": ratio >= 0.5 and ours.errors == 0,
+                "detail": detail,
             },
             {
                 "figure": f"intake p99 under {clients} clients (ms)",
@@ -94,7 +87,24 @@ def run(quick: bool = False) -> dict:
         "raw": {
             "bare_insert": bare.summary(),
             "intake": ours.summary(),
+            "cpu_ms_per_request": {"bare_insert": bare_cpu, "intake": ours_cpu},
             "clients": clients,
             "seconds": seconds,
         },
     }
+
+
+def _measured(
+    port: int, path: str, body: bytes, clients: int, seconds: float
+) -> tuple[harness.LoadResult, dict[str, float]]:
+    """One load phase, and the CPU each side spent per request: where the time goes."""
+    sides = {"gunicorn": "gunicorn", "postgres": "postgres:", "redis": "redis-server"}
+    before = {name: harness.cpu_seconds(pattern) for name, pattern in sides.items()}
+    client_before = sum(os.times()[:2])
+    result = harness.load(
+        port=port, method="POST", path=path, body=lambda n: body, clients=clients, seconds=seconds
+    )
+    spent = {name: harness.cpu_seconds(pattern) - before[name] for name, pattern in sides.items()}
+    spent["client"] = sum(os.times()[:2]) - client_before
+    per_request = {k: round(v / max(result.requests, 1) * 1000, 2) for k, v in spent.items()}
+    return result, per_request
