@@ -1,5 +1,7 @@
 """Project-wide promises: the schema validates, demo data is idempotent, admin pages work."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -63,3 +65,16 @@ def test_an_unknown_page_answers_with_the_html_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_seed_demo_gives_a_clinician_and_a_front_desk_login_each_in_its_role(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    users = get_user_model().objects.filter(username__in=["clinician", "frontdesk"])
+    roles = {u.username: sorted(g.name for g in u.groups.all()) for u in users}
+    assert roles == {"clinician": ["clinician"], "frontdesk": ["front_desk"]}
+    signed_in = client.post(
+        "/staff/login/", {"username": "frontdesk", "password": "stride-demo-staff"}
+    )
+    assert signed_in.status_code == 302, signed_in.content
+    assert client.get("/staff/").status_code == 200

@@ -37,7 +37,7 @@ def _seeders() -> list:
     import importlib
 
     seeders = []
-    for module_name in ("referrals.demo", "intake.demo"):
+    for module_name in ("dashboard.demo", "referrals.demo", "intake.demo"):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError:
