@@ -223,14 +223,12 @@ def appointments_for_intake(intake: Intake) -> list[Any]:
 
 def booking_on_behalf_url(intake: Intake) -> str | None:
     """Staff book through the patient's own booking page (the confirmation goes to them)."""
-    from django.urls import reverse
-
     from intake.models import Urgency
-    from intake.services import intake_token
+    from intake.services import intake_path
 
     if intake.urgency == Urgency.URGENT:
         return None
-    return reverse("referrals:book", args=[intake_token(intake)])
+    return intake_path(intake, "book")
 
 
 def bookings_from_invitations() -> dict[str, int]:

@@ -13,7 +13,6 @@ from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -37,7 +36,7 @@ from dashboard.forms import (
 from dashboard.middleware import REFRESH_HEADER, session_start
 from dashboard.models import AuditEvent
 from intake.models import Intake
-from intake.services import intake_token
+from intake.services import intake_path
 from referrals.models import Referral
 
 
@@ -209,7 +208,7 @@ def _intake_page(
         "message_list": selectors.messages_for_intake(intake),
         "appointments": selectors.appointments_for_intake(intake),
         "booking_url": selectors.booking_on_behalf_url(intake),
-        "advice_sheet_url": reverse("intake:result", args=[intake_token(intake)]) + "advice.pdf",
+        "advice_sheet_url": intake_path(intake, "advice_sheet"),
         "forms": {
             "contact": ContactForm(),
             "note": NoteForm(),

@@ -23,7 +23,6 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -33,7 +32,7 @@ from clinic.links import BadLink, ExpiredLink, link_token_read
 from intake import triage
 from intake.models import Intake, TriageOutcome, Urgency
 from intake.selectors import intake_get_by_token
-from intake.services import RESULT_LINK_PURPOSE, intake_token
+from intake.services import RESULT_LINK_PURPOSE, intake_url
 
 logger = logging.getLogger(__name__)
 
@@ -123,11 +122,6 @@ def static_base_url() -> str:
 # --- Reading the outcome into what the sheet prints ---------------------------------------
 
 
-def booking_url(token: str) -> str:
-    """The free second-opinion booking page, printed in full on the sheet."""
-    return settings.SITE_URL + reverse("referrals:book", args=[token])
-
-
 def _local(moment: datetime, zone: str) -> datetime:
     return timezone.localtime(moment, ZoneInfo(zone))
 
@@ -156,8 +150,7 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
         context["advice"] = [_advice_item("seek_urgent_care")]
         return context
     pattern = triage.PATTERNS[outcome.pattern]
-    token = intake_token(intake)
-    link = booking_url(token)
+    link = intake_url(intake, "book")  # printed in full on the sheet, and as a QR code
     follow_up = _follow_up_or_none(intake)
     context.update(
         {

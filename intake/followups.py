@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from clinic.links import link_token_make, link_token_read
@@ -26,12 +26,7 @@ from clinic.messaging.quiet_hours import quiet_hours_next_allowed, zone_of
 from clinic.messaging.services import message_queue, messages_queue
 from clinic.tasking import enqueue
 from intake.models import FollowUp, Intake, Urgency
-from intake.services import (
-    intake_advice_sheet_url,
-    intake_result_url,
-    intake_token,
-    patient_contact,
-)
+from intake.services import intake_url, patient_contact
 from intake.tasks_advice import plan_send as plan_send_task
 from referrals.models import Referral
 
@@ -81,18 +76,18 @@ def follow_up_id_from_token(token: str) -> int:
     )
 
 
-def follow_up_answer_url(follow_up: FollowUp, answer: str) -> str:
-    path = reverse("followups:answer", args=[follow_up_token(follow_up)])
-    return f"{settings.SITE_URL}{path}?answer={answer}"
+def follow_up_page_url(follow_up: FollowUp) -> str:
+    return settings.SITE_URL + reverse("followups:answer", args=[follow_up_token(follow_up)])
+
+
+def follow_up_answer_url(follow_up: FollowUp, answer: str, *, page_url: str = "") -> str:
+    """The one-tap link for `answer`; pass `page_url` when it is already made."""
+    return f"{page_url or follow_up_page_url(follow_up)}?answer={answer}"
 
 
 def booking_url(intake: Intake) -> str:
     """The patient's link to book the free second opinion (the booking page's URL)."""
-    token = intake_token(intake)
-    try:
-        return settings.SITE_URL + reverse("referrals:book", args=[token])
-    except NoReverseMatch:  # the booking page ships separately; its agreed address
-        return f"{settings.SITE_URL}/book/{token}/"
+    return intake_url(intake, "book")
 
 
 # --- The rule -----------------------------------------------------------------------------
@@ -109,7 +104,7 @@ def is_not_improving(*, answer: str, pain_now: int | None, intake_pain_now: int)
 
 
 def _base_context(intake: Intake) -> dict[str, Any]:
-    return {"first_name": intake.patient.first_name, "result_url": intake_result_url(intake)}
+    return {"first_name": intake.patient.first_name, "result_url": intake_url(intake, "result")}
 
 
 def plan_message_queue(*, intake: Intake) -> Message | None:
@@ -123,7 +118,7 @@ def plan_message_queue(*, intake: Intake) -> Message | None:
     follow_up = FollowUp.objects.filter(intake=intake).first()
     context = {
         **_base_context(intake),
-        "sheet_url": intake_advice_sheet_url(intake),
+        "sheet_url": intake_url(intake, "advice_sheet"),
         # A date, not a datetime: templates would shift a datetime into the clinic's zone.
         "follow_up_on": follow_up.due_at.astimezone(zone_of(patient.timezone)).date()
         if follow_up
@@ -183,10 +178,10 @@ def plans_missing(*, now: datetime | None = None, limit: int = 500) -> list[int]
 
 
 def _question_context(follow_up: FollowUp) -> dict[str, Any]:
-    page_url = settings.SITE_URL + reverse("followups:answer", args=[follow_up_token(follow_up)])
+    page_url = follow_up_page_url(follow_up)
     return {
         **_base_context(follow_up.intake),
-        "answer_urls": {a: f"{page_url}?answer={a}" for a in ANSWERS},
+        "answer_urls": {a: follow_up_answer_url(follow_up, a, page_url=page_url) for a in ANSWERS},
         "page_url": page_url,
     }
 

@@ -2,13 +2,10 @@
 
 from typing import Any
 
-from django.conf import settings
-from django.urls import reverse
-
 from clinic.links import BadLink, link_token_read
 from intake import triage
 from intake.models import Intake, Urgency
-from intake.services import RESULT_LINK_PURPOSE, intake_token
+from intake.services import RESULT_LINK_PURPOSE, intake_path, intake_token, intake_url
 
 
 def intake_get_by_token(token: str) -> Intake:
@@ -27,13 +24,8 @@ def intake_get_by_token(token: str) -> Intake:
 def intake_links(intake: Intake, token: str | None = None) -> dict[str, str]:
     """Absolute links the patient (or a partner app) follows next. Extended by later parts."""
     token = token or intake_token(intake)
-    links = {
-        "result": settings.SITE_URL + reverse("intake:result", args=[token]),
-        "advice_sheet": settings.SITE_URL + reverse("intake:advice_sheet", args=[token]),
-    }
-    if intake.urgency != Urgency.URGENT:
-        links["book"] = settings.SITE_URL + reverse("referrals:book", args=[token])
-    return links
+    pages = ["result", "advice_sheet"] + ([] if intake.urgency == Urgency.URGENT else ["book"])
+    return {page: intake_url(intake, page, token=token) for page in pages}
 
 
 def triage_public(intake: Intake) -> dict[str, Any]:
@@ -77,15 +69,16 @@ def result_context(intake: Intake) -> dict[str, Any]:
     """What the result page shows, in plain words, from the stored outcome."""
     outcome = intake.outcome
     urgent = outcome.urgency == Urgency.URGENT
+    token = intake_token(intake)
     context: dict[str, Any] = {
         "intake": intake,
-        "token": intake_token(intake),
+        "token": token,
         "urgent": urgent,
         "urgency": outcome.urgency,
         "disclaimer": triage.DISCLAIMER,
         "warning_signs": [flag.question for flag in triage.RED_FLAGS.values()],
-        "links": intake_links(intake),
-        "actions": result_actions(intake),
+        "links": intake_links(intake, token),
+        "actions": result_actions(intake, token),
     }
     if urgent:
         return context
@@ -107,18 +100,18 @@ def result_context(intake: Intake) -> dict[str, Any]:
     return context
 
 
-def result_actions(intake: Intake) -> list[dict[str, str]]:
+def result_actions(intake: Intake, token: str | None = None) -> list[dict[str, str]]:
     """The buttons under the result, most important first (booking first for `assessment`)."""
-    token = intake_token(intake)
+    token = token or intake_token(intake)
     sheet = {
-        "url": reverse("intake:advice_sheet", args=[token]),
+        "url": intake_path(intake, "advice_sheet", token=token),
         "label": "Download your advice sheet (PDF)",
         "id": "advice-sheet",
     }
     if intake.urgency == Urgency.URGENT:
         return [sheet]  # urgent: same-day care, never a booked appointment
     book = {
-        "url": reverse("referrals:book", args=[token]),
+        "url": intake_path(intake, "book", token=token),
         "label": "Book your free second opinion",
         "id": "book",
     }

@@ -28,12 +28,22 @@ def intake_token(intake: Intake) -> str:
     return link_token_make(purpose=RESULT_LINK_PURPOSE, object_id=intake.pk)
 
 
-def intake_result_url(intake: Intake) -> str:
-    return settings.SITE_URL + reverse("intake:result", args=[intake_token(intake)])
+# The patient's pages, each opened by the intake's token.
+INTAKE_PAGES = {
+    "result": "intake:result",
+    "advice_sheet": "intake:advice_sheet",
+    "book": "referrals:book",
+}
 
 
-def intake_advice_sheet_url(intake: Intake) -> str:
-    return settings.SITE_URL + reverse("intake:advice_sheet", args=[intake_token(intake)])
+def intake_path(intake: Intake, page: str, *, token: str | None = None) -> str:
+    """The path of one of the patient's pages (INTAKE_PAGES); pass `token` if already made."""
+    return reverse(INTAKE_PAGES[page], args=[token or intake_token(intake)])
+
+
+def intake_url(intake: Intake, page: str, *, token: str | None = None) -> str:
+    """The same page as an absolute link, for messages, sheets and the API."""
+    return settings.SITE_URL + intake_path(intake, page, token=token)
 
 
 def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict[str, Any]]:

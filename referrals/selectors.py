@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from clinic.links import BadLink, link_token_make, link_token_read
 from intake.models import Intake
-from intake.services import intake_token
+from intake.services import intake_path
 from referrals.models import ACTIVE_APPOINTMENT, Appointment, Clinician, Slot
 
 APPOINTMENT_LINK_PURPOSE = "appointment"
@@ -198,7 +198,7 @@ def appointment_for_intake(*, intake: Intake, appointment_id: int) -> Appointmen
 
 
 def book_path(intake: Intake) -> str:
-    return reverse("referrals:book", args=[intake_token(intake)])
+    return intake_path(intake, "book")
 
 
 def appointment_url(appointment: Appointment) -> str:
