@@ -28,11 +28,10 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from clinic.links import BadLink, ExpiredLink, link_token_read
 from intake import triage
-from intake.models import Intake, TriageOutcome, Urgency
+from intake.models import TriageOutcome, Urgency
 from intake.selectors import intake_get_by_token
-from intake.services import RESULT_LINK_PURPOSE, intake_url
+from intake.services import intake_url
 
 logger = logging.getLogger(__name__)
 
@@ -299,26 +298,16 @@ def advice_sheets_missing(
 
 # --- Who may fetch a sheet ----------------------------------------------------------------
 
-# A staff member may open a sheet from an old patient link (e.g. one quoted in a phone
+# A clinician may open a sheet from an old patient link (e.g. one quoted in a phone
 # call); the signature must still be genuine. Patients need a link that has not expired.
 STAFF_LINK_MAX_AGE = timedelta(days=3650)
 
 
-def advice_sheet_outcome_for(*, token: str, user: Any) -> TriageOutcome:
-    """The outcome whose sheet `token` opens for `user`, or BadLink / ExpiredLink."""
-    try:
-        intake = intake_get_by_token(token)
-    except ExpiredLink:
-        if not (user.is_authenticated and user.is_active and user.is_staff):
-            raise
-        intake_id = link_token_read(
-            purpose=RESULT_LINK_PURPOSE, token=token, max_age=STAFF_LINK_MAX_AGE
-        )
-        intake = (
-            Intake.objects.select_related("patient", "outcome", "follow_up")
-            .filter(pk=intake_id)
-            .first()
-        )
-        if intake is None:
-            raise BadLink from None
-    return intake.outcome
+def advice_sheet_outcome_for(*, token: str, clinician: bool = False) -> TriageOutcome:
+    """The outcome whose sheet `token` opens, or BadLink / ExpiredLink.
+
+    `clinician`: the reader may see clinical data (the view decides, with the dashboard's
+    own rules: capability and two-factor); an expired link then still opens.
+    """
+    max_age = STAFF_LINK_MAX_AGE if clinician else None
+    return intake_get_by_token(token, max_age=max_age).outcome

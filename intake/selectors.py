@@ -1,5 +1,6 @@
 """Reads shared by the intake views and API: the token holder's intake, and what they see."""
 
+from datetime import timedelta
 from typing import Any
 
 from clinic.links import BadLink, link_token_read
@@ -8,9 +9,12 @@ from intake.models import Intake, Urgency
 from intake.services import RESULT_LINK_PURPOSE, intake_path, intake_token, intake_url
 
 
-def intake_get_by_token(token: str) -> Intake:
-    """The intake a patient's token opens, or BadLink / ExpiredLink. One query."""
-    intake_id = link_token_read(purpose=RESULT_LINK_PURPOSE, token=token)
+def intake_get_by_token(token: str, *, max_age: timedelta | None = None) -> Intake:
+    """The intake a patient's token opens, or BadLink / ExpiredLink. One query.
+
+    `max_age` defaults to the patients' link lifetime (PATIENT_LINK_MAX_AGE).
+    """
+    intake_id = link_token_read(purpose=RESULT_LINK_PURPOSE, token=token, max_age=max_age)
     intake = (
         Intake.objects.select_related("patient", "outcome", "follow_up")
         .filter(pk=intake_id)

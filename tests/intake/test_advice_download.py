@@ -11,6 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 
 from clinic.links import link_token_make
+from dashboard.models import AuditEvent
+from dashboard.services import staff_groups_sync
 from intake import advice, triage
 from intake.models import Intake, TriageOutcome
 from intake.services import intake_submit, intake_token
@@ -45,7 +47,9 @@ def sheet_path(created: dict) -> str:
 
 @pytest.fixture
 def staff(client):
-    user = get_user_model().objects.create_user("clinician", password="pw-for-tests", is_staff=True)
+    """A clinician: the dashboard's group with the clinical capability."""
+    user = get_user_model().objects.create_user("clinician", password="pw-for-tests")
+    user.groups.add(staff_groups_sync()["clinician"])
     return user
 
 
@@ -170,13 +174,41 @@ def test_an_expired_token_is_refused_to_the_patient_and_other_users(client, froz
     assert client.get(sheet_path(created)).status_code == 410
 
 
-def test_staff_can_fetch_a_sheet_from_an_expired_link(client, frozen, staff):
+def test_a_clinician_can_fetch_a_sheet_from_an_expired_link_and_it_is_audited(
+    client, frozen, staff
+):
     created = create(client)
     frozen.shift(timedelta(days=91))
     client.force_login(staff)
     response = client.get(sheet_path(created))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    (event,) = AuditEvent.objects.filter(actor=staff)
+    assert (event.action, event.object_type, event.object_id) == (
+        "intake_view",
+        "advice_sheet",
+        created["id"],
+    )
+
+
+def test_an_admin_flag_alone_does_not_open_an_expired_sheet(client, frozen):
+    """is_staff opens Django's admin; clinical data needs the dashboard's capability."""
+    created = create(client)
+    frozen.shift(timedelta(days=91))
+    admin_only = get_user_model().objects.create_user("ada", password="pw", is_staff=True)
+    client.force_login(admin_only)
+    assert client.get(sheet_path(created)).status_code == 410
+
+
+def test_a_clinician_who_has_not_passed_two_factor_gets_the_patient_rule(
+    client, frozen, staff, settings
+):
+    settings.STAFF_REQUIRE_2FA = True
+    created = create(client)
+    frozen.shift(timedelta(days=91))
+    client.force_login(staff)  # signed in, but no TOTP step in this session
+    assert client.get(sheet_path(created)).status_code == 410
+    assert not AuditEvent.objects.exists()
 
 
 def test_it_only_answers_get(client):
