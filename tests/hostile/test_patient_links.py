@@ -13,6 +13,7 @@ from referrals import services as booking
 from referrals.models import Slot
 from referrals.selectors import appointment_token
 from tests import factories
+from tests.intake.advice_support import pdf_squashed, squash
 from tests.referrals.conftest import make_clinician
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +51,22 @@ def urls_for(intake, appointment) -> dict[str, str]:
     }
 
 
+def readable(response) -> str:
+    """What a reader of the response sees: a PDF's text (its bytes are compressed)."""
+    if response.get("Content-Type") == "application/pdf":
+        return pdf_squashed(response.content)
+    return squash(response.content.decode(errors="replace"))
+
+
 def leaks(response, *intakes) -> list[str]:
-    body = response.content.decode(errors="replace")
-    found = []
-    for intake in intakes:
-        for value in (intake.patient.name, intake.patient.email):
-            if value in body:
-                found.append(value)
-    return found
+    body = readable(response)
+    return [
+        value
+        for intake in intakes
+        # The sheet and the messages greet by first name: look for that too.
+        for value in (intake.patient.name, intake.patient.first_name, intake.patient.email)
+        if squash(value) in body
+    ]
 
 
 def test_a_token_opens_only_its_own_patients_records(client, two_patients):
@@ -67,6 +76,9 @@ def test_a_token_opens_only_its_own_patients_records(client, two_patients):
             response = client.get(url, follow=True)  # booking leads on to the appointment
             assert response.status_code == 200, (name, response.status_code)
             assert leaks(response, olive) == [], name
+        # The check can see a name where one is printed: Alex's own, on Alex's sheet.
+        sheet = client.get(urls_for(alex, alex_booking)["sheet"])
+        assert squash(alex.patient.first_name) in readable(sheet)
         # The token decides whose record opens, not the order of the rows.
         assert client.get(urls_for(alex, alex_booking)["intake api"]).json()["id"] == alex.pk
         assert client.get(urls_for(olive, olive_booking)["intake api"]).json()["id"] == olive.pk
