@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 import segno
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
@@ -29,9 +28,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from intake import triage
-from intake.models import TriageOutcome, Urgency
+from intake.models import Intake, TriageOutcome, Urgency
 from intake.selectors import intake_get_by_token
-from intake.services import intake_url
+from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW, intake_url
 
 logger = logging.getLogger(__name__)
 
@@ -179,12 +178,10 @@ def _advice_item(advice_id: str) -> dict[str, str]:
     return {"id": advice_id, "heading": ADVICE_HEADINGS.get(advice_id, ""), "text": text}
 
 
-def _follow_up_or_none(intake: Any) -> Any:
-    try:
-        follow_up = intake.follow_up
-    except ObjectDoesNotExist:
-        return None
-    return follow_up if follow_up.status == follow_up.Status.SCHEDULED else None
+def _follow_up_or_none(intake: Intake) -> Any:
+    """The follow-up the sheet announces: only one still to come."""
+    follow_up = intake.follow_up_or_none
+    return follow_up if follow_up and follow_up.status == follow_up.Status.SCHEDULED else None
 
 
 def advice_sheet_html(outcome: TriageOutcome) -> str:
@@ -285,13 +282,13 @@ def advice_sheet_render(*, outcome_id: int) -> None:
     advice_sheet_store(outcome=outcome)
 
 
-def advice_sheets_missing(
-    *, now: datetime | None = None, within: timedelta | None = None, limit: int = 500
-) -> list[int]:
+def advice_sheets_missing(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Ids of recent outcomes whose sheet is not stored (the broker may have lost the task)."""
     now = now or timezone.now()
-    within = within or timedelta(days=2)
-    recent = TriageOutcome.objects.filter(created_at__gte=now - within).order_by("pk")
+    recent = TriageOutcome.objects.filter(
+        created_at__gte=now - AFTER_SUBMIT_SCAN_WINDOW,
+        created_at__lte=now - AFTER_SUBMIT_SCAN_GRACE,  # not one whose task is on its way
+    ).order_by("pk")
     # One storage lookup per outcome (a HEAD on S3): bounded by the window and a cap.
     return [o.pk for o in recent[:limit] if not default_storage.exists(advice_sheet_key(o))]
 

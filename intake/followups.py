@@ -11,7 +11,7 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +26,12 @@ from clinic.messaging.quiet_hours import quiet_hours_next_allowed, zone_of
 from clinic.messaging.services import message_queue, messages_queue
 from clinic.tasking import enqueue
 from intake.models import FollowUp, Intake, Urgency
-from intake.services import intake_url, patient_contact
+from intake.services import (
+    AFTER_SUBMIT_SCAN_GRACE,
+    AFTER_SUBMIT_SCAN_WINDOW,
+    intake_url,
+    patient_contact,
+)
 from intake.tasks_advice import plan_send as plan_send_task
 from referrals.models import Referral
 
@@ -115,7 +120,7 @@ def plan_message_queue(*, intake: Intake) -> Message | None:
     patient = intake.patient
     if not patient.consent_follow_up or intake.urgency == Urgency.URGENT:
         return None
-    follow_up = FollowUp.objects.filter(intake=intake).first()
+    follow_up = intake.follow_up_or_none
     context = {
         **_base_context(intake),
         "sheet_url": intake_url(intake, "advice_sheet"),
@@ -144,7 +149,11 @@ def plan_send(*, intake_id: int) -> Message | None:
     """
     from intake.advice import advice_sheet_store  # intake.advice imports this module's peers
 
-    intake = Intake.objects.select_related("patient", "outcome").filter(pk=intake_id).first()
+    intake = (
+        Intake.objects.select_related("patient", "outcome", "follow_up")
+        .filter(pk=intake_id)
+        .first()
+    )
     if intake is None:
         return None
     try:
@@ -154,19 +163,14 @@ def plan_send(*, intake_id: int) -> Message | None:
     return plan_message_queue(intake=intake)
 
 
-# An intake's plan task normally runs within seconds; the scan leaves it that long first.
-PLAN_SCAN_GRACE = timedelta(minutes=2)
-PLAN_SCAN_WINDOW = timedelta(days=2)
-
-
 def plans_missing(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Recent consenting, non-urgent intakes whose plan was never queued (a lost task)."""
     now = now or timezone.now()
     has_plan = Message.objects.filter(intake=OuterRef("pk"), purpose=PLAN_PURPOSE)
     return list(
         Intake.objects.filter(
-            submitted_at__gte=now - PLAN_SCAN_WINDOW,
-            submitted_at__lte=now - PLAN_SCAN_GRACE,
+            submitted_at__gte=now - AFTER_SUBMIT_SCAN_WINDOW,
+            submitted_at__lte=now - AFTER_SUBMIT_SCAN_GRACE,
             patient__consent_follow_up=True,
             patient__opted_out_at__isnull=True,
         )

@@ -1,6 +1,7 @@
 """The patient's episode: who they are, what they answered, what triage said, the follow-up."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.timezone import now as tz_now
 
@@ -97,6 +98,14 @@ class Intake(models.Model):
 
     def __str__(self) -> str:
         return f"Intake #{self.pk}"
+
+    @property
+    def follow_up_or_none(self) -> "FollowUp | None":
+        """The one-week follow-up, or None (urgent, or no consent). No query once joined."""
+        try:
+            return self.follow_up
+        except ObjectDoesNotExist:
+            return None
 
 
 class TriageOutcome(models.Model):

@@ -1,7 +1,7 @@
 """Every write to a patient's episode: submitting an intake (validate, triage, save)."""
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from auditlog.context import disable_auditlog
@@ -21,6 +21,10 @@ from intake.validation import IntakeInvalid, patient_clean
 from referrals.models import Referral
 
 RESULT_LINK_PURPOSE = "intake"
+# The worker's half of an intake (sheet, plan) normally runs within seconds of the commit;
+# the beat scans that redo a lost one leave it this long first, and look this far back.
+AFTER_SUBMIT_SCAN_GRACE = timedelta(minutes=2)
+AFTER_SUBMIT_SCAN_WINDOW = timedelta(days=2)
 
 
 def intake_token(intake: Intake) -> str:
