@@ -39,7 +39,9 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _SharedClientRedisCacheClient
-        self._fallback = LocMemCache(f"fallback-{id(self)}", {"TIMEOUT": params.get("TIMEOUT")})
+        # Django makes one cache object per thread; naming the memory store after the
+        # server makes every thread of a process share it, as the limits need.
+        self._fallback = LocMemCache(f"fallback-{server}", {"TIMEOUT": params.get("TIMEOUT")})
         self._down_until = 0.0
         self._lock = threading.Lock()
 
