@@ -7,7 +7,6 @@ bounded set of keep-alive client threads that stop by themselves at a deadline.
 import http.client
 import json
 import os
-import platform
 import socket
 import statistics
 import subprocess
@@ -41,22 +40,6 @@ def bench_env(**extra: str) -> dict[str, str]:
     }
     env.update(extra)
     return env
-
-
-def machine() -> dict[str, object]:
-    mem_kb = 0
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem_kb = int(line.split()[1])
-    except OSError:
-        pass
-    return {
-        "cpus": os.cpu_count(),
-        "memory_gib": round(mem_kb / 1024 / 1024, 1),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
 
 
 def manage(*args: str, env: dict[str, str] | None = None) -> None:

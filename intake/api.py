@@ -67,4 +67,4 @@ class IntakeDetailApi(PublicApiView):
     )
     def get(self, request: Request, token: str) -> Response:
         intake = patient_intake_or_error(token)
-        return Response(intake_public_payload(intake))
+        return Response(intake_public_payload(intake, token=token))  # the caller's own token

@@ -58,9 +58,9 @@ def triage_public(intake: Intake) -> dict[str, Any]:
     }
 
 
-def intake_public_payload(intake: Intake) -> dict[str, Any]:
+def intake_public_payload(intake: Intake, *, token: str | None = None) -> dict[str, Any]:
     """The API body for a patient's intake (`POST` and `GET /api/v1/intakes/…`)."""
-    token = intake_token(intake)
+    token = token or intake_token(intake)
     return {
         "id": intake.pk,
         "token": token,

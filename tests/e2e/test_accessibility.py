@@ -11,6 +11,7 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
+from intake import triage
 from intake.followups import follow_up_token, followup_respond, followups_send_due
 from intake.models import FollowUp
 from intake.services import intake_token
@@ -23,15 +24,7 @@ from tests.referrals.conftest import make_clinician, open_slots
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-RED_FLAGS = (
-    "cannot_bear_weight",
-    "hot_swollen_fever",
-    "calf_swelling_pain",
-    "numb_cold_foot",
-    "deformity_after_injury",
-    "cannot_straighten",
-    "night_pain_weight_loss",
-)
+RED_FLAGS = tuple(triage.RED_FLAGS)  # the safety questions, in the order asked
 
 
 @pytest.fixture

@@ -2,20 +2,13 @@
 
 import pytest
 
+from intake import triage
 from intake.models import Intake
 from tests.e2e.conftest import tab_to
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
-RED_FLAGS = (
-    "cannot_bear_weight",
-    "hot_swollen_fever",
-    "calf_swelling_pain",
-    "numb_cold_foot",
-    "deformity_after_injury",
-    "cannot_straighten",
-    "night_pain_weight_loss",
-)
+RED_FLAGS = tuple(triage.RED_FLAGS)  # the safety questions, in the order asked
 
 
 def choose(page, name: str, index: int) -> None:

@@ -3,6 +3,7 @@
 import pytest
 import time_machine
 
+from intake import triage
 from intake.models import Intake, Patient
 from intake.selectors import intake_get_by_token
 from intake.services import intake_token
@@ -10,15 +11,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-RED_FLAGS = (
-    "cannot_bear_weight",
-    "hot_swollen_fever",
-    "calf_swelling_pain",
-    "numb_cold_foot",
-    "deformity_after_injury",
-    "cannot_straighten",
-    "night_pain_weight_loss",
-)
+RED_FLAGS = tuple(triage.RED_FLAGS)  # the safety questions, in the order asked
 
 
 def safety(**yes: bool) -> dict[str, str]:
