@@ -22,12 +22,6 @@ from bench import harness
 ROUND_TRIPS = 200
 
 
-def _daytime_zone() -> str:
-    """A fixed-offset zone where it is about noon now, so quiet hours never hold a text."""
-    offset = 12 - datetime.now(tz=UTC).hour
-    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"
-
-
 def _env() -> dict[str, str]:
     broker = harness.BENCH_REDIS.rsplit("/", 1)[0]
     return harness.bench_env(
@@ -38,9 +32,9 @@ def _env() -> dict[str, str]:
     )
 
 
-def _due_follow_ups_make(count: int) -> None:
+def due_follow_ups_make(count: int) -> None:
     """`count` consenting SMS patients whose follow-up fell due a minute ago (bulk)."""
-    from intake.models import FollowUp, Intake, Patient
+    from intake.models import FollowUp, Intake, Patient, Pattern, Urgency
     from tests import factories
 
     now = datetime.now(tz=UTC)
@@ -52,7 +46,7 @@ def _due_follow_ups_make(count: int) -> None:
                 name=f"Runner {n}",
                 phone=f"+1303{n:07d}",
                 channel="sms",
-                timezone=_daytime_zone(),
+                timezone=harness.daytime_zone(),
                 consent_follow_up=True,
                 created_at=submitted,
             )
@@ -69,8 +63,8 @@ def _due_follow_ups_make(count: int) -> None:
                 pain_now=answers["pain_now"],
                 duration_days=answers["duration_days"],
                 age=answers["age"],
-                urgency="self_care",
-                pattern="runners_knee",
+                urgency=Urgency.SELF_CARE,
+                pattern=Pattern.RUNNERS_KNEE,
                 submitted_at=submitted,
             )
             for p in patients
@@ -140,7 +134,7 @@ def run(quick: bool = False) -> dict:
     from intake.tasks import followups_send_due
 
     app.control.purge()
-    _due_follow_ups_make(count)
+    due_follow_ups_make(count)
     connection.close()
     worker = _worker(env)
     try:

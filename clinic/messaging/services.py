@@ -146,11 +146,8 @@ def messages_queue(items: list[dict[str, Any]]) -> list[Message]:
         for message in fresh.values():
             if message.enqueued_at is not None:
                 _publish_after_commit(message.pk)
-    return [existing.get(key) or fresh[key] for key in _keys(items)]
-
-
-def _keys(items: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    return [(item["purpose"], item["idempotency_key"]) for item in items]
+    keys_in_order = [(item["purpose"], item["idempotency_key"]) for item in items]
+    return [existing.get(key) or fresh[key] for key in keys_in_order]
 
 
 def _message_build(item: dict[str, Any], *, now: datetime) -> Message:
