@@ -76,45 +76,53 @@ def _awaiting_acknowledgement() -> Q:
     )
 
 
-def urgent_unacknowledged(*, limit: int = BLOCK_LIMIT) -> list[Intake]:
-    """Urgent intakes nobody has acknowledged yet, oldest (most overdue) first. One query.
+def _oldest_first(
+    candidates: QuerySet, *, order: tuple[str, ...], related: str, deferred: str, limit: int
+) -> tuple[list[Any], bool]:
+    """The `limit` oldest of `candidates`, and whether there are more. One query.
+
+    The oldest few are chosen on ids alone (inner query, limit + 1 to know there are more)
+    and only those are joined, so a long backlog costs a small sort, not a large join.
+    """
+    oldest = candidates.order_by(*order).values("pk")[: limit + 1]
+    rows = list(
+        candidates.model.objects.filter(pk__in=Subquery(oldest))
+        .select_related(related)
+        .defer(deferred)
+        .order_by(*order)
+    )
+    return rows[:limit], len(rows) > limit
+
+
+def urgent_unacknowledged(*, limit: int = BLOCK_LIMIT) -> tuple[list[Intake], bool]:
+    """Urgent intakes nobody has acknowledged yet, oldest (most overdue) first, and whether
+    there are more than `limit`. One query.
 
     The urgency index finds the urgent intakes (a small slice of the table); the
-    acknowledgement check is an anti-join on its unique intake_id. The oldest few are chosen
-    on ids alone (inner query) before the patient is joined, as in referrals_not_improving.
+    acknowledgement check is an anti-join on its unique intake_id.
     """
-    oldest = (
-        Intake.objects.filter(_awaiting_acknowledgement())
-        .order_by("submitted_at", "pk")
-        .values("pk")[: limit + 1]
-    )
-    return list(
-        Intake.objects.filter(pk__in=Subquery(oldest))
-        .select_related("patient")
-        .defer("answers")
-        .order_by("submitted_at", "pk")
+    return _oldest_first(
+        Intake.objects.filter(_awaiting_acknowledgement()),
+        order=("submitted_at", "pk"),
+        related="patient",
+        deferred="answers",
+        limit=limit,
     )
 
 
-def referrals_not_improving(*, limit: int = BLOCK_LIMIT) -> list[Referral]:
-    """Open `not_improving` referrals, oldest first, with their intake and patient. One query.
-
-    The oldest few are picked from the referral index alone (inner query), and only those are
-    joined to intake and patient, so a long backlog costs a small sort, not a large join.
+def referrals_not_improving(*, limit: int = BLOCK_LIMIT) -> tuple[list[Referral], bool]:
+    """Open `not_improving` referrals, oldest first, with their intake and patient, and
+    whether there are more than `limit`. One query; the referral index picks the oldest.
     """
-    oldest = (
+    return _oldest_first(
         Referral.objects.filter(
             reason=Referral.Reason.NOT_IMPROVING,
             status__in=[Referral.Status.OPEN, Referral.Status.IN_PROGRESS],
-        )
-        .order_by("created_at", "pk")
-        .values("pk")[: limit + 1]
-    )
-    return list(
-        Referral.objects.filter(pk__in=Subquery(oldest))
-        .select_related("intake__patient")
-        .defer("intake__answers")
-        .order_by("created_at", "pk")
+        ),
+        order=("created_at", "pk"),
+        related="intake__patient",
+        deferred="intake__answers",
+        limit=limit,
     )
 
 

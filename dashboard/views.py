@@ -161,8 +161,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         intakes = selectors.intake_queue(**form.queue_kwargs())
         paginator = selectors.CappedPaginator(intakes, selectors.QUEUE_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
-    urgent = selectors.urgent_unacknowledged()
-    not_improving = selectors.referrals_not_improving()
+    urgent, urgent_more = selectors.urgent_unacknowledged()
+    not_improving, not_improving_more = selectors.referrals_not_improving()
     shown = [i.pk for i in urgent] + [r.intake_id for r in not_improving]
     if page is not None:
         shown += [i.pk for i in page.object_list]
@@ -172,10 +172,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "urgent": urgent[: selectors.BLOCK_LIMIT],
-        "urgent_more": len(urgent) > selectors.BLOCK_LIMIT,
-        "not_improving": not_improving[: selectors.BLOCK_LIMIT],
-        "not_improving_more": len(not_improving) > selectors.BLOCK_LIMIT,
+        "urgent": urgent,
+        "urgent_more": urgent_more,
+        "not_improving": not_improving,
+        "not_improving_more": not_improving_more,
         "appointments_today": selectors.appointments_today(),
         "filter_query": query.urlencode(),
         "caps": caps,

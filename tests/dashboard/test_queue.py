@@ -63,6 +63,18 @@ def test_open_not_improving_referrals_come_second(clinician_client, routine_inta
     assert page.index('id="intake-list"') < page.index('id="appointments-block"')
 
 
+def test_a_top_block_shows_its_limit_and_says_there_are_more(db):
+    urgent = [make_intake(red_flags=["calf_swelling_pain"]) for _ in range(3)]
+    for intake in urgent:
+        Referral.objects.create(intake=intake, reason="not_improving")
+    rows, more = selectors.urgent_unacknowledged(limit=2)
+    assert ([i.pk for i in rows], more) == ([i.pk for i in urgent[:2]], True)
+    rows, more = selectors.referrals_not_improving(limit=2)
+    assert ([r.intake_id for r in rows], more) == ([i.pk for i in urgent[:2]], True)
+    assert selectors.urgent_unacknowledged(limit=3)[1] is False
+    assert selectors.referrals_not_improving(limit=3)[1] is False
+
+
 def test_new_intakes_are_listed_by_urgency_then_newest_first(clinician_client):
     now = timezone.now()
     old_self_care = make_intake(patient_overrides={"name": "Old Selfcare"})
