@@ -48,6 +48,18 @@ def test_the_queue_view_records_exactly_the_rows_it_shows(clinician_client):
     assert event.object_ids == shown
 
 
+def test_the_live_refresh_records_exactly_the_top_block_rows_it_shows(clinician_client):
+    intakes_bulk_create(400)
+    clinician_client.get("/staff/")
+    AuditEvent.objects.all().delete()
+    response = clinician_client.get("/staff/", headers={"X-Stride-Refresh": "1"})
+    context = response.context
+    assert context["urgent_more"] and context["not_improving_more"]
+    shown = [i.pk for i in context["urgent"]] + [r.intake_id for r in context["not_improving"]]
+    event = AuditEvent.objects.get(action="queue_view")
+    assert event.object_ids == shown
+
+
 def test_the_search_words_never_reach_the_audit_row(clinician_client, routine_intake):
     clinician_client.get("/staff/", {"q": "Rita"})
     event = AuditEvent.objects.get(action="queue_view")

@@ -17,6 +17,8 @@ QUEUE_QUERIES = 10
 # session, user, 2 × permissions, the intake with patient/outcome/follow-up/acknowledgement
 # joined, 4 prefetches (referrals, notes, overrides, contacts), messages, appointments, audit.
 INTAKE_QUERIES = 12
+# session, user, 2 × permissions, urgent, not improving, audit: the list is not read.
+QUEUE_REFRESH_QUERIES = 7
 MESSAGES_QUERIES = 7  # session, user, 2 × permissions, count, page, audit
 OUTCOMES_QUERIES = 8  # session, user, 2 × permissions, per pattern, bookings, weekly, audit
 
@@ -54,6 +56,16 @@ def test_the_filtered_and_searched_queue_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(QUEUE_QUERIES):
         response = clinician_client.get("/staff/", params)
     assert len(response.context["page"].object_list) > 0
+
+
+def test_the_live_refresh_reads_only_the_top_blocks(
+    clinician_client, data, django_assert_num_queries
+):
+    _warm(clinician_client, "/staff/")
+    with django_assert_num_queries(QUEUE_REFRESH_QUERIES):
+        response = clinician_client.get("/staff/", headers={"X-Stride-Refresh": "1"})
+    assert response.status_code == 200
+    assert response.context["urgent"] and response.context["not_improving"]
 
 
 def test_the_intake_page_runs_a_fixed_number_of_queries(

@@ -184,6 +184,14 @@ def test_the_live_refresh_returns_only_the_top_blocks(clinician_client, urgent_i
     assert 'id="intake-list"' not in page
 
 
+def test_the_live_refresh_keeps_updating_under_a_bad_filter(clinician_client, urgent_intake):
+    response = clinician_client.get(
+        "/staff/", {"submitted_from": "not a date"}, headers={"X-Stride-Refresh": "1"}
+    )
+    assert response.status_code == 200
+    assert "Uma Urgent" in response.content.decode()
+
+
 def test_the_queue_page_loads_its_script_from_our_own_static_files(clinician_client):
     page = clinician_client.get("/staff/").content.decode()
     assert '<script src="/static/js/dashboard.js" defer></script>' in page
