@@ -1,8 +1,7 @@
 """Every read the dashboard makes. Each function runs a fixed number of queries, whatever the data.
 
-Booking (Clinician, Slot, Appointment) is being built on its own branch: the functions in the
-"Appointments" section are the only places the dashboard asks about it, and they return empty
-results until the booking merge fills them in.
+The "Appointments" section is the only place the dashboard asks about booking (Clinician,
+Slot, Appointment in the referrals app).
 """
 
 from dataclasses import dataclass
@@ -32,7 +31,8 @@ from clinic.messaging.models import Message
 from dashboard.models import Contact, Note, TriageOverride
 from intake import triage
 from intake.models import FollowUp, Intake, Pattern, Urgency
-from referrals.models import Referral
+from intake.services import intake_path
+from referrals.models import Appointment, Referral
 
 # Blocks at the top of the queue show at most this many rows (and say when there are more):
 # the page stays the same size however far behind the clinic is.
@@ -184,13 +184,11 @@ def _start_of_day(day: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
-# --- Appointments (placeholders until the booking branch merges) ----------------------------
+# --- Appointments ------------------------------------------------------------------------------
 
 
 def appointments_today() -> list[dict[str, Any]]:
     """Today's booked appointments (clinic time zone) grouped per clinician. One query."""
-    from referrals.models import Appointment
-
     zone = timezone.get_default_timezone()
     start = timezone.localtime(timezone.now(), zone).replace(
         hour=0, minute=0, second=0, microsecond=0
@@ -216,8 +214,6 @@ def appointments_today() -> list[dict[str, Any]]:
 
 def appointments_for_intake(intake: Intake) -> list[Any]:
     """The intake's appointments, newest first, as lines for the staff page. One query."""
-    from referrals.models import Appointment
-
     zone = timezone.get_default_timezone()
     rows = (
         Appointment.objects.filter(intake=intake).select_related("clinician").order_by("-starts_at")
@@ -230,10 +226,10 @@ def appointments_for_intake(intake: Intake) -> list[Any]:
 
 
 def booking_on_behalf_url(intake: Intake) -> str | None:
-    """Staff book through the patient's own booking page (the confirmation goes to them)."""
-    from intake.models import Urgency
-    from intake.services import intake_path
+    """Staff book through the patient's own booking page (the confirmation goes to them).
 
+    None for an urgent intake: urgent cases get same-day care, not an appointment.
+    """
     if intake.urgency == Urgency.URGENT:
         return None
     return intake_path(intake, "book")
@@ -241,8 +237,6 @@ def booking_on_behalf_url(intake: Intake) -> str | None:
 
 def bookings_from_invitations() -> dict[str, int]:
     """Per pattern, active or past bookings of intakes invited after a not-improving answer."""
-    from referrals.models import Appointment, Referral
-
     rows = (
         Appointment.objects.filter(intake__referrals__reason=Referral.Reason.NOT_IMPROVING)
         .exclude(status=Appointment.Status.CANCELLED)

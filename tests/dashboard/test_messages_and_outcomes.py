@@ -181,7 +181,7 @@ def test_outcomes_per_pattern_count_answers_shares_and_pain_change(clinician_cli
     assert (row.intakes, row.answered, row.better, row.same, row.worse) == (4, 3, 2, 0, 1)
     assert (row.better_pct, row.same_pct, row.worse_pct) == (67, 0, 33)
     assert row.pain_change == -2.5
-    assert row.bookings == 0  # placeholder until booking merges
+    assert row.bookings == 0  # nobody was invited to book
     page = response.content.decode()
     assert 'id="pattern-runners_knee"' in page
     assert "<td>67%</td>" in page and "<td>-2.5</td>" in page
