@@ -1,8 +1,7 @@
 """Every read the dashboard makes. Each function runs a fixed number of queries, whatever the data.
 
-Booking (Clinician, Slot, Appointment) is being built on its own branch: the functions in the
-"Appointments" section are the only places the dashboard asks about it, and they return empty
-results until the booking merge fills them in.
+The "Appointments" section is the only place the dashboard asks about booking (Clinician,
+Slot, Appointment in the referrals app).
 """
 
 from dataclasses import dataclass
@@ -32,7 +31,8 @@ from clinic.messaging.models import Message
 from dashboard.models import Contact, Note, TriageOverride
 from intake import triage
 from intake.models import FollowUp, Intake, Pattern, Urgency
-from referrals.models import Referral
+from intake.services import intake_path
+from referrals.models import Appointment, Referral
 
 # Blocks at the top of the queue show at most this many rows (and say when there are more):
 # the page stays the same size however far behind the clinic is.
@@ -76,45 +76,53 @@ def _awaiting_acknowledgement() -> Q:
     )
 
 
-def urgent_unacknowledged(*, limit: int = BLOCK_LIMIT) -> list[Intake]:
-    """Urgent intakes nobody has acknowledged yet, oldest (most overdue) first. One query.
+def _oldest_first(
+    candidates: QuerySet, *, order: tuple[str, ...], related: str, deferred: str, limit: int
+) -> tuple[list[Any], bool]:
+    """The `limit` oldest of `candidates`, and whether there are more. One query.
+
+    The oldest few are chosen on ids alone (inner query, limit + 1 to know there are more)
+    and only those are joined, so a long backlog costs a small sort, not a large join.
+    """
+    oldest = candidates.order_by(*order).values("pk")[: limit + 1]
+    rows = list(
+        candidates.model.objects.filter(pk__in=Subquery(oldest))
+        .select_related(related)
+        .defer(deferred)
+        .order_by(*order)
+    )
+    return rows[:limit], len(rows) > limit
+
+
+def urgent_unacknowledged(*, limit: int = BLOCK_LIMIT) -> tuple[list[Intake], bool]:
+    """Urgent intakes nobody has acknowledged yet, oldest (most overdue) first, and whether
+    there are more than `limit`. One query.
 
     The urgency index finds the urgent intakes (a small slice of the table); the
-    acknowledgement check is an anti-join on its unique intake_id. The oldest few are chosen
-    on ids alone (inner query) before the patient is joined, as in referrals_not_improving.
+    acknowledgement check is an anti-join on its unique intake_id.
     """
-    oldest = (
-        Intake.objects.filter(_awaiting_acknowledgement())
-        .order_by("submitted_at", "pk")
-        .values("pk")[: limit + 1]
-    )
-    return list(
-        Intake.objects.filter(pk__in=Subquery(oldest))
-        .select_related("patient")
-        .defer("answers")
-        .order_by("submitted_at", "pk")
+    return _oldest_first(
+        Intake.objects.filter(_awaiting_acknowledgement()),
+        order=("submitted_at", "pk"),
+        related="patient",
+        deferred="answers",
+        limit=limit,
     )
 
 
-def referrals_not_improving(*, limit: int = BLOCK_LIMIT) -> list[Referral]:
-    """Open `not_improving` referrals, oldest first, with their intake and patient. One query.
-
-    The oldest few are picked from the referral index alone (inner query), and only those are
-    joined to intake and patient, so a long backlog costs a small sort, not a large join.
+def referrals_not_improving(*, limit: int = BLOCK_LIMIT) -> tuple[list[Referral], bool]:
+    """Open `not_improving` referrals, oldest first, with their intake and patient, and
+    whether there are more than `limit`. One query; the referral index picks the oldest.
     """
-    oldest = (
+    return _oldest_first(
         Referral.objects.filter(
             reason=Referral.Reason.NOT_IMPROVING,
             status__in=[Referral.Status.OPEN, Referral.Status.IN_PROGRESS],
-        )
-        .order_by("created_at", "pk")
-        .values("pk")[: limit + 1]
-    )
-    return list(
-        Referral.objects.filter(pk__in=Subquery(oldest))
-        .select_related("intake__patient")
-        .defer("intake__answers")
-        .order_by("created_at", "pk")
+        ),
+        order=("created_at", "pk"),
+        related="intake__patient",
+        deferred="intake__answers",
+        limit=limit,
     )
 
 
@@ -176,13 +184,11 @@ def _start_of_day(day: Any) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
-# --- Appointments (placeholders until the booking branch merges) ----------------------------
+# --- Appointments ------------------------------------------------------------------------------
 
 
 def appointments_today() -> list[dict[str, Any]]:
     """Today's booked appointments (clinic time zone) grouped per clinician. One query."""
-    from referrals.models import Appointment
-
     zone = timezone.get_default_timezone()
     start = timezone.localtime(timezone.now(), zone).replace(
         hour=0, minute=0, second=0, microsecond=0
@@ -208,8 +214,6 @@ def appointments_today() -> list[dict[str, Any]]:
 
 def appointments_for_intake(intake: Intake) -> list[Any]:
     """The intake's appointments, newest first, as lines for the staff page. One query."""
-    from referrals.models import Appointment
-
     zone = timezone.get_default_timezone()
     rows = (
         Appointment.objects.filter(intake=intake).select_related("clinician").order_by("-starts_at")
@@ -222,10 +226,10 @@ def appointments_for_intake(intake: Intake) -> list[Any]:
 
 
 def booking_on_behalf_url(intake: Intake) -> str | None:
-    """Staff book through the patient's own booking page (the confirmation goes to them)."""
-    from intake.models import Urgency
-    from intake.services import intake_path
+    """Staff book through the patient's own booking page (the confirmation goes to them).
 
+    None for an urgent intake: urgent cases get same-day care, not an appointment.
+    """
     if intake.urgency == Urgency.URGENT:
         return None
     return intake_path(intake, "book")
@@ -233,8 +237,6 @@ def booking_on_behalf_url(intake: Intake) -> str | None:
 
 def bookings_from_invitations() -> dict[str, int]:
     """Per pattern, active or past bookings of intakes invited after a not-improving answer."""
-    from referrals.models import Appointment, Referral
-
     rows = (
         Appointment.objects.filter(intake__referrals__reason=Referral.Reason.NOT_IMPROVING)
         .exclude(status=Appointment.Status.CANCELLED)

@@ -140,15 +140,23 @@ def message_resend(*, message_id: int, by: Any) -> Message:
     Only a failed message is re-queued; any other status (queued, sending, sent, skipped)
     is returned unchanged, so a double click or a stale page does nothing. Consent, opt-out
     and quiet hours are checked again by the messaging layer at send time.
+
+    A resend is a fresh start by staff: `attempts` goes back to 0, so the message gets the
+    full MESSAGE_MAX_ATTEMPTS again instead of failing for good on one transient error.
+    `enqueued_at` is stamped now because this call publishes it; a stale stamp would let
+    the every-minute dispatch scan publish it a second time.
     """
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message_id)
         if message.status != Message.Status.FAILED:
             return message
+        now = timezone.now()
         message.status = Message.Status.QUEUED
         message.error = ""
-        message.not_before = timezone.now()
-        message.save(update_fields=["status", "error", "not_before"])
+        message.attempts = 0
+        message.not_before = now
+        message.enqueued_at = now
+        message.save(update_fields=["status", "error", "attempts", "not_before", "enqueued_at"])
         audit_record(
             actor=by,
             action=AuditEvent.Action.MESSAGE_RESEND,

@@ -154,7 +154,8 @@ def test_an_inactive_staff_member_is_refused(client, clinician, world):
     clinician.is_active = False
     clinician.save()
     response = client.get("/staff/")
-    assert response.status_code in (302, 403)
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/login/?next=%2Fstaff%2F"
 
 
 def test_the_groups_come_from_the_data_migration():

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
+from dashboard.bulk import intakes_bulk_create
 from dashboard.models import AuditEvent, Note
 from intake.models import Intake
 from referrals.models import Referral
@@ -30,6 +31,33 @@ def test_the_queue_view_records_which_intakes_were_shown(
     assert event.actor == clinician
     assert set(event.object_ids) == {urgent_intake.pk, routine_intake.pk}
     assert event.ip_address == "127.0.0.1"
+
+
+def test_the_queue_view_records_exactly_the_rows_it_shows(clinician_client):
+    """Full top blocks read one row past their limit to know there are more: not recorded."""
+    intakes_bulk_create(400)
+    response = clinician_client.get("/staff/")
+    context = response.context
+    assert context["urgent_more"] and context["not_improving_more"]
+    shown = (
+        [i.pk for i in context["urgent"]]
+        + [r.intake_id for r in context["not_improving"]]
+        + [i.pk for i in context["page"].object_list]
+    )
+    event = AuditEvent.objects.get(action="queue_view")
+    assert event.object_ids == shown
+
+
+def test_the_live_refresh_records_exactly_the_top_block_rows_it_shows(clinician_client):
+    intakes_bulk_create(400)
+    clinician_client.get("/staff/")
+    AuditEvent.objects.all().delete()
+    response = clinician_client.get("/staff/", headers={"X-Stride-Refresh": "1"})
+    context = response.context
+    assert context["urgent_more"] and context["not_improving_more"]
+    shown = [i.pk for i in context["urgent"]] + [r.intake_id for r in context["not_improving"]]
+    event = AuditEvent.objects.get(action="queue_view")
+    assert event.object_ids == shown
 
 
 def test_the_search_words_never_reach_the_audit_row(clinician_client, routine_intake):

@@ -72,7 +72,8 @@ def test_messages_referrals_and_the_advice_sheet_are_listed(clinician_client, ur
     token = intake_token(urgent_intake)
     assert f'href="/intake/r/{token}/advice.pdf"' in page
     assert response.context["appointments"] == []
-    assert "Booking on the patient's behalf becomes available" in page
+    assert "No booking for an urgent intake: the patient needs same-day care" in page
+    assert "Book on the patient's behalf" not in page
 
 
 def test_an_unknown_intake_is_a_404(clinician_client):

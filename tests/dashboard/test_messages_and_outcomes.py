@@ -1,12 +1,16 @@
 """The message log (failed first, one-click idempotent resend) and the outcomes page."""
 
 from datetime import timedelta
+from smtplib import SMTPServerDisconnected
 
 import pytest
+import time_machine
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from clinic.messaging.models import Message
+from clinic.messaging.services import message_deliver, messages_dispatch_due
 from dashboard import selectors
 from dashboard.models import AuditEvent
 from intake.models import FollowUp, Intake
@@ -71,11 +75,38 @@ def test_resend_requeues_the_same_failed_row_and_it_is_sent(
     assert Message.objects.count() == 1
     failed.refresh_from_db()
     assert failed.status == "sent"
-    assert failed.attempts == 2
+    assert failed.attempts == 1  # the resend starts the count again
     assert failed.error == ""
     assert len(mail.outbox) == 1
     event = AuditEvent.objects.get(action="message_resend")
     assert (event.actor, event.object_type, event.object_id) == (front_desk, "message", failed.pk)
+
+
+def test_a_resent_message_is_published_once_and_gets_its_attempts_back(
+    front_desk_client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The resend publishes it (the dispatch scan leaves it alone) and one transient error
+    after it is retried, not failed for good."""
+    settings.MESSAGE_MAX_ATTEMPTS = 3
+    failed = _message(1, "failed", error="SMTPServerDisconnected")
+    Message.objects.filter(pk=failed.pk).update(
+        attempts=3, enqueued_at=timezone.now() - timedelta(hours=1)
+    )
+    with time_machine.travel(timezone.now(), tick=False):  # the clock stops: stamps compare
+        with django_capture_on_commit_callbacks(execute=False) as published:
+            front_desk_client.post(f"/staff/messages/{failed.pk}/resend/")
+        failed.refresh_from_db()
+        assert (failed.status, failed.attempts) == ("queued", 0)
+        assert failed.enqueued_at == timezone.now()
+        assert len(published) == 1
+        assert messages_dispatch_due() == 0
+
+        def provider_down(self, email_messages):
+            raise SMTPServerDisconnected("Connection unexpectedly closed")
+
+        monkeypatch.setattr(locmem.EmailBackend, "send_messages", provider_down)
+        failed = message_deliver(message_id=failed.pk)
+    assert (failed.status, failed.attempts) == ("queued", 1)
 
 
 def test_resend_is_idempotent_a_second_click_queues_nothing(
@@ -150,7 +181,7 @@ def test_outcomes_per_pattern_count_answers_shares_and_pain_change(clinician_cli
     assert (row.intakes, row.answered, row.better, row.same, row.worse) == (4, 3, 2, 0, 1)
     assert (row.better_pct, row.same_pct, row.worse_pct) == (67, 0, 33)
     assert row.pain_change == -2.5
-    assert row.bookings == 0  # placeholder until booking merges
+    assert row.bookings == 0  # nobody was invited to book
     page = response.content.decode()
     assert 'id="pattern-runners_knee"' in page
     assert "<td>67%</td>" in page and "<td>-2.5</td>" in page

@@ -63,6 +63,18 @@ def test_open_not_improving_referrals_come_second(clinician_client, routine_inta
     assert page.index('id="intake-list"') < page.index('id="appointments-block"')
 
 
+def test_a_top_block_shows_its_limit_and_says_there_are_more(db):
+    urgent = [make_intake(red_flags=["calf_swelling_pain"]) for _ in range(3)]
+    for intake in urgent:
+        Referral.objects.create(intake=intake, reason="not_improving")
+    rows, more = selectors.urgent_unacknowledged(limit=2)
+    assert ([i.pk for i in rows], more) == ([i.pk for i in urgent[:2]], True)
+    rows, more = selectors.referrals_not_improving(limit=2)
+    assert ([r.intake_id for r in rows], more) == ([i.pk for i in urgent[:2]], True)
+    assert selectors.urgent_unacknowledged(limit=3)[1] is False
+    assert selectors.referrals_not_improving(limit=3)[1] is False
+
+
 def test_new_intakes_are_listed_by_urgency_then_newest_first(clinician_client):
     now = timezone.now()
     old_self_care = make_intake(patient_overrides={"name": "Old Selfcare"})
@@ -75,10 +87,9 @@ def test_new_intakes_are_listed_by_urgency_then_newest_first(clinician_client):
     assert _listed(response) == ["Ann Assessment", "New Selfcare", "Old Selfcare"]
 
 
-def test_todays_appointments_are_an_empty_placeholder_until_booking_merges(clinician_client):
-    response = clinician_client.get("/staff/")
-    assert response.context["appointments_today"] == []
-    assert "No appointments today." in response.content.decode()
+def test_a_day_without_appointments_says_so(clinician_client):
+    """The booked case is in test_appointments.py; this is the empty block's own wording."""
+    assert "No appointments today." in clinician_client.get("/staff/").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -170,6 +181,14 @@ def test_the_live_refresh_returns_only_the_top_blocks(clinician_client, urgent_i
     assert "Uma Urgent" in page
     assert "<html" not in page
     assert 'id="intake-list"' not in page
+
+
+def test_the_live_refresh_keeps_updating_under_a_bad_filter(clinician_client, urgent_intake):
+    response = clinician_client.get(
+        "/staff/", {"submitted_from": "not a date"}, headers={"X-Stride-Refresh": "1"}
+    )
+    assert response.status_code == 200
+    assert "Uma Urgent" in response.content.decode()
 
 
 def test_the_queue_page_loads_its_script_from_our_own_static_files(clinician_client):
