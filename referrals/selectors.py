@@ -163,6 +163,23 @@ def when_text(value: datetime, zone_name: str) -> str:
 # --- Appointments ---------------------------------------------------------------------------
 
 
+def appointment_state(appointment: Appointment, *, now: datetime | None = None) -> str:
+    """`booked` while it can still move or be cancelled, `cancelled`, or `past` once it has
+    begun (or staff marked it completed or a no-show): the pages, the API and the services
+    all ask this one question."""
+    if appointment.status == Appointment.Status.CANCELLED:
+        return "cancelled"
+    if appointment.status == Appointment.Status.BOOKED and appointment.starts_at > (
+        now or timezone.now()
+    ):
+        return "booked"
+    return "past"
+
+
+def appointment_changeable(appointment: Appointment, *, now: datetime | None = None) -> bool:
+    return appointment_state(appointment, now=now) == "booked"
+
+
 def appointment_token(appointment: Appointment) -> str:
     return link_token_make(purpose=APPOINTMENT_LINK_PURPOSE, object_id=appointment.pk)
 

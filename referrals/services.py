@@ -352,13 +352,14 @@ def _lock(appointment: Appointment) -> Appointment:
 
 
 def _refuse_unless_changeable(appointment: Appointment, *, now: datetime) -> None:
-    if appointment.status == Appointment.Status.CANCELLED:
+    state = selectors.appointment_state(appointment, now=now)
+    if state == "cancelled":
         raise ApplicationError(
             "This appointment was cancelled. You can book a new one.",
             type="appointment_cancelled",
             status_code=409,
         )
-    if appointment.status != Appointment.Status.BOOKED or appointment.starts_at <= now:
+    if state == "past":
         raise ApplicationError(
             "This appointment has already taken place and can no longer be changed.",
             type="appointment_past",
