@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from clinic.api import ApplicationError
 from clinic.messaging.models import Channel
+from clinic.messaging.quiet_hours import zone_of
 from clinic.messaging.services import message_queue, messages_queue
 from intake.models import Intake, Urgency
 from intake.services import patient_contact
@@ -107,7 +108,7 @@ def slot_times(
     Wall-clock hours are laid out per local date in the clinic's zone, so 09:00 stays
     09:00 on both sides of a daylight-saving change while its UTC instant moves.
     """
-    zone = selectors.clinic_zone()
+    zone = zone_of(None)  # the clinic's
     length = settings.SLOT_LENGTH_MINUTES
     times: list[tuple[datetime, datetime]] = []
     day = first_day
@@ -145,7 +146,7 @@ def slot_generate(*, clinician: Clinician, now: datetime | None = None) -> SlotC
     is never touched: the clinic contacts the patient.
     """
     now = now or timezone.now()
-    zone = selectors.clinic_zone()
+    zone = zone_of(None)  # the clinic's
     horizon = now + timedelta(days=settings.BOOKING_HORIZON_DAYS)
     with transaction.atomic():
         # One regeneration per clinician at a time (beat and an admin save may overlap).
@@ -503,7 +504,7 @@ def _clinician_notice(
     clinician = clinician or appointment.clinician
     if not clinician.email:
         return
-    zone = selectors.clinic_zone().key
+    zone = zone_of(None).key  # the clinic's
     message_queue(
         channel=Channel.EMAIL,
         template=f"appointment_clinician_{event}",
