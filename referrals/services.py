@@ -214,7 +214,7 @@ def _slot_for_booking(*, slot_id: Any, now: datetime) -> Slot:
     withdrawn or held."""
     if not isinstance(slot_id, int) or isinstance(slot_id, bool):
         raise _slot_error("A slot id is a whole number.")
-    slot = Slot.objects.select_related("clinician").filter(pk=slot_id).first()
+    slot = Slot.objects.select_related("clinician__user").filter(pk=slot_id).first()
     if slot is None:
         raise _slot_error("There is no such slot.")
     if slot.starts_at <= now:
