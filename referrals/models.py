@@ -245,7 +245,3 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"Appointment #{self.pk} ({self.status})"
-
-    @property
-    def is_active(self) -> bool:
-        return self.status != self.Status.CANCELLED

@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 from django.conf import settings
@@ -12,24 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.links import BadLink, link_token_make, link_token_read
+from clinic.messaging.quiet_hours import zone_of
 from intake.models import Intake
 from intake.services import intake_path
 from referrals.models import ACTIVE_APPOINTMENT, Appointment, Clinician, Slot
 
 APPOINTMENT_LINK_PURPOSE = "appointment"
 PAGE_DAYS = 14  # the booking page shows two weeks; the API and generation go to the horizon
-
-
-def clinic_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def patient_zone(name: str) -> ZoneInfo:
-    """The patient's zone, or the clinic's if the stored name is somehow unknown."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return clinic_zone()
 
 
 def iso(value: datetime) -> str:
@@ -123,7 +111,7 @@ def booking_choices(
     """The booking page: each clinician's open slots for the next `days`, grouped by the
     patient's local day and shown in the patient's zone."""
     now = now or timezone.now()
-    zone = patient_zone(zone_name)
+    zone = zone_of(zone_name)
     slots = slot_list_open(now=now, starts_before=now + timedelta(days=days))
     by_clinician: dict[int, ClinicianChoices] = {}
     for clinician in Clinician.objects.filter(active=True):
@@ -155,12 +143,29 @@ def local_time(value: datetime) -> str:
 
 def when_text(value: datetime, zone_name: str) -> str:
     """`Tuesday 1 December 2026, 9:00 am (Europe/London time)`: the patient's own clock."""
-    zone = patient_zone(zone_name)
+    zone = zone_of(zone_name)
     local = value.astimezone(zone)
     return f"{local_day(local)} {local.year}, {local_time(local)} ({zone.key} time)"
 
 
 # --- Appointments ---------------------------------------------------------------------------
+
+
+def appointment_state(appointment: Appointment, *, now: datetime | None = None) -> str:
+    """`booked` while it can still move or be cancelled, `cancelled`, or `past` once it has
+    begun (or staff marked it completed or a no-show): the pages, the API and the services
+    all ask this one question."""
+    if appointment.status == Appointment.Status.CANCELLED:
+        return "cancelled"
+    if appointment.status == Appointment.Status.BOOKED and appointment.starts_at > (
+        now or timezone.now()
+    ):
+        return "booked"
+    return "past"
+
+
+def appointment_changeable(appointment: Appointment, *, now: datetime | None = None) -> bool:
+    return appointment_state(appointment, now=now) == "booked"
 
 
 def appointment_token(appointment: Appointment) -> str:
@@ -233,7 +238,7 @@ def appointment_ics(appointment: Appointment, *, now: datetime | None = None) ->
     One UID per appointment and SEQUENCE = version, so a calendar updates the event on a
     reschedule and removes it on a cancellation.
     """
-    zone = clinic_zone()
+    zone = zone_of(None)  # the clinic's
     cancelled = appointment.status == Appointment.Status.CANCELLED
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Stride//Second opinion booking//EN")

@@ -6,6 +6,8 @@ Business rules (notice, horizon, who may book what) live in `referrals.services`
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from referrals.models import Appointment
+
 
 class ClinicianSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -100,7 +102,7 @@ class AppointmentSerializer(serializers.Serializer):
 
 
 class AppointmentStatusSerializer(AppointmentSerializer):
-    status = serializers.ChoiceField(choices=["booked", "cancelled", "completed", "no_show"])
+    status = serializers.ChoiceField(choices=Appointment.Status.values)
 
 
 class SlotTakenSerializer(serializers.Serializer):

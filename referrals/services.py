@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from clinic.api import ApplicationError
 from clinic.messaging.models import Channel
-from clinic.messaging.services import message_queue
+from clinic.messaging.quiet_hours import zone_of
+from clinic.messaging.services import message_queue, messages_queue
 from intake.models import Intake, Urgency
 from intake.services import patient_contact
 from referrals import selectors
@@ -31,6 +32,7 @@ from referrals.models import (
 )
 
 REMINDER_BEFORE = timedelta(hours=24)
+REMINDER_BATCH = 50  # reminders queued (and rows locked) per transaction
 
 # --- Slot generation ------------------------------------------------------------------------
 
@@ -106,7 +108,7 @@ def slot_times(
     Wall-clock hours are laid out per local date in the clinic's zone, so 09:00 stays
     09:00 on both sides of a daylight-saving change while its UTC instant moves.
     """
-    zone = selectors.clinic_zone()
+    zone = zone_of(None)  # the clinic's
     length = settings.SLOT_LENGTH_MINUTES
     times: list[tuple[datetime, datetime]] = []
     day = first_day
@@ -144,7 +146,7 @@ def slot_generate(*, clinician: Clinician, now: datetime | None = None) -> SlotC
     is never touched: the clinic contacts the patient.
     """
     now = now or timezone.now()
-    zone = selectors.clinic_zone()
+    zone = zone_of(None)  # the clinic's
     horizon = now + timedelta(days=settings.BOOKING_HORIZON_DAYS)
     with transaction.atomic():
         # One regeneration per clinician at a time (beat and an admin save may overlap).
@@ -212,7 +214,7 @@ def _slot_for_booking(*, slot_id: Any, now: datetime) -> Slot:
     withdrawn or held."""
     if not isinstance(slot_id, int) or isinstance(slot_id, bool):
         raise _slot_error("A slot id is a whole number.")
-    slot = Slot.objects.select_related("clinician").filter(pk=slot_id).first()
+    slot = Slot.objects.select_related("clinician__user").filter(pk=slot_id).first()
     if slot is None:
         raise _slot_error("There is no such slot.")
     if slot.starts_at <= now:
@@ -352,13 +354,14 @@ def _lock(appointment: Appointment) -> Appointment:
 
 
 def _refuse_unless_changeable(appointment: Appointment, *, now: datetime) -> None:
-    if appointment.status == Appointment.Status.CANCELLED:
+    state = selectors.appointment_state(appointment, now=now)
+    if state == "cancelled":
         raise ApplicationError(
             "This appointment was cancelled. You can book a new one.",
             type="appointment_cancelled",
             status_code=409,
         )
-    if appointment.status != Appointment.Status.BOOKED or appointment.starts_at <= now:
+    if state == "past":
         raise ApplicationError(
             "This appointment has already taken place and can no longer be changed.",
             type="appointment_past",
@@ -371,8 +374,22 @@ def _refuse_unless_changeable(appointment: Appointment, *, now: datetime) -> Non
 
 def appointment_reminders_send_due(*, now: datetime | None = None, limit: int = 500) -> int:
     """The beat scan: queue the day-before reminder of every appointment whose reminder is
-    due. Claimed rows are skipped by a concurrent scan; the idempotency key sends it once."""
+    due, in batches. Claimed rows are skipped by a concurrent scan; the idempotency key sends
+    it once."""
     now = now or timezone.now()
+    sent = 0
+    while sent < limit:
+        size = min(REMINDER_BATCH, limit - sent)
+        claimed = _reminders_send_batch(now=now, size=size)
+        sent += claimed
+        if claimed < size:
+            break
+    return sent
+
+
+def _reminders_send_batch(*, now: datetime, size: int) -> int:
+    # One transaction per batch, so the row locks last while one batch renders, not all
+    # of them: a select, the messages in two queries, one UPDATE.
     with transaction.atomic():
         due = list(
             Appointment.objects.select_for_update(skip_locked=True, of=("self",))
@@ -383,13 +400,15 @@ def appointment_reminders_send_due(*, now: datetime | None = None, limit: int = 
                 reminder_due_at__lte=now,
                 starts_at__gt=now,
             )
-            .order_by("reminder_due_at")[:limit]
+            .order_by("reminder_due_at")[:size]
         )
-        for appointment in due:
-            # Sent on the clinic's initiative: quiet hours and opt-out apply (messaging layer).
-            _patient_message(appointment, kind="reminder", now=now, unprompted=True)
-            appointment.reminder_sent_at = now
-            appointment.save(update_fields=["reminder_sent_at"])
+        # Sent on the clinic's initiative: quiet hours and opt-out apply (messaging layer).
+        items = [
+            _patient_message_item(appointment, kind="reminder", now=now, unprompted=True)
+            for appointment in due
+        ]
+        messages_queue([item for item in items if item is not None])
+        Appointment.objects.filter(pk__in=[a.pk for a in due]).update(reminder_sent_at=now)
     return len(due)
 
 
@@ -417,10 +436,27 @@ def _patient_message(
     extra: dict[str, Any] | None = None,
     unprompted: bool = False,
 ) -> None:
+    item = _patient_message_item(
+        appointment, kind=kind, now=now, extra=extra, unprompted=unprompted
+    )
+    if item is not None:
+        message_queue(**item)
+
+
+def _patient_message_item(
+    appointment: Appointment,
+    *,
+    kind: str,
+    now: datetime,
+    extra: dict[str, Any] | None = None,
+    unprompted: bool = False,
+) -> dict[str, Any] | None:
+    """message_queue's arguments for one message to the patient (None: no way to reach
+    them), so a scan can queue many at once with messages_queue."""
     patient = appointment.patient
     recipient = patient_contact(patient)
     if not recipient:
-        return
+        return None
     attachments = []
     if patient.channel == Channel.EMAIL:
         attachments = [
@@ -430,18 +466,18 @@ def _patient_message(
                 "content": selectors.appointment_ics(appointment, now=now),
             }
         ]
-    message_queue(
-        channel=patient.channel,
-        template=f"appointment_{kind}",
-        purpose=f"appointment_{kind}",
-        idempotency_key=f"appointment-{appointment.pk}-v{appointment.version}",
-        recipient=recipient,
-        context={**_patient_context(appointment), **(extra or {})},
-        patient=patient,
-        intake=appointment.intake,
-        attachments=attachments,
-        unprompted=unprompted,
-    )
+    return {
+        "channel": patient.channel,
+        "template": f"appointment_{kind}",
+        "purpose": f"appointment_{kind}",
+        "idempotency_key": f"appointment-{appointment.pk}-v{appointment.version}",
+        "recipient": recipient,
+        "context": {**_patient_context(appointment), **(extra or {})},
+        "patient": patient,
+        "intake": appointment.intake,
+        "attachments": attachments,
+        "unprompted": unprompted,
+    }
 
 
 def _patient_confirmation(
@@ -468,7 +504,7 @@ def _clinician_notice(
     clinician = clinician or appointment.clinician
     if not clinician.email:
         return
-    zone = selectors.clinic_zone().key
+    zone = zone_of(None).key  # the clinic's
     message_queue(
         channel=Channel.EMAIL,
         template=f"appointment_clinician_{event}",

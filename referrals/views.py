@@ -183,8 +183,7 @@ def _appointment_context(appointment: Appointment, token: str) -> dict[str, Any]
         "when": selectors.when_text(appointment.starts_at, appointment.patient.timezone),
         "links": selectors.appointment_links(appointment),
         "book_url": selectors.book_path(appointment.intake),
-        "booked": appointment.status == Appointment.Status.BOOKED,
-        "cancelled": appointment.status == Appointment.Status.CANCELLED,
+        "state": selectors.appointment_state(appointment),
     }
 
 
@@ -193,7 +192,8 @@ def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _open_appointment(request, token)
     if isinstance(appointment, HttpResponse):
         return appointment
-    if appointment.status != Appointment.Status.BOOKED:
+    if not selectors.appointment_changeable(appointment):
+        # Cancelled or already begun: the appointment's page says which (as a POST would).
         return _appointment_redirect(appointment)
     if request.method == "GET":
         context = _appointment_context(appointment, token)
@@ -213,7 +213,8 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _open_appointment(request, token)
     if isinstance(appointment, HttpResponse):
         return appointment
-    if appointment.status != Appointment.Status.BOOKED:
+    if not selectors.appointment_changeable(appointment):
+        # Cancelled or already begun: the appointment's page says which (as a POST would).
         return _appointment_redirect(appointment)
     zone_name = appointment.patient.timezone
     here = reverse("referrals:appointment-reschedule", args=[token])

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clinic.links import link_token_make
 from intake.models import Intake
@@ -342,3 +344,16 @@ def test_an_empty_page_number_is_refused(client):
     response = client.get("/api/v1/slots/?page=")
     assert response.status_code == 400
     assert "page" in response.json()["errors"]
+
+
+def test_booking_and_moving_read_the_clinicians_email_with_the_slot(clinician, intake):
+    def lazy_user_loads(queries) -> list[str]:
+        return [q["sql"] for q in queries if re.search(r'FROM "auth_user"', q["sql"])]
+
+    slots = open_slots()
+    with CaptureQueriesContext(connection) as booking:
+        appointment = services.appointment_book(intake=intake, slot_id=slots[0].pk)
+    with CaptureQueriesContext(connection) as moving:
+        services.appointment_reschedule(appointment=appointment, slot_id=slots[3].pk)
+    assert lazy_user_loads(booking) == []
+    assert lazy_user_loads(moving) == []

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 import icalendar
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clinic.messaging.models import Message
 from clinic.messaging.sms import outbox
@@ -150,3 +152,35 @@ def test_a_rescheduled_appointment_is_reminded_of_its_new_time(
     clock.move_to(later[0].starts_at - timedelta(hours=23))
     assert services.appointment_reminders_send_due() == 1
     assert Message.objects.filter(purpose="appointment_reminder").count() == 2
+
+
+def test_the_reminder_scan_costs_the_same_queries_for_two_reminders_or_five(clinician, clock):
+    slots = open_slots()  # Thursday 3 December is slots 8–13, Friday 4 December 14–19
+    for n, slot in enumerate([*slots[8:10], *slots[14:19]]):
+        intake = factories.make_intake(
+            duration_days=10, patient_overrides={"email": f"patient{n}@example.com"}
+        )
+        services.appointment_book(intake=intake, slot_id=slot.pk)
+    costs = []
+    for day, expected in ((2, 2), (3, 5)):  # noon in New York the day before each
+        clock.move_to(datetime(2026, 12, day, 17, 0, tzinfo=UTC))
+        with CaptureQueriesContext(connection) as queries:
+            assert services.appointment_reminders_send_due() == expected
+        costs.append(len(queries))
+    assert costs[0] == costs[1]
+    assert Message.objects.filter(purpose="appointment_reminder").count() == 7
+    assert not Appointment.objects.filter(reminder_sent_at__isnull=True).exists()
+
+
+def test_the_reminder_scan_works_through_its_batches_up_to_its_limit(clinician, clock, monkeypatch):
+    monkeypatch.setattr(services, "REMINDER_BATCH", 2)
+    for n, slot in enumerate(open_slots()[14:19]):  # Friday 4 December
+        intake = factories.make_intake(
+            duration_days=10, patient_overrides={"email": f"patient{n}@example.com"}
+        )
+        services.appointment_book(intake=intake, slot_id=slot.pk)
+    clock.move_to(datetime(2026, 12, 3, 17, 0, tzinfo=UTC))
+    assert services.appointment_reminders_send_due(limit=3) == 3
+    assert services.appointment_reminders_send_due() == 2
+    assert services.appointment_reminders_send_due() == 0
+    assert Message.objects.filter(purpose="appointment_reminder").count() == 5

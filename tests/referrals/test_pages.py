@@ -166,3 +166,37 @@ def test_after_a_cancellation_the_links_say_so_and_offer_to_book_again(client, c
     assert Appointment.objects.get().status == "cancelled"
     # And booking again works.
     assert client.get(f"/book/{intake_token(intake)}/").status_code == 200
+
+
+def test_once_the_appointment_has_begun_its_page_says_so_and_offers_no_changes(
+    client, clinician, intake, clock
+):
+    appointment = services.appointment_book(intake=intake, slot_id=open_slots()[0].pk)
+    token = appointment_token(appointment)
+    clock.move_to(appointment.starts_at + timedelta(hours=5))
+    response = client.get(f"/book/appointment/{token}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This appointment has taken place" in html
+    assert "Your appointment is booked" not in html
+    assert f"/book/appointment/{token}/cancel/" not in html
+    assert f"/book/appointment/{token}/reschedule/" not in html
+
+
+def test_once_the_appointment_has_begun_its_cancel_and_move_pages_lead_back_to_it(
+    client, clinician, intake, clock
+):
+    slot = open_slots()[0].pk
+    appointment = services.appointment_book(intake=intake, slot_id=slot)
+    token = appointment_token(appointment)
+    target = open_slots()[2]
+    clock.move_to(appointment.starts_at + timedelta(hours=5))
+    for path in ("cancel/", "reschedule/", f"reschedule/?slot={target.pk}"):
+        response = client.get(f"/book/appointment/{token}/{path}", follow=True)
+        [(url, status)] = response.redirect_chain
+        assert (status, url.startswith("/book/appointment/")) == (302, True)
+        assert "This appointment has taken place" in response.content.decode()
+    client.post(f"/book/appointment/{token}/cancel/")
+    client.post(f"/book/appointment/{token}/reschedule/", {"slot": target.pk})
+    appointment.refresh_from_db()
+    assert (appointment.status, appointment.slot_id, appointment.version) == ("booked", slot, 1)
