@@ -41,7 +41,7 @@ class Message(models.Model):
     provider_id = models.CharField(max_length=128, blank=True)
     error = models.TextField(blank=True)
     not_before = models.DateTimeField(default=timezone.now)
-    # When a send task was last published; the dispatch scan republishes only stale ones.
+    # When a send task was last published; the send-due scan republishes only stale ones.
     enqueued_at = models.DateTimeField(null=True, blank=True)
     # When a worker last claimed it; "sending" long after this means the worker died.
     attempted_at = models.DateTimeField(null=True, blank=True)
@@ -56,7 +56,7 @@ class Message(models.Model):
             ),
         ]
         indexes = [
-            # The dispatch scan: queued messages whose time has come.
+            # The send-due scan: queued messages whose time has come.
             models.Index(
                 fields=["not_before"],
                 name="message_queued_due_idx",

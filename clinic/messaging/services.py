@@ -1,4 +1,4 @@
-"""Writing and sending messages: `message_queue` records one, `message_deliver` sends it.
+"""Writing and sending messages: `message_queue` records one, `message_send` sends it.
 
 Templates come as a trio per email (`templates/emails/<name>-subject.txt`, `-body.txt`,
 `-body.html`) and one file per SMS (`templates/sms/<name>.txt`). A message is rendered when
@@ -7,7 +7,7 @@ it is queued and stored, so what was sent can always be read back from the log.
 Sending rules, all checked at send time against the database (see docs/messaging.md):
 opt-out and consent; quiet hours and at most one unprompted message a day per patient;
 provider errors retried with backoff and jitter, then failed with an email fallback; the
-status row makes a repeated task a no-op. `messages_dispatch_due` (beat, every minute)
+status row makes a repeated task a no-op. `messages_send_due` (beat, every minute)
 republishes whatever the broker lost.
 """
 
@@ -203,21 +203,21 @@ def _publish_after_commit(message_id: int) -> None:
     enqueue(message_send, message_id)
 
 
-def message_deliver(*, message_id: int, now: datetime | None = None) -> Message | None:
+def message_send(*, message_id: int, now: datetime | None = None) -> Message | None:
     """Send one queued message at most once; safe to call any number of times.
 
     Returns the row as it stands afterwards (None if it no longer exists). A message left
     `queued` with a `not_before` in the future is waiting: for a retry, quiet hours, or
     the next day's allowance.
     """
-    messages_deliver(message_ids=[message_id], now=now)
+    messages_send(message_ids=[message_id], now=now)
     message = Message.objects.filter(pk=message_id).first()
     if message is None:
         logger.info("message %s no longer exists", message_id)
     return message
 
 
-def messages_deliver(*, message_ids: list[int], now: datetime | None = None) -> list[Message]:
+def messages_send(*, message_ids: list[int], now: datetime | None = None) -> list[Message]:
     """Send each of these queued messages at most once; returns those that were attempted.
 
     One transaction claims the lot (rows another worker holds are skipped, not waited
@@ -255,7 +255,7 @@ def messages_deliver(*, message_ids: list[int], now: datetime | None = None) -> 
             status=Message.Status.SENDING, attempts=F("attempts") + 1, attempted_at=now
         )
     for message in sending:
-        _send_and_record(message, now=now)
+        _send_one(message, now=now)
     return sending
 
 
@@ -310,9 +310,9 @@ class _Allowance:
         return None
 
 
-def _send_and_record(message: Message, *, now: datetime) -> Message:
+def _send_one(message: Message, *, now: datetime) -> Message:
     try:
-        provider_id = _send(message)
+        provider_id = _provider_send(message)
     except SmsError as exc:
         logger.warning("message %s: provider error (permanent=%s)", message.pk, exc.permanent)
         return _mark_failed(message, str(exc), permanent=exc.permanent, now=now)
@@ -381,7 +381,7 @@ def _fallback_email_queue(message: Message) -> Message | None:
     )
 
 
-def _send(message: Message) -> str:
+def _provider_send(message: Message) -> str:
     if message.channel == Channel.SMS:
         return get_sms_backend().send(
             to=message.recipient, body=message.body_text, idempotency_key=message.idempotency_key
@@ -405,7 +405,7 @@ def _send(message: Message) -> str:
     return (getattr(email, "anymail_status", None) and str(email.anymail_status.message_id)) or ""
 
 
-def messages_dispatch_due(*, now: datetime | None = None, limit: int = 500) -> int:
+def messages_send_due(*, now: datetime | None = None, limit: int = 500) -> int:
     """Beat, every minute: publish queued messages whose time has come and the broker lost.
 
     Also puts back in the queue any message left `sending` by a worker that died. Returns

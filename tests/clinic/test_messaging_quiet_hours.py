@@ -8,7 +8,7 @@ import time_machine
 
 from clinic.messaging.models import Message
 from clinic.messaging.quiet_hours import local_day_bounds, quiet_hours_next_allowed
-from clinic.messaging.services import message_deliver, message_queue
+from clinic.messaging.services import message_queue, message_send
 from clinic.messaging.sms import outbox
 from intake.models import Patient
 
@@ -134,10 +134,10 @@ def test_an_unprompted_message_queued_at_night_waits_for_the_morning():
     with time_machine.travel(local(LONDON, 2026, 6, 10, 23, 15), tick=False):
         message = _unprompted(patient, "night")
         assert message.not_before == local(LONDON, 2026, 6, 11, 9, 0)
-        message_deliver(message_id=message.pk)
+        message_send(message_id=message.pk)
     assert outbox.messages == []
     with time_machine.travel(local(LONDON, 2026, 6, 11, 9, 1), tick=False):
-        message_deliver(message_id=message.pk)
+        message_send(message_id=message.pk)
     assert len(outbox.messages) == 1
 
 
@@ -154,7 +154,7 @@ def test_a_reply_to_the_patients_own_action_is_not_held_by_quiet_hours():
             context={},
             patient=patient,
         )
-        message_deliver(message_id=message.pk)
+        message_send(message_id=message.pk)
     assert len(outbox.messages) == 1
 
 
@@ -164,7 +164,7 @@ def test_a_message_whose_retry_falls_into_the_night_is_held_at_send_time():
     with time_machine.travel(local(LONDON, 2026, 6, 10, 19, 50), tick=False):
         message = _unprompted(patient, "late")
     with time_machine.travel(local(LONDON, 2026, 6, 10, 20, 5), tick=False):
-        message = message_deliver(message_id=message.pk)
+        message = message_send(message_id=message.pk)
     assert message.status == "queued"
     assert message.not_before == local(LONDON, 2026, 6, 11, 9, 0)
     assert outbox.messages == []
@@ -176,13 +176,13 @@ def test_a_patient_gets_at_most_one_unprompted_message_a_day():
     with time_machine.travel(local(LONDON, 2026, 6, 10, 10, 0), tick=False):
         first = _unprompted(patient, "a")
         second = _unprompted(patient, "b")
-        message_deliver(message_id=first.pk)
-        second = message_deliver(message_id=second.pk)
+        message_send(message_id=first.pk)
+        second = message_send(message_id=second.pk)
     assert len(outbox.messages) == 1
     assert second.status == "queued"
     assert second.not_before == local(LONDON, 2026, 6, 11, 9, 0)
     with time_machine.travel(local(LONDON, 2026, 6, 11, 9, 0), tick=False):
-        message_deliver(message_id=second.pk)
+        message_send(message_id=second.pk)
     assert len(outbox.messages) == 2
 
 
@@ -199,7 +199,7 @@ def test_replies_do_not_use_up_the_daily_allowance():
             context={},
             patient=patient,
         )
-        message_deliver(message_id=reply.pk)
-        unprompted = message_deliver(message_id=_unprompted(patient, "u").pk)
+        message_send(message_id=reply.pk)
+        unprompted = message_send(message_id=_unprompted(patient, "u").pk)
     assert unprompted.status == "sent"
     assert len(outbox.messages) == 2

@@ -87,13 +87,13 @@ def test_a_follow_up_due_at_night_goes_out_at_nine_in_the_patients_zone(
     assert message.not_before == datetime(2026, 6, 9, 13, 0, tzinfo=UTC)  # 09:00 EDT
     follow_up.refresh_from_db()
     assert follow_up.sent_at == message.not_before
-    from clinic.messaging.services import messages_dispatch_due
+    from clinic.messaging.services import messages_send_due
 
     with (
         time_machine.travel(message.not_before, tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        messages_dispatch_due()
+        messages_send_due()
     subjects = [sent.subject for sent in mail.outbox]
     assert subjects.count("How is your knee compared with last week?") == 1
 
