@@ -1,4 +1,4 @@
-"""Sending properly: consent and opt-out at send time, retries, failure, fallback, idempotency."""
+"""Sending properly: the suppression list at send time, retries, failure, fallback, idempotency."""
 
 from datetime import timedelta
 
@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from clinic.messaging import services
-from clinic.messaging.models import Message
+from clinic.messaging.models import Message, Suppression
+from clinic.messaging.recipients import Recipient
 from clinic.messaging.services import (
     message_queue,
     message_retry_delay,
@@ -16,8 +17,10 @@ from clinic.messaging.services import (
     messages_send_due,
 )
 from clinic.messaging.sms import FileSmsBackend, SmsError, outbox
+from clinic.messaging.suppressions import opt_out_url, suppression_add
 from clinic.messaging.tasks import message_send as message_send_task
 from intake.models import Patient
+from intake.recipients import patient_recipient
 
 pytestmark = pytest.mark.django_db
 DAYTIME = "2026-06-10T12:00:00+00:00"  # 13:00 in London
@@ -44,13 +47,12 @@ def _patient(**overrides) -> Patient:
 
 def _queue(patient, *, channel="sms", key="k", unprompted=True, purpose="test") -> Message:
     return message_queue(
-        channel=channel,
         template="message_fallback" if channel == "email" else "sms_opt_in_confirm",
         purpose=purpose,
         idempotency_key=key,
-        recipient=patient.phone if channel == "sms" else patient.email,
+        recipient=patient_recipient(patient, channel=channel),
         context={"text": "Hello"},
-        patient=patient,
+        about="intake:1",
         unprompted=unprompted,
     )
 
@@ -96,31 +98,26 @@ def test_queueing_twice_with_one_key_records_one_message():
 def test_an_opted_out_patient_gets_nothing_even_if_queued_before():
     patient = _patient()
     message = _queue(patient, unprompted=False)
-    Patient.objects.filter(pk=patient.pk).update(opted_out_at=timezone.now())
+    suppression_add(channel="sms", address=patient.phone, source="staff")
     message = message_send(message_id=message.pk)
     assert message.status == "skipped"
-    assert outbox.messages == []
-
-
-def test_consent_withdrawn_before_sending_stops_an_unprompted_message():
-    patient = _patient()
-    message = _queue(patient)
-    Patient.objects.filter(pk=patient.pk).update(consent_follow_up=False)
-    assert message_send(message_id=message.pk).status == "skipped"
+    assert message.error == "recipient opted out"
     assert outbox.messages == []
 
 
 def test_a_message_to_the_clinic_is_not_held_by_patient_rules():
     message = message_queue(
-        channel="email",
         template="staff_urgent_alert",
         purpose="staff_urgent_alert",
         idempotency_key="intake-1",
-        recipient="triage@clinic.example",
+        recipient=Recipient(channel="email", address="triage@clinic.example"),
         context={"intake_id": 1, "staff_url": "http://x/"},
         unprompted=True,
+        opt_out_link=False,
     )
     assert message_send(message_id=message.pk).status == "sent"
+    assert "List-Unsubscribe" not in mail.outbox[0].extra_headers
+    assert "stop all messages" not in mail.outbox[0].body.lower()
 
 
 def test_a_transient_provider_error_is_retried_later_with_backoff(flaky):
@@ -192,33 +189,32 @@ def test_every_patient_email_carries_a_working_opt_out(client):
     response = client.get(path)
     assert response.status_code == 200
     assert b"Stop all messages" in response.content
-    patient.refresh_from_db()
-    assert patient.opted_out_at is None
+    assert not Suppression.objects.exists()
     # The button (or the mail client's one-click POST) opts out.
     response = client.post(path, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
-    patient.refresh_from_db()
-    assert patient.opted_out_at is not None
+    suppression = Suppression.objects.get()
+    assert (suppression.channel, suppression.address) == ("email", "sam@example.com")
+    assert suppression.source == "email_link"
 
 
 def test_the_opt_out_link_covers_every_record_with_that_email(client):
     first = _patient(channel="email")
     second = _patient(channel="email", email="SAM@example.com")
     other = _patient(channel="email", email="someone@example.com")
-    services.patient_opt_out_by_link(patient_id=first.pk)
-    assert Patient.objects.filter(opted_out_at__isnull=False).count() == 2
-    second.refresh_from_db()
-    other.refresh_from_db()
-    assert second.opted_out_at is not None and other.opted_out_at is None
+    message = _queue(first, channel="email", unprompted=False)
+    client.post(opt_out_url(message.pk).removeprefix("http://testserver"))
+    for patient, key in ((second, "s"), (other, "o")):
+        message_send(message_id=_queue(patient, channel="email", key=key, unprompted=False).pk)
+    assert [sent.to for sent in mail.outbox] == [["someone@example.com"]]
 
 
 def test_a_tampered_opt_out_link_is_refused_and_changes_nothing(client):
-    patient = _patient(channel="email")
-    url = services.opt_out_url(patient.pk).removeprefix("http://testserver")
+    message = _queue(_patient(channel="email"), channel="email")
+    url = opt_out_url(message.pk).removeprefix("http://testserver")
     response = client.post(url[:-3] + "xx/")
     assert response.status_code == 404
-    patient.refresh_from_db()
-    assert patient.opted_out_at is None
+    assert not Suppression.objects.exists()
 
 
 def test_the_send_due_scan_republishes_a_message_the_broker_lost(

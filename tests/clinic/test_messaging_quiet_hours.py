@@ -11,6 +11,7 @@ from clinic.messaging.quiet_hours import local_day_bounds, quiet_hours_next_allo
 from clinic.messaging.services import message_queue, message_send
 from clinic.messaging.sms import outbox
 from intake.models import Patient
+from intake.recipients import patient_recipient
 
 NY = "America/New_York"
 LONDON = "Europe/London"
@@ -117,13 +118,11 @@ def _patient(**overrides) -> Patient:
 
 def _unprompted(patient: Patient, key: str) -> Message:
     return message_queue(
-        channel="sms",
         template="sms_opt_in_confirm",
         purpose="test_unprompted",
         idempotency_key=key,
-        recipient=patient.phone,
+        recipient=patient_recipient(patient),
         context={},
-        patient=patient,
         unprompted=True,
     )
 
@@ -146,13 +145,11 @@ def test_a_reply_to_the_patients_own_action_is_not_held_by_quiet_hours():
     patient = _patient()
     with time_machine.travel(local(LONDON, 2026, 6, 10, 23, 15), tick=False):
         message = message_queue(
-            channel="sms",
             template="sms_opt_in_confirm",
             purpose="test_reply",
             idempotency_key="1",
-            recipient=patient.phone,
+            recipient=patient_recipient(patient),
             context={},
-            patient=patient,
         )
         message_send(message_id=message.pk)
     assert len(outbox.messages) == 1
@@ -191,13 +188,11 @@ def test_replies_do_not_use_up_the_daily_allowance():
     patient = _patient()
     with time_machine.travel(local(LONDON, 2026, 6, 10, 10, 0), tick=False):
         reply = message_queue(
-            channel="sms",
             template="sms_opt_in_confirm",
             purpose="test_reply",
             idempotency_key="r",
-            recipient=patient.phone,
+            recipient=patient_recipient(patient),
             context={},
-            patient=patient,
         )
         message_send(message_id=reply.pk)
         unprompted = message_send(message_id=_unprompted(patient, "u").pk)
