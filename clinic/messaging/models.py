@@ -73,7 +73,7 @@ class Message(models.Model):
                 condition=models.Q(status="sending"),
             ),
             # At most one unprompted message a day: what one recipient (channel and address)
-            # was sent today, read by the send step's `_Allowance` query.
+            # was sent today, read by `DailyAllowance` (clinic/messaging/allowance.py).
             models.Index(
                 fields=["channel", "recipient", "attempted_at"],
                 name="message_unprompted_to_idx",
