@@ -350,8 +350,9 @@ def outcome_plain(intake: Intake) -> dict[str, Any] | None:
             }
             for p in outcome.secondary_patterns
         ],
-        "advice": [triage.ADVICE.get(a, a) for a in outcome.advice],
-        "factors": [triage.FACTORS[f].label for f in outcome.factors if f in triage.FACTORS],
+        # The words the outcome was given under its own rules version (never re-scored).
+        "advice": [triage.advice_text(a, version=outcome.rules_version) for a in outcome.advice],
+        "factors": [triage.factor_label(f, version=outcome.rules_version) for f in outcome.factors],
         "rules_version": outcome.rules_version,
     }
 

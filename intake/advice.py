@@ -42,13 +42,18 @@ PDF_VARIANT = "pdf/ua-1"  # tagged PDF with PDF/UA-1 identification (WeasyPrint 
 
 # A short heading per checklist item; the rules' advice text is the line under it.
 # Presentation only: the clinical wording stays in intake.triage.rules.
+# Retired ids keep their heading, for outcomes made under earlier rules.
 ADVICE_HEADINGS: dict[str, str] = {
-    "ice_15": "Cool it down",
+    "pain_guided_running": "Let pain guide your running",
+    "return_to_running": "Build back gradually",
+    "ice_15": "Cold for pain relief",
     "cross_train": "Cross-train",
     "foam_roll_quads": "Foam-roll your thighs",
     "reduce_mileage": "Run less for now",
     "strength_lower_body": "Build leg strength",
     "cadence_170_180": "Shorter, quicker steps",
+    "tendon_loading": "Load the tendon",
+    "young_athlete_load": "Go gently while growing",
     "patellar_strap": "Try a knee strap",
     "strength_regular": "Strength work",
     "stretch_quads_hamstrings": "Stretch",
@@ -59,14 +64,19 @@ ADVICE_HEADINGS: dict[str, str] = {
     "warm_up_cool_down": "Warm up, cool down",
     "ease_training_load": "Ease back",
     "assessment_needed": "Have it checked",
+    "meniscus_info": "About meniscus tears",
+    "avoid_twisting": "Until you are examined",
     "stay_active": "Keep moving",
+    "strength_oa": "Build strength",
+    "topical_nsaid": "Pain-relief gel",
     "soft_surfaces": "Soft surfaces",
-    "seek_urgent_care": "Seek care today",
+    "seek_urgent_care": "Get medical help",
     "replace_shoes": "Check your shoes",
     "recovery_time": "Recover between runs",
     "avoid_banked_surfaces": "Flat ground",
     "motion_control_shoes": "Support your feet",
     "monitor_pain": "Keep an eye on it",
+    "book_assessment": "Book your assessment",
 }
 
 
@@ -145,7 +155,7 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
         "rules_version": triage.RULES_VERSION,
     }
     if urgent:
-        context["advice"] = [_advice_item("seek_urgent_care")]
+        context["advice"] = [_advice_item("seek_urgent_care", outcome.rules_version)]
         return context
     pattern = triage.PATTERNS[outcome.pattern]
     link = intake_url(intake, "book")  # printed in full on the sheet, and as a QR code
@@ -157,8 +167,10 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
             "pattern_what": pattern.what_it_is,
             "why": [triage.SIGNS[s] for s in outcome.matched_signs.get(outcome.pattern, [])],
             "secondary": [triage.PATTERNS[p].name for p in outcome.secondary_patterns],
-            "advice": [_advice_item(a) for a in outcome.advice],
-            "factors": [triage.FACTORS[f].label for f in outcome.factors],
+            "advice": [_advice_item(a, outcome.rules_version) for a in outcome.advice],
+            "factors": [
+                triage.factor_label(f, version=outcome.rules_version) for f in outcome.factors
+            ],
             "assessment": outcome.urgency == Urgency.ASSESSMENT,
             "follow_up_at": (
                 _local(follow_up.due_at, patient.timezone).date() if follow_up else None
@@ -173,8 +185,9 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
     return context
 
 
-def _advice_item(advice_id: str) -> dict[str, str]:
-    text = triage.ADVICE[advice_id]
+def _advice_item(advice_id: str, rules_version: str) -> dict[str, str]:
+    # The words the outcome was given under its own rules version (never re-scored).
+    text = triage.advice_text(advice_id, version=rules_version)
     return {"id": advice_id, "heading": ADVICE_HEADINGS.get(advice_id, ""), "text": text}
 
 

@@ -18,6 +18,12 @@ class Urgency(models.TextChoices):
     SELF_CARE = "self_care", "Self-care"
 
 
+class CareRoute(models.TextChoices):
+    EMERGENCY = "emergency", "Emergency department now"
+    SAME_DAY = "same_day", "Seen today"
+    WITHIN_48H = "within_48h", "Doctor within 1–2 days"
+
+
 class Pattern(models.TextChoices):
     RUNNERS_KNEE = "runners_knee", "Runner's knee"
     PATELLAR_TENDINITIS = "patellar_tendinitis", "Patellar tendinitis"
@@ -115,7 +121,12 @@ class TriageOutcome(models.Model):
     pattern = models.CharField(max_length=32, choices=Pattern.choices)
     secondary_patterns = models.JSONField(default=list)
     urgency = models.CharField(max_length=16, choices=Urgency.choices)
+    # The most urgent route of the red flags (rules 2026.12.1); blank when not urgent, and on
+    # outcomes made under earlier rules, which are never re-scored.
+    care_route = models.CharField(max_length=16, choices=CareRoute.choices, blank=True)
     red_flags = models.JSONField(default=list)
+    # Why an assessment is advised, in the rules' order; empty unless urgency is assessment.
+    assessment_reasons = models.JSONField(default=list)
     advice = models.JSONField(default=list)
     factors = models.JSONField(default=list)
     matched_signs = models.JSONField(default=dict)
