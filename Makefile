@@ -31,9 +31,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) scripts/run_tests.py $(PYTEST_ARGS)
 
+## make lint: ruff, ruff format, mypy (config in pyproject.toml) and the migrations check.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)

@@ -10,7 +10,7 @@ silently merged (the form can never send one, so a repeat is a client bug worth 
 """
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from intake.triage.rules import QUESTIONS, Question
 
@@ -71,6 +71,10 @@ def _clean_boolean(question: Question, value: Any) -> bool:
     return value
 
 
+# An integer answer stays an int and a number answer an int or a float.
+_Number = TypeVar("_Number", int, float)
+
+
 def _clean_integer(question: Question, value: Any) -> int:
     # `type(...) is int` refuses bools (an int subclass) as well as floats and strings.
     if type(value) is not int:
@@ -81,12 +85,14 @@ def _clean_integer(question: Question, value: Any) -> int:
 def _clean_number(question: Question, value: Any) -> int | float:
     if type(value) not in (int, float):
         raise _Invalid("Must be a number.")
-    return _in_range(question, value)
+    number: float = value  # an int or a float (typing's float takes both)
+    return _in_range(question, number)
 
 
-def _in_range(question: Question, value: int | float) -> int | float:
+def _in_range(question: Question, value: _Number) -> _Number:
     # Negated as a whole so that NaN, for which every comparison is false, is refused too.
-    if not question.min <= value <= question.max:
+    # Every integer and number question has a range (rules.QUESTIONS), so min/max are set.
+    if not question.min <= value <= question.max:  # type: ignore[operator]
         raise _Invalid(f"Must be between {question.min} and {question.max}.")
     return value
 
@@ -94,7 +100,7 @@ def _in_range(question: Question, value: int | float) -> int | float:
 def _clean_enum(question: Question, value: Any) -> str:
     if not _is_choice(question, value):
         raise _Invalid(f"Must be one of: {_choice_list(question)}.")
-    return value
+    return cast(str, value)  # a choice, so a str
 
 
 def _clean_enum_list(question: Question, value: Any) -> list[str]:

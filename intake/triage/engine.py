@@ -73,6 +73,8 @@ def evaluate(answers: Mapping[str, Any]) -> TriageResult:
     scores = {key: _score(key, matched) for key in PATTERNS if key != UNCLEAR}
     pattern, secondary = _ranked_patterns(scores)
     red_flags = tuple(answers["red_flags"])
+    advice: tuple[str, ...]
+    factors: tuple[str, ...]
     if red_flags:
         # Safety first: no self-care plan at all. The pattern is still kept for clinicians.
         urgency, advice, factors = URGENT, URGENT_ADVICE, ()
