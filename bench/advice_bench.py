@@ -68,7 +68,7 @@ def _prepare() -> list[int]:
     from django.core.management import call_command
 
     from intake.services import intake_submit
-    from tests import factories
+    from tests.support import factories
 
     call_command("migrate", verbosity=0)
     ids = []
