@@ -37,7 +37,7 @@ urlpatterns = [
 ]
 
 if settings.BENCH_ENDPOINTS:
-    from clinic.bench_views import BareInsertApi
+    from bench.views import BareInsertApi
 
     urlpatterns.append(path("api/bench/insert/", BareInsertApi.as_view()))
 

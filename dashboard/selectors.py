@@ -52,7 +52,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        return self.object_list[: COUNT_CAP + 1].count()  # type: ignore[attr-defined]  # a QuerySet
 
     @property
     def capped(self) -> bool:
@@ -320,7 +320,7 @@ def answers_plain(answers: dict[str, Any]) -> list[Answer]:
         elif question.type == "enum":
             text = labels.get(value, "Not answered") if value is not None else "Not answered"
         elif question.type == "boolean":
-            text = {True: "Yes", False: "No"}.get(value, "Not answered")
+            text = {True: "Yes", False: "No"}.get(value, "Not answered")  # type: ignore[arg-type]
         else:
             text = "Not answered" if value is None else str(value)
         rows.append(Answer(key=key, question=question.text, answer=text))
@@ -426,7 +426,7 @@ def outcomes_per_pattern() -> list[PatternOutcome]:
     bookings = bookings_from_invitations()
     result = []
     for value, label in Pattern.choices:
-        row = rows.get(value, {})
+        row: Any = rows.get(value, {})
         change = row.get("pain_change")
         result.append(
             PatternOutcome(

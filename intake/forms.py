@@ -140,7 +140,9 @@ class IntakeForm(forms.Form):
         for question in triage.QUESTIONS.values():
             if question.key != "red_flags":
                 self.fields[question.key] = _field_for(question)
-        self.fields["timezone"].choices = [(z, z.replace("_", " ")) for z in sorted(time_zones())]
+        self.fields["timezone"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            (z, z.replace("_", " ")) for z in sorted(time_zones())
+        ]
         self.fields["timezone"].initial = settings.TIME_ZONE
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"

@@ -49,7 +49,7 @@ class ClinicianAdmin(admin.ModelAdmin):
     inlines = (WeeklyAvailabilityInline, AvailabilityExceptionInline)
     actions = ("regenerate_slots",)
 
-    def save_related(self, request, form, formsets, change) -> None:  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change) -> None:
         # Inlines are saved here, so the slots follow the hours just saved.
         super().save_related(request, form, formsets, change)
         _regenerate(request, form.instance)
@@ -63,16 +63,16 @@ class ClinicianAdmin(admin.ModelAdmin):
 class _AvailabilityAdmin(admin.ModelAdmin):
     list_select_related = ("clinician",)
 
-    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         _regenerate(request, obj.clinician)
 
-    def delete_model(self, request, obj) -> None:  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj) -> None:
         clinician = obj.clinician
         super().delete_model(request, obj)
         _regenerate(request, clinician)
 
-    def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request, queryset) -> None:
         clinicians = {row.clinician for row in queryset}
         super().delete_queryset(request, queryset)
         for clinician in clinicians:
@@ -114,7 +114,7 @@ class AppointmentAdmin(admin.ModelAdmin):
     search_fields = ("=id", "=intake__id", "patient__name", "patient__email", "patient__phone")
     actions = ("cancel_appointments",)
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

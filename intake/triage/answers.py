@@ -13,7 +13,7 @@ section 9 rather than a bare range.
 """
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from intake.triage.rules import QUESTIONS, Question
 
@@ -72,6 +72,10 @@ def _clean_boolean(question: Question, value: Any) -> bool:
     return value
 
 
+# An integer answer stays an int and a number answer an int or a float.
+_Number = TypeVar("_Number", int, float)
+
+
 def _clean_integer(question: Question, value: Any) -> int:
     # `type(...) is int` refuses bools (an int subclass) as well as floats and strings.
     if type(value) is not int:
@@ -82,10 +86,13 @@ def _clean_integer(question: Question, value: Any) -> int:
 def _clean_number(question: Question, value: Any) -> int | float:
     if type(value) not in (int, float):
         raise _Invalid("Must be a number.")
-    return _in_range(question, value)
+    number: float = value  # an int or a float (typing's float takes both)
+    return _in_range(question, number)
 
 
-def _in_range(question: Question, value: int | float) -> int | float:
+def _in_range(question: Question, value: _Number) -> _Number:
+    # Every integer and number question has a range (rules.QUESTIONS), so min/max are set.
+    assert question.min is not None and question.max is not None
     # Negated as a whole so that NaN, for which every comparison is false, is refused too.
     if not question.min <= value <= question.max:
         if question.below_min and value < question.min:
@@ -97,7 +104,7 @@ def _in_range(question: Question, value: int | float) -> int | float:
 def _clean_enum(question: Question, value: Any) -> str:
     if not _is_choice(question, value):
         raise _Invalid(f"Must be one of: {_choice_list(question)}.")
-    return value
+    return cast(str, value)  # a choice, so a str
 
 
 def _clean_enum_list(question: Question, value: Any) -> list[str]:

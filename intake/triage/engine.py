@@ -281,6 +281,8 @@ def is_not_improving(
     """
     if answer not in FOLLOW_UP_ANSWERS:
         raise ValueError(f"Unknown follow-up answer: {answer!r}")
+    score: int | None
+    baseline: int | None
     if pain_worst_week is not None:
         score, baseline = pain_worst_week, intake_pain_worst_week
     else:

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from intake import triage
 from intake.models import FollowUp, Intake, TriageOutcome
 from intake.services import intake_token
 from referrals.models import Referral
-from tests.factories import make_intake
+from tests.support.factories import make_intake
 
 pytestmark = pytest.mark.django_db
 

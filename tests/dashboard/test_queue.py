@@ -10,7 +10,7 @@ from dashboard.bulk import intakes_bulk_create
 from dashboard.services import intake_acknowledge
 from intake.models import Intake
 from referrals.models import Referral
-from tests.factories import make_intake
+from tests.support.factories import make_intake
 
 pytestmark = pytest.mark.django_db
 

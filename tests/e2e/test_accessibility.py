@@ -18,8 +18,8 @@ from intake.services import intake_token
 from referrals import services as booking
 from referrals.models import Appointment
 from referrals.selectors import appointment_token
-from tests import factories
-from tests.referrals.conftest import make_clinician, open_slots
+from tests.support import factories
+from tests.support.booking import make_clinician, open_slots
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

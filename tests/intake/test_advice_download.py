@@ -18,8 +18,8 @@ from intake import advice, triage
 from intake.models import Intake, TriageOutcome
 from intake.services import intake_submit, intake_token
 from intake.tasks_advice import advice_sheets_render_missing
-from tests import factories
-from tests.intake.advice_support import pdf_squashed, squash
+from tests.support import factories
+from tests.support.advice import pdf_squashed, squash
 
 pytestmark = pytest.mark.django_db
 

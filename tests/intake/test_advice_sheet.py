@@ -10,8 +10,8 @@ from pypdf import PdfReader
 from clinic.links import link_token_read
 from intake import advice, triage
 from intake.services import RESULT_LINK_PURPOSE, intake_submit
-from tests import factories
-from tests.intake.advice_support import (
+from tests.support import factories
+from tests.support.advice import (
     ALL_FACTORS,
     PATTERN_ANSWERS,
     pdf_pages,

@@ -8,7 +8,7 @@ from django.core import mail
 
 from intake.models import FollowUp, Intake, Patient, TriageOutcome
 from referrals.models import Referral
-from tests import factories
+from tests.support import factories
 
 URL = "/api/v1/intakes/"
 pytestmark = pytest.mark.django_db

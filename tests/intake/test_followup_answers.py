@@ -15,7 +15,7 @@ from intake.followups import (
 )
 from intake.models import FollowUp, Intake
 from referrals.models import Referral
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/follow-ups/response/"

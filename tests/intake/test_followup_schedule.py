@@ -14,7 +14,7 @@ from clinic.messaging.models import Message
 from clinic.messaging.sms import outbox
 from intake.followups import followups_send_due
 from intake.models import FollowUp, Patient
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 # Monday 1 June 2026, 11:00 in London (BST): a week later is 11:00 on the 8th.

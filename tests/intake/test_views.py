@@ -7,7 +7,7 @@ from intake import triage
 from intake.models import Intake, Patient
 from intake.selectors import intake_get_by_token
 from intake.services import intake_token
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from bench import followups_bench, harness
 from clinic.messaging.models import Message
 from intake.models import FollowUp, Intake, TriageOutcome
 from intake.services import intake_submit
-from tests import factories
-from tests.integration.conftest import Sends, Stack, wait_for
+from tests.support import factories
+from tests.support.worker_stack import Sends, Stack, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 

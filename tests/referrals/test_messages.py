@@ -15,8 +15,8 @@ from intake.services import intake_token
 from referrals import services, tasks
 from referrals.models import Appointment
 from referrals.selectors import appointment_token
-from tests import factories
-from tests.referrals.conftest import book, open_slots, post_json
+from tests.support import factories
+from tests.support.booking import book, open_slots, post_json
 
 pytestmark = pytest.mark.django_db
 

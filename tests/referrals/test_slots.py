@@ -12,8 +12,8 @@ from django.core import mail
 from intake.services import intake_token
 from referrals import services, tasks
 from referrals.models import Appointment, AvailabilityException, Slot, WeeklyAvailability
-from tests import factories
-from tests.referrals.conftest import NOW, book, make_clinician, open_slots
+from tests.support import factories
+from tests.support.booking import NOW, book, make_clinician, open_slots
 
 pytestmark = pytest.mark.django_db
 
