@@ -35,9 +35,8 @@ from dashboard.forms import (
 )
 from dashboard.middleware import REFRESH_HEADER, session_start
 from dashboard.models import AuditEvent
-from intake.models import Intake
+from intake.models import Intake, Referral
 from intake.services import intake_path
-from referrals.models import Referral
 
 
 def _audit(request: HttpRequest, action: str, **target: Any) -> None:

@@ -25,7 +25,7 @@ from clinic.messaging.models import Message
 from clinic.messaging.quiet_hours import quiet_hours_next_allowed, zone_of
 from clinic.messaging.services import message_queue, messages_queue
 from clinic.tasking import enqueue
-from intake.models import FollowUp, Intake, Urgency
+from intake.models import FollowUp, Intake, Referral, Urgency
 from intake.services import (
     AFTER_SUBMIT_SCAN_GRACE,
     AFTER_SUBMIT_SCAN_WINDOW,
@@ -33,7 +33,6 @@ from intake.services import (
     patient_contact,
 )
 from intake.tasks_advice import plan_send as plan_send_task
-from referrals.models import Referral
 
 logger = logging.getLogger(__name__)
 

@@ -15,10 +15,9 @@ from clinic.messaging.models import Channel
 from clinic.messaging.services import message_queue
 from clinic.tasking import enqueue
 from intake import triage
-from intake.models import FollowUp, Intake, Patient, TriageOutcome, Urgency
+from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome, Urgency
 from intake.tasks_advice import advice_sheet_render, plan_send
 from intake.validation import IntakeInvalid, patient_clean
-from referrals.models import Referral
 
 RESULT_LINK_PURPOSE = "intake"
 # The worker's half of an intake (sheet, plan) normally runs within seconds of the commit;

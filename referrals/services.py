@@ -18,7 +18,7 @@ from clinic.api import ApplicationError
 from clinic.messaging.models import Channel
 from clinic.messaging.quiet_hours import zone_of
 from clinic.messaging.services import message_queue, messages_queue
-from intake.models import Intake, Urgency
+from intake.models import Intake, Referral, Urgency
 from intake.services import patient_contact
 from referrals import selectors
 from referrals.models import (
@@ -26,7 +26,6 @@ from referrals.models import (
     Appointment,
     AvailabilityException,
     Clinician,
-    Referral,
     Slot,
     WeeklyAvailability,
 )

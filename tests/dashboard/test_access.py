@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from clinic.messaging.models import Message
 from dashboard.models import Acknowledgement, Contact, Note, TriageOverride
-from referrals.models import Referral
+from intake.models import Referral
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,9 @@
 
 import pytest
 
+from intake.models import Referral
 from intake.services import intake_token
-from referrals.models import Appointment, Referral
+from referrals.models import Appointment
 from tests import factories
 from tests.e2e.conftest import tab_to
 from tests.referrals.conftest import make_clinician

@@ -13,8 +13,7 @@ from intake.followups import (
     followups_send_due,
     is_not_improving,
 )
-from intake.models import FollowUp, Intake
-from referrals.models import Referral
+from intake.models import FollowUp, Intake, Referral
 from tests import factories
 
 pytestmark = pytest.mark.django_db

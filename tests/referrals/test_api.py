@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clinic.links import link_token_make
-from intake.models import Intake
+from intake.models import Intake, Referral
 from intake.services import intake_token
 from referrals import selectors, services
-from referrals.models import Appointment, Referral, Slot
+from referrals.models import Appointment, Slot
 from tests import factories
 from tests.referrals.conftest import NOW, book, make_clinician, open_slots, post_json
 
