@@ -30,8 +30,8 @@ from django.utils.functional import cached_property
 from clinic.messaging.models import Message
 from dashboard.models import Contact, Note, TriageOverride
 from intake import triage
+from intake.links import intake_path
 from intake.models import FollowUp, Intake, Pattern, Referral, Urgency
-from intake.services import intake_path
 from referrals.models import Appointment
 
 # Blocks at the top of the queue show at most this many rows (and say when there are more):

@@ -35,8 +35,8 @@ from dashboard.forms import (
 )
 from dashboard.middleware import REFRESH_HEADER, session_start
 from dashboard.models import AuditEvent
+from intake.links import intake_path
 from intake.models import Intake, Referral
-from intake.services import intake_path
 
 
 def _audit(request: HttpRequest, action: str, **target: Any) -> None:

@@ -28,9 +28,10 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from intake import triage
+from intake.links import booking_url
 from intake.models import Intake, TriageOutcome, Urgency
 from intake.selectors import intake_get_by_token
-from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW, intake_url
+from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
         context["advice"] = [_advice_item("seek_urgent_care")]
         return context
     pattern = triage.PATTERNS[outcome.pattern]
-    link = intake_url(intake, "book")  # printed in full on the sheet, and as a QR code
+    link = booking_url(intake)  # printed in full on the sheet, and as a QR code
     follow_up = _follow_up_or_none(intake)
     context.update(
         {

@@ -13,12 +13,11 @@ from clinic.api import ApplicationError, PublicApiView, json_object_body
 from clinic.links import BadLink, ExpiredLink
 from intake.followups import (
     FollowUpError,
-    booking_url,
-    follow_up_id_from_token,
     followup_answer_clean,
     followup_not_improving,
     followup_respond,
 )
+from intake.links import booking_url, follow_up_id_from_token
 from intake.models import FollowUp
 from intake.serializers import ErrorSerializer
 

@@ -13,12 +13,11 @@ from clinic.links import BadLink, ExpiredLink
 from intake.followups import (
     FollowUpAlreadyAnswered,
     FollowUpError,
-    booking_url,
-    follow_up_id_from_token,
     followup_not_improving,
     followup_respond,
 )
 from intake.forms import FollowUpAnswerForm
+from intake.links import booking_url, follow_up_id_from_token
 from intake.models import FollowUp
 
 

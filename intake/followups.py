@@ -17,26 +17,26 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 
-from clinic.links import link_token_make, link_token_read
 from clinic.messaging.models import Message
 from clinic.messaging.quiet_hours import quiet_hours_next_allowed, zone_of
 from clinic.messaging.services import message_queue, messages_queue
 from clinic.tasking import enqueue
-from intake.models import FollowUp, Intake, Referral, Urgency
-from intake.services import (
-    AFTER_SUBMIT_SCAN_GRACE,
-    AFTER_SUBMIT_SCAN_WINDOW,
+from intake.advice import advice_sheet_store
+from intake.links import (
+    advice_sheet_url,
+    booking_url,
+    follow_up_answer_url,
+    follow_up_page_url,
     intake_url,
-    patient_contact,
 )
-from intake.tasks_advice import plan_send as plan_send_task
+from intake.models import FollowUp, Intake, Referral, Urgency
+from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW, patient_contact
+from intake.tasks import plan_send as plan_send_task
 
 logger = logging.getLogger(__name__)
 
-FOLLOW_UP_LINK_PURPOSE = "follow_up"
 ANSWERS = tuple(FollowUp.Answer.values)
 # The usual minimal clinically important change on the 0–10 pain scale (spec section 6).
 MIN_IMPROVEMENT_POINTS = 2
@@ -64,34 +64,6 @@ class FollowUpAlreadyAnswered(FollowUpError):
 class FollowUpNotOpen(FollowUpError):
     status_code = 409
     type = "not_open"
-
-
-# --- Links --------------------------------------------------------------------------------
-
-
-def follow_up_token(follow_up: FollowUp) -> str:
-    return link_token_make(purpose=FOLLOW_UP_LINK_PURPOSE, object_id=follow_up.pk)
-
-
-def follow_up_id_from_token(token: str) -> int:
-    """The follow-up a token opens, or BadLink / ExpiredLink."""
-    return link_token_read(
-        purpose=FOLLOW_UP_LINK_PURPOSE, token=token, max_age=settings.FOLLOW_UP_LINK_MAX_AGE
-    )
-
-
-def follow_up_page_url(follow_up: FollowUp) -> str:
-    return settings.SITE_URL + reverse("followups:answer", args=[follow_up_token(follow_up)])
-
-
-def follow_up_answer_url(follow_up: FollowUp, answer: str, *, page_url: str = "") -> str:
-    """The one-tap link for `answer`; pass `page_url` when it is already made."""
-    return f"{page_url or follow_up_page_url(follow_up)}?answer={answer}"
-
-
-def booking_url(intake: Intake) -> str:
-    """The patient's link to book the free second opinion (the booking page's URL)."""
-    return intake_url(intake, "book")
 
 
 # --- The rule -----------------------------------------------------------------------------
@@ -122,7 +94,7 @@ def plan_message_queue(*, intake: Intake) -> Message | None:
     follow_up = intake.follow_up_or_none
     context = {
         **_base_context(intake),
-        "sheet_url": intake_url(intake, "advice_sheet"),
+        "sheet_url": advice_sheet_url(intake),
         # A date, not a datetime: templates would shift a datetime into the clinic's zone.
         "follow_up_on": follow_up.due_at.astimezone(zone_of(patient.timezone)).date()
         if follow_up
@@ -146,8 +118,6 @@ def plan_send(*, intake_id: int) -> Message | None:
     The sheet comes first so that its link opens at once; a sheet that fails to render does
     not hold the message back (the sheet is rendered again when it is asked for).
     """
-    from intake.advice import advice_sheet_store  # intake.advice imports this module's peers
-
     intake = (
         Intake.objects.select_related("patient", "outcome", "follow_up")
         .filter(pk=intake_id)

@@ -14,9 +14,10 @@ from dashboard.services import audit_record
 from intake import triage
 from intake.advice import advice_sheet_filename, advice_sheet_get, advice_sheet_outcome_for
 from intake.forms import IntakeForm, SafetyForm
+from intake.links import intake_token
 from intake.models import Intake
 from intake.selectors import intake_get_by_token, result_context
-from intake.services import intake_submit, intake_token
+from intake.services import intake_submit
 from intake.validation import IntakeInvalid
 
 SAFETY_CLEAR = "none"

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from clinic.links import BadLink, link_token_make, link_token_read
 from clinic.messaging.quiet_hours import zone_of
+from intake.links import intake_path
 from intake.models import Intake
-from intake.services import intake_path
 from referrals.models import ACTIVE_APPOINTMENT, Appointment, Clinician, Slot
 
 APPOINTMENT_LINK_PURPOSE = "appointment"

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from intake import triage
-from intake.followups import follow_up_token, followup_respond, followups_send_due
+from intake.followups import followup_respond, followups_send_due
+from intake.links import follow_up_token, intake_token
 from intake.models import FollowUp
-from intake.services import intake_token
 from referrals import services as booking
 from referrals.models import Appointment
 from referrals.selectors import appointment_token

@@ -2,8 +2,8 @@
 
 import pytest
 
+from intake.links import intake_token
 from intake.models import Referral
-from intake.services import intake_token
 from referrals.models import Appointment
 from tests import factories
 from tests.e2e.conftest import tab_to

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
-from intake.services import intake_token
+from intake.links import intake_token
 from referrals import selectors, services
 from referrals.models import Clinician, Slot, WeeklyAvailability
 from tests import factories

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clinic.links import link_token_make
+from intake.links import intake_token
 from intake.models import Intake, Referral
-from intake.services import intake_token
 from referrals import selectors, services
 from referrals.models import Appointment, Slot
 from tests import factories

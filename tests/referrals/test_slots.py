@@ -9,7 +9,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from intake.services import intake_token
+from intake.links import intake_token
 from referrals import services, tasks
 from referrals.models import Appointment, AvailabilityException, Slot, WeeklyAvailability
 from tests import factories
