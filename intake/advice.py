@@ -10,7 +10,7 @@ change to either yields a new file instead of a stale one. See docs/advice-sheet
 import logging
 import os
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,8 +21,10 @@ import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -294,18 +296,23 @@ def advice_sheets_missing(*, now: datetime | None = None, limit: int = 500) -> l
     return [o.pk for o in recent[:limit] if not default_storage.exists(advice_sheet_key(o))]
 
 
-# --- Who may fetch a sheet ----------------------------------------------------------------
-
-# A clinician may open a sheet from an old patient link (e.g. one quoted in a phone
-# call); the signature must still be genuine. Patients need a link that has not expired.
-STAFF_LINK_MAX_AGE = timedelta(days=3650)
+# --- Serving a sheet -----------------------------------------------------------------------
 
 
-def advice_sheet_outcome_for(*, token: str, clinician: bool = False) -> TriageOutcome:
-    """The outcome whose sheet `token` opens, or BadLink / ExpiredLink.
+def advice_sheet_outcome_for(*, token: str) -> TriageOutcome:
+    """The outcome whose sheet the patient's `token` opens, or BadLink / ExpiredLink.
 
-    `clinician`: the reader may see clinical data (the view decides, with the dashboard's
-    own rules: capability and two-factor); an expired link then still opens.
+    Patient rules only: a clinician downloads from the staff side (dashboard), audited.
     """
-    max_age = STAFF_LINK_MAX_AGE if clinician else None
-    return intake_get_by_token(token, max_age=max_age).outcome
+    return intake_get_by_token(token).outcome
+
+
+def advice_sheet_response(outcome: TriageOutcome) -> HttpResponse:
+    """The stored sheet as a download named for the patient's day, for patient and staff."""
+    response = HttpResponse(advice_sheet_get(outcome=outcome), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=advice_sheet_filename(outcome)
+    )
+    # Health data: never kept by a shared cache or the browser's back-forward cache.
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -36,6 +36,13 @@ URLS = [
         {},
         {OUTSIDER: 403, FRONT_DESK: 200, CLINICIAN: 200},
     ),
+    (
+        "advice_sheet",
+        "get",
+        "/staff/intakes/{routine}/advice.pdf",
+        {},
+        {OUTSIDER: 403, FRONT_DESK: 403, CLINICIAN: 200},
+    ),
     ("messages", "get", "/staff/messages/", {}, {OUTSIDER: 403, FRONT_DESK: 200, CLINICIAN: 200}),
     ("outcomes", "get", "/staff/outcomes/", {}, {OUTSIDER: 403, FRONT_DESK: 403, CLINICIAN: 200}),
     (
