@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
-from zoneinfo import ZoneInfo
 
 import segno
 from django.conf import settings
@@ -29,6 +28,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from clinic.zones import local_date
 from intake import triage
 from intake.links import booking_url
 from intake.models import Intake, TriageOutcome, Urgency
@@ -123,17 +123,13 @@ def static_base_url() -> str:
 # --- Reading the outcome into what the sheet prints ---------------------------------------
 
 
-def _local(moment: datetime, zone: str) -> datetime:
-    return timezone.localtime(moment, ZoneInfo(zone))
-
-
 def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
     """Everything the sheet prints, from the stored outcome and the current rules texts."""
     intake = outcome.intake
     patient = intake.patient
     # Dates, not datetimes: the template's `date` filter would move a datetime back into the
     # clinic's zone, and the patient reads their own calendar.
-    submitted = _local(intake.submitted_at, patient.timezone).date()
+    submitted = local_date(intake.submitted_at, patient.timezone)
     urgent = outcome.urgency == Urgency.URGENT
     context: dict[str, Any] = {
         "clinic_name": settings.CLINIC_NAME,
@@ -163,9 +159,7 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
             "advice": [_advice_item(a) for a in outcome.advice],
             "factors": [triage.FACTORS[f].label for f in outcome.factors],
             "assessment": outcome.urgency == Urgency.ASSESSMENT,
-            "follow_up_at": (
-                _local(follow_up.due_at, patient.timezone).date() if follow_up else None
-            ),
+            "follow_up_at": (local_date(follow_up.due_at, patient.timezone) if follow_up else None),
             "patient_zone": patient.timezone,
             "booking_url": link,
             "booking_qr": segno.make(link, error="m").svg_inline(
@@ -234,7 +228,7 @@ def advice_sheet_key(outcome: TriageOutcome) -> str:
 
 def advice_sheet_filename(outcome: TriageOutcome) -> str:
     """What the patient's browser saves it as: `knee-plan-2026-11-25.pdf` (their own date)."""
-    day = _local(outcome.intake.submitted_at, outcome.intake.patient.timezone).date()
+    day = local_date(outcome.intake.submitted_at, outcome.intake.patient.timezone)
     return f"knee-plan-{day.isoformat()}.pdf"
 
 

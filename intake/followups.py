@@ -20,9 +20,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from clinic.messaging.models import Message
-from clinic.messaging.quiet_hours import quiet_hours_next_allowed, zone_of
+from clinic.messaging.quiet_hours import quiet_hours_next_allowed
 from clinic.messaging.services import message_queue, messages_queue
 from clinic.tasking import enqueue
+from clinic.zones import local_date
 from intake.advice import advice_sheet_store
 from intake.links import (
     advice_sheet_url,
@@ -96,9 +97,7 @@ def plan_message_queue(*, intake: Intake) -> Message | None:
         **_base_context(intake),
         "sheet_url": advice_sheet_url(intake),
         # A date, not a datetime: templates would shift a datetime into the clinic's zone.
-        "follow_up_on": follow_up.due_at.astimezone(zone_of(patient.timezone)).date()
-        if follow_up
-        else None,
+        "follow_up_on": local_date(follow_up.due_at, patient.timezone) if follow_up else None,
     }
     return message_queue(
         channel=patient.channel,

@@ -6,10 +6,12 @@ from django.db import models
 from django.utils.timezone import now as tz_now
 
 from clinic.messaging.models import Channel
+from clinic.zones import clinic_zone_name
 
 
 def clinic_time_zone() -> str:
-    return settings.TIME_ZONE
+    """The default of Patient.timezone (named in migration 0001): the clinic's zone."""
+    return clinic_zone_name()
 
 
 class Urgency(models.TextChoices):
