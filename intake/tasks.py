@@ -20,9 +20,9 @@ SCAN_BUDGET_SECONDS = 30
 
 @shared_task(name="intake.followups_send_due")
 def followups_send_due() -> dict[str, int]:
-    from intake import followups
+    from intake import follow_ups
 
-    result = followups.followups_send_due(budget=SCAN_BUDGET_SECONDS)
+    result = follow_ups.followups_send_due(budget=SCAN_BUDGET_SECONDS)
     if result.more:  # a backlog (say, after an outage): carry on at once, not in a minute
         enqueue(followups_send_due)
     return vars(result)
@@ -45,14 +45,14 @@ def advice_sheets_render(outcome_ids: list[int]) -> None:
 @shared_task(name="intake.plan_send", batch_task="intake.plans_send")
 def plan_send(intake_id: int) -> None:
     """After an intake commits: store its advice sheet, then send "your plan" linking to it."""
-    from intake.followups import plan_send as send
+    from intake.follow_ups import plan_send as send
 
     send(intake_id=intake_id)
 
 
 @shared_task(name="intake.plans_send")
 def plans_send(intake_ids: list[int]) -> None:
-    from intake.followups import plan_send as send
+    from intake.follow_ups import plan_send as send
 
     _each(intake_ids, lambda pk: send(intake_id=pk))
 

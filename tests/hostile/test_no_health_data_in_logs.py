@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
-from intake.followups import followups_send_due
+from intake.follow_ups import followups_send_due
 from intake.links import follow_up_token, intake_token
 from intake.models import Intake
 from referrals.models import Slot

@@ -296,7 +296,7 @@ def _send_batch(
 # --- The answer ---------------------------------------------------------------------------
 
 
-def followup_answer_clean(*, answer: Any, pain_now: Any) -> tuple[str, int | None]:
+def follow_up_answer_clean(*, answer: Any, pain_now: Any) -> tuple[str, int | None]:
     """Check an answer and optional score, field by field, or raise FollowUpError."""
     errors: dict[str, list[str]] = {}
     if answer not in ANSWERS:
@@ -310,7 +310,7 @@ def followup_answer_clean(*, answer: Any, pain_now: Any) -> tuple[str, int | Non
     return answer, pain_now
 
 
-def followup_respond(
+def follow_up_respond(
     *, follow_up_id: int, answer: Any, pain_now: Any = None, now: datetime | None = None
 ) -> FollowUp:
     """Record the patient's answer once, and route them (section 6).
@@ -319,7 +319,7 @@ def followup_respond(
     book; better ⇒ a short note of encouragement and the episode closes. A second answer
     raises FollowUpAlreadyAnswered. Replies to the patient's answer are not unprompted.
     """
-    answer, pain_now = followup_answer_clean(answer=answer, pain_now=pain_now)
+    answer, pain_now = follow_up_answer_clean(answer=answer, pain_now=pain_now)
     now = now or timezone.now()
     with transaction.atomic():
         follow_up = (
@@ -351,7 +351,7 @@ def followup_respond(
     return follow_up
 
 
-def followup_not_improving(follow_up: FollowUp) -> bool:
+def follow_up_not_improving(follow_up: FollowUp) -> bool:
     return follow_up.status == FollowUp.Status.ANSWERED and is_not_improving(
         answer=follow_up.answer,
         pain_now=follow_up.pain_now,

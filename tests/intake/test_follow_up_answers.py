@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from intake.followups import followups_send_due, is_not_improving
+from intake.follow_ups import followups_send_due, is_not_improving
 from intake.links import follow_up_answer_url, follow_up_token
 from intake.models import FollowUp, Intake, Referral
 from tests import factories
