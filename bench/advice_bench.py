@@ -137,7 +137,7 @@ def _cached_vs_cold(outcome_id: int, rounds: int) -> dict:
     from django.test import Client
 
     from intake import advice
-    from intake.services import intake_token
+    from intake.links import intake_token
 
     outcome = _outcome(outcome_id)
     key = advice.advice_sheet_key(outcome)

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from clinic.messaging.models import Message
 from intake import triage
-from intake.models import FollowUp, Intake, Patient, TriageOutcome, Urgency
-from referrals.models import Referral
+from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome, Urgency
 
 PATTERNS = (
     "runners_knee",

@@ -10,27 +10,30 @@ change to either yields a new file instead of a stale one. See docs/advice-sheet
 import logging
 import os
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
-from zoneinfo import ZoneInfo
 
 import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from clinic.zones import local_date
 from intake import triage
+from intake.links import booking_url
 from intake.models import Intake, TriageOutcome, Urgency
 from intake.selectors import intake_get_by_token
-from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW, intake_url
+from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 
 logger = logging.getLogger(__name__)
 
@@ -130,17 +133,13 @@ def static_base_url() -> str:
 # --- Reading the outcome into what the sheet prints ---------------------------------------
 
 
-def _local(moment: datetime, zone: str) -> datetime:
-    return timezone.localtime(moment, ZoneInfo(zone))
-
-
 def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
     """Everything the sheet prints, from the stored outcome and the current rules texts."""
     intake = outcome.intake
     patient = intake.patient
     # Dates, not datetimes: the template's `date` filter would move a datetime back into the
     # clinic's zone, and the patient reads their own calendar.
-    submitted = _local(intake.submitted_at, patient.timezone).date()
+    submitted = local_date(intake.submitted_at, patient.timezone)
     urgent = outcome.urgency == Urgency.URGENT
     context: dict[str, Any] = {
         "clinic_name": settings.CLINIC_NAME,
@@ -158,7 +157,7 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
         context["advice"] = [_advice_item("seek_urgent_care", outcome.rules_version)]
         return context
     pattern = triage.PATTERNS[outcome.pattern]
-    link = intake_url(intake, "book")  # printed in full on the sheet, and as a QR code
+    link = booking_url(intake)  # printed in full on the sheet, and as a QR code
     follow_up = _follow_up_or_none(intake)
     context.update(
         {
@@ -172,9 +171,7 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
                 triage.factor_label(f, version=outcome.rules_version) for f in outcome.factors
             ],
             "assessment": outcome.urgency == Urgency.ASSESSMENT,
-            "follow_up_at": (
-                _local(follow_up.due_at, patient.timezone).date() if follow_up else None
-            ),
+            "follow_up_at": (local_date(follow_up.due_at, patient.timezone) if follow_up else None),
             "patient_zone": patient.timezone,
             "booking_url": link,
             "booking_qr": segno.make(link, error="m").svg_inline(
@@ -244,7 +241,7 @@ def advice_sheet_key(outcome: TriageOutcome) -> str:
 
 def advice_sheet_filename(outcome: TriageOutcome) -> str:
     """What the patient's browser saves it as: `knee-plan-2026-11-25.pdf` (their own date)."""
-    day = _local(outcome.intake.submitted_at, outcome.intake.patient.timezone).date()
+    day = local_date(outcome.intake.submitted_at, outcome.intake.patient.timezone)
     return f"knee-plan-{day.isoformat()}.pdf"
 
 
@@ -306,18 +303,23 @@ def advice_sheets_missing(*, now: datetime | None = None, limit: int = 500) -> l
     return [o.pk for o in recent[:limit] if not default_storage.exists(advice_sheet_key(o))]
 
 
-# --- Who may fetch a sheet ----------------------------------------------------------------
-
-# A clinician may open a sheet from an old patient link (e.g. one quoted in a phone
-# call); the signature must still be genuine. Patients need a link that has not expired.
-STAFF_LINK_MAX_AGE = timedelta(days=3650)
+# --- Serving a sheet -----------------------------------------------------------------------
 
 
-def advice_sheet_outcome_for(*, token: str, clinician: bool = False) -> TriageOutcome:
-    """The outcome whose sheet `token` opens, or BadLink / ExpiredLink.
+def advice_sheet_outcome_for(*, token: str) -> TriageOutcome:
+    """The outcome whose sheet the patient's `token` opens, or BadLink / ExpiredLink.
 
-    `clinician`: the reader may see clinical data (the view decides, with the dashboard's
-    own rules: capability and two-factor); an expired link then still opens.
+    Patient rules only: a clinician downloads from the staff side (dashboard), audited.
     """
-    max_age = STAFF_LINK_MAX_AGE if clinician else None
-    return intake_get_by_token(token, max_age=max_age).outcome
+    return intake_get_by_token(token).outcome
+
+
+def advice_sheet_response(outcome: TriageOutcome) -> HttpResponse:
+    """The stored sheet as a download named for the patient's day, for patient and staff."""
+    response = HttpResponse(advice_sheet_get(outcome=outcome), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=advice_sheet_filename(outcome)
+    )
+    # Health data: never kept by a shared cache or the browser's back-forward cache.
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -5,8 +5,8 @@ from typing import Any
 
 from clinic.links import BadLink, link_token_read
 from intake import triage
+from intake.links import RESULT_LINK_PURPOSE, intake_path, intake_token, intake_url
 from intake.models import Intake, Urgency
-from intake.services import RESULT_LINK_PURPOSE, intake_path, intake_token, intake_url
 
 
 def intake_get_by_token(token: str, *, max_age: timedelta | None = None) -> Intake:

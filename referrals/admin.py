@@ -1,4 +1,4 @@
-"""Admin for clinicians, their hours, slots, appointments and referrals.
+"""Admin for clinicians, their hours, slots and appointments (referrals: intake.admin).
 
 Saving hours or exceptions regenerates that clinician's slots at once (a service call, not a
 signal). Appointments are read-only here: cancelling goes through `appointment_cancel`, so
@@ -11,14 +11,7 @@ from django.http import HttpRequest
 
 from clinic.api import ApplicationError
 from referrals import services
-from referrals.models import (
-    Appointment,
-    AvailabilityException,
-    Clinician,
-    Referral,
-    Slot,
-    WeeklyAvailability,
-)
+from referrals.models import Appointment, AvailabilityException, Clinician, Slot, WeeklyAvailability
 
 
 def _regenerate(request: HttpRequest, clinician: Clinician) -> None:
@@ -134,13 +127,3 @@ class AppointmentAdmin(admin.ModelAdmin):
             else:
                 done += 1
         messages.info(request, f"{done} appointment(s) cancelled.")
-
-
-@admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
-    list_display = ("id", "intake", "reason", "status", "handled_by", "created_at")
-    list_filter = ("reason", "status")
-    list_select_related = ("intake", "handled_by")
-    search_fields = ("=id", "=intake__id", "intake__patient__name", "intake__patient__email")
-    date_hierarchy = "created_at"
-    raw_id_fields = ("intake",)

@@ -6,7 +6,7 @@ range). A lost race surfaces here as an IntegrityError and leaves as a 409 with 
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from clinic.api import ApplicationError
 from clinic.messaging.models import Channel
-from clinic.messaging.quiet_hours import zone_of
 from clinic.messaging.services import message_queue, messages_queue
-from intake.models import Intake, Urgency
+from clinic.zones import clinic_zone, clinic_zone_name
+from intake.models import Intake, Referral, Urgency
 from intake.services import patient_contact
 from referrals import selectors
 from referrals.models import (
@@ -26,7 +26,6 @@ from referrals.models import (
     Appointment,
     AvailabilityException,
     Clinician,
-    Referral,
     Slot,
     WeeklyAvailability,
 )
@@ -92,7 +91,7 @@ def _local_instant(day: date, minute: int, zone: ZoneInfo) -> datetime | None:
     """The UTC instant of a wall-clock time in the clinic, or None inside a DST gap."""
     naive = datetime.combine(day, time(minute // 60, minute % 60))
     aware = naive.replace(tzinfo=zone)
-    instant = aware.astimezone(ZoneInfo("UTC"))
+    instant = aware.astimezone(UTC)
     if instant.astimezone(zone).replace(tzinfo=None) != naive:
         return None  # e.g. 02:30 on the night clocks go forward does not exist
     return instant
@@ -110,7 +109,7 @@ def slot_times(
     Wall-clock hours are laid out per local date in the clinic's zone, so 09:00 stays
     09:00 on both sides of a daylight-saving change while its UTC instant moves.
     """
-    zone = zone_of(None)  # the clinic's
+    zone = clinic_zone()
     length = settings.SLOT_LENGTH_MINUTES
     times: list[tuple[datetime, datetime]] = []
     day = first_day
@@ -148,7 +147,7 @@ def slot_generate(*, clinician: Clinician, now: datetime | None = None) -> SlotC
     is never touched: the clinic contacts the patient.
     """
     now = now or timezone.now()
-    zone = zone_of(None)  # the clinic's
+    zone = clinic_zone()
     horizon = now + timedelta(days=settings.BOOKING_HORIZON_DAYS)
     with transaction.atomic():
         # One regeneration per clinician at a time (beat and an admin save may overlap).
@@ -509,7 +508,7 @@ def _clinician_notice(
     clinician = clinician or appointment.clinician
     if not clinician.email:
         return
-    zone = zone_of(None).key  # the clinic's
+    zone = clinic_zone_name()
     message_queue(
         channel=Channel.EMAIL,
         template=f"appointment_clinician_{event}",

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0003_patient_search_trigram"),
+        ("intake", "0005_referral_from_referrals"),
     ]
 
     operations = [

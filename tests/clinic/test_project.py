@@ -38,7 +38,7 @@ def test_the_home_page_leads_to_the_intake(client):
         "/admin/intake/intake/{intake}/change/",
         "/admin/intake/patient/",
         "/admin/intake/followup/",
-        "/admin/referrals/referral/",
+        "/admin/intake/referral/",
         "/admin/messaging/message/",
     ],
 )

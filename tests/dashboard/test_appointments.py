@@ -3,8 +3,9 @@
 import pytest
 import time_machine
 
+from intake.models import Referral
 from referrals import services as booking
-from referrals.models import Referral, Slot
+from referrals.models import Slot
 from tests.support import factories
 from tests.support.booking import make_clinician
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from intake.services import intake_token
-from referrals.models import Appointment, Referral
+from intake.links import intake_token
+from intake.models import Referral
+from referrals.models import Appointment
 from tests.support import factories
 from tests.support.booking import make_clinician
 from tests.support.browser import tab_to

@@ -7,8 +7,7 @@ import pytest
 import time_machine
 
 from clinic.messaging.services import opt_out_url
-from intake.followups import follow_up_token
-from intake.services import intake_token
+from intake.links import follow_up_token, intake_token
 from referrals import services as booking
 from referrals.models import Slot
 from referrals.selectors import appointment_token

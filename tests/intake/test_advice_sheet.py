@@ -9,7 +9,8 @@ from pypdf import PdfReader
 
 from clinic.links import link_token_read
 from intake import advice, triage
-from intake.services import RESULT_LINK_PURPOSE, intake_submit
+from intake.links import RESULT_LINK_PURPOSE
+from intake.services import intake_submit
 from tests.support import factories
 from tests.support.advice import (
     ALL_FACTORS,

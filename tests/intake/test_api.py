@@ -6,8 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from intake.models import FollowUp, Intake, Patient, TriageOutcome
-from referrals.models import Referral
+from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome
 from tests.support import factories
 
 URL = "/api/v1/intakes/"

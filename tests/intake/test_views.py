@@ -4,9 +4,9 @@ import pytest
 import time_machine
 
 from intake import triage
+from intake.links import intake_token
 from intake.models import Intake, Patient
 from intake.selectors import intake_get_by_token
-from intake.services import intake_token
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db

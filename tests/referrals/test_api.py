@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clinic.links import link_token_make
-from intake.models import Intake
-from intake.services import intake_token
+from intake.links import intake_token
+from intake.models import Intake, Referral
 from referrals import selectors, services
-from referrals.models import Appointment, Referral, Slot
+from referrals.models import Appointment, Slot
 from tests.support import factories
 from tests.support.booking import NOW, book, make_clinician, open_slots, post_json
 

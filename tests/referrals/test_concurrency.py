@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from intake.services import intake_token
+from intake.links import intake_token
 from referrals.models import Appointment, Slot
 from tests.support import factories
 from tests.support.booking import book, make_clinician, open_slots

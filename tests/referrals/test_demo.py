@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from intake.services import intake_token
+from intake.links import intake_token
 from referrals.models import Clinician, Slot
 from tests.support import factories
 

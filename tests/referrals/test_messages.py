@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from clinic.messaging.models import Message
 from clinic.messaging.sms import outbox
-from intake.services import intake_token
+from intake.links import intake_token
 from referrals import services, tasks
 from referrals.models import Appointment
 from referrals.selectors import appointment_token

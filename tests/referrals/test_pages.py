@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from intake.services import intake_token
+from intake.links import intake_token
 from referrals import services
 from referrals.models import Appointment
 from referrals.selectors import appointment_token

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time
 
 from django.contrib.auth import get_user_model
 
-from intake.services import intake_token
+from intake.links import intake_token
 from referrals import selectors, services
 from referrals.models import Clinician, Slot, WeeklyAvailability
 

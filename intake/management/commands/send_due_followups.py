@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 
 from clinic.tasking import wait_for_publisher
-from intake.followups import followups_send_due
+from intake.follow_ups import followups_send_due
 
 
 def _instant(value: str) -> datetime:
