@@ -5,51 +5,24 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from auditlog.context import disable_auditlog
+from celery import Task
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from clinic.links import link_token_make
 from clinic.messaging.models import Channel
 from clinic.messaging.recipients import Recipient
 from clinic.messaging.services import message_queue
 from clinic.tasking import enqueue
 from intake import triage
-from intake.models import FollowUp, Intake, Patient, TriageOutcome, Urgency
+from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome, Urgency
 from intake.recipients import intake_about
-from intake.tasks_advice import advice_sheet_render, plan_send
 from intake.validation import IntakeInvalid, patient_clean
-from referrals.models import Referral
 
-RESULT_LINK_PURPOSE = "intake"
 # The worker's half of an intake (sheet, plan) normally runs within seconds of the commit;
 # the beat scans that redo a lost one leave it this long first, and look this far back.
 AFTER_SUBMIT_SCAN_GRACE = timedelta(minutes=2)
 AFTER_SUBMIT_SCAN_WINDOW = timedelta(days=2)
-
-
-def intake_token(intake: Intake) -> str:
-    """The patient's signed access token for this intake (result, sheet, booking, API)."""
-    return link_token_make(purpose=RESULT_LINK_PURPOSE, object_id=intake.pk)
-
-
-# The patient's pages, each opened by the intake's token.
-INTAKE_PAGES = {
-    "result": "intake:result",
-    "advice_sheet": "intake:advice_sheet",
-    "book": "referrals:book",
-}
-
-
-def intake_path(intake: Intake, page: str, *, token: str | None = None) -> str:
-    """The path of one of the patient's pages (INTAKE_PAGES); pass `token` if already made."""
-    return reverse(INTAKE_PAGES[page], args=[token or intake_token(intake)])
-
-
-def intake_url(intake: Intake, page: str, *, token: str | None = None) -> str:
-    """The same page as an absolute link, for messages, sheets and the API."""
-    return settings.SITE_URL + intake_path(intake, page, token=token)
 
 
 def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -101,7 +74,9 @@ def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) ->
             pattern=result.pattern,
             secondary_patterns=list(result.secondary_patterns),
             urgency=result.urgency,
+            care_route=result.care_route or "",
             red_flags=list(result.red_flags),
+            assessment_reasons=list(result.assessment_reasons),
             advice=list(result.advice),
             factors=list(result.factors),
             matched_signs=result.matched_signs,
@@ -122,10 +97,24 @@ def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) ->
         # "your plan" message linking to it. Nothing is rendered while the patient waits; a
         # lost task is found again by the beat scans (missing sheets, missing plans).
         if result.urgency != Urgency.URGENT and person.consent_follow_up:
-            enqueue(plan_send, intake.pk)
+            enqueue(plan_send_task(), intake.pk)
         else:
+            from intake.tasks import advice_sheet_render
+
             enqueue(advice_sheet_render, outcome.pk)
     return intake
+
+
+def plan_send_task() -> Task:
+    """The "your plan" task, for intake_submit and the follow-up scan that re-queues a lost one.
+
+    Imported here, inside a function: intake.tasks imports the modules that build on this one
+    (advice, follow_ups), and a tasks module and its services module are the one pair of
+    modules the import check lets import each other lazily.
+    """
+    from intake.tasks import plan_send
+
+    return plan_send
 
 
 def _urgent_referral_open(*, intake: Intake) -> None:

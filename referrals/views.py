@@ -124,7 +124,7 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(intake, HttpResponse):
         return intake
     zone_name = intake.patient.timezone
-    picker = {
+    picker: dict[str, Any] = {
         "zone_name": zone_name,
         "action": reverse("referrals:book-confirm", args=[token]),
         "heading": "Book your free second opinion",
@@ -148,7 +148,9 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
         )
     except ApplicationError as exc:
         if exc.type == "already_booked":
-            return _appointment_redirect(selectors.appointment_active_for_intake(intake))
+            # already_booked: there is an active appointment to send them to.
+            active = selectors.appointment_active_for_intake(intake)
+            return _appointment_redirect(active)  # type: ignore[arg-type]
         return _picker(
             request,
             **picker,
@@ -219,7 +221,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     zone_name = appointment.patient.timezone
     here = reverse("referrals:appointment-reschedule", args=[token])
     current = selectors.when_text(appointment.starts_at, zone_name)
-    picker = {
+    picker: dict[str, Any] = {
         "zone_name": zone_name,
         "action": here,
         "heading": "Move your appointment",

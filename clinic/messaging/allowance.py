@@ -7,7 +7,8 @@ from datetime import datetime
 from django.db import connection
 
 from clinic.messaging.models import Message
-from clinic.messaging.quiet_hours import local_day_bounds, quiet_hours_next_allowed
+from clinic.messaging.quiet_hours import quiet_hours_next_allowed
+from clinic.zones import local_day_bounds
 
 
 class DailyAllowance:
@@ -38,7 +39,8 @@ class DailyAllowance:
             attempted_at__gte=min(starts),
             attempted_at__lt=max(ends),
         ).values_list("channel", "recipient", "attempted_at")
-        self.earlier = list(earlier)
+        # attempted_at is never null here (the filter bounds it); the check says so to mypy.
+        self.earlier = [(channel, to, at) for channel, to, at in earlier if at is not None]
 
     def later(self, message: Message) -> datetime | None:
         """When an unprompted message must wait: quiet hours, or today's one is used."""

@@ -31,10 +31,9 @@ def message_render(
     }
     if channel == Channel.SMS:
         return "", render_to_string(f"sms/{template}.txt", context).strip(), ""
-    subject = render_to_string(f"emails/{template}-subject.txt", context)
-    subject = " ".join(subject.split())
-    text = render_to_string(f"emails/{template}-body.txt", context).strip() + "\n"
-    html = render_to_string(f"emails/{template}-body.html", context)
+    subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
+    text: str = render_to_string(f"emails/{template}-body.txt", context).strip() + "\n"
+    html: str = render_to_string(f"emails/{template}-body.html", context)
     if opt_out_link:
         text, html = _opt_out_footer_add(text, html, context)
     return subject, text, html

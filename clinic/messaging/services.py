@@ -308,7 +308,9 @@ def _provider_send(message: Message) -> str:
     for attachment in message.attachments:
         email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     email.send()
-    return (getattr(email, "anymail_status", None) and str(email.anymail_status.message_id)) or ""
+    # Anymail's backends set `anymail_status` on the message; Django's own backends do not.
+    status = getattr(email, "anymail_status", None)
+    return str(status.message_id) if status else ""
 
 
 def messages_send_due(*, now: datetime | None = None, limit: int = 500) -> int:

@@ -54,7 +54,9 @@ def _send(patient: Patient, *, channel: str, key: str) -> Message:
         context={"text": "Hello"},
         about=f"intake:{patient.pk}",
     )
-    return message_send(message_id=message.pk)
+    sent = message_send(message_id=message.pk)
+    assert sent is not None
+    return sent
 
 
 # --- Normalisation -------------------------------------------------------------------------

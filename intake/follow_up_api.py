@@ -11,14 +11,13 @@ from rest_framework.response import Response
 
 from clinic.api import ApplicationError, PublicApiView, json_object_body
 from clinic.links import BadLink, ExpiredLink
-from intake.followups import (
+from intake.follow_ups import (
     FollowUpError,
-    booking_url,
-    follow_up_id_from_token,
-    followup_answer_clean,
-    followup_not_improving,
-    followup_respond,
+    follow_up_answer_clean,
+    follow_up_not_improving,
+    follow_up_respond,
 )
+from intake.links import booking_url, follow_up_id_from_token
 from intake.models import FollowUp
 from intake.serializers import ErrorSerializer
 
@@ -60,7 +59,7 @@ class FollowUpResponseApi(PublicApiView):
         if not isinstance(body.get("token"), str) or not body.get("token"):
             errors["token"] = ["This field is required."]
         try:  # every bad field in one answer, before the token is even read
-            followup_answer_clean(answer=body.get("answer"), pain_now=body.get("pain_now"))
+            follow_up_answer_clean(answer=body.get("answer"), pain_now=body.get("pain_now"))
         except FollowUpError as exc:
             errors.update(exc.errors)
         if errors:
@@ -76,7 +75,7 @@ class FollowUpResponseApi(PublicApiView):
         if not FollowUp.objects.filter(pk=follow_up_id).exists():
             raise ApplicationError(BadLink.message, type="invalid_link", status_code=404)
         try:
-            follow_up = followup_respond(
+            follow_up = follow_up_respond(
                 follow_up_id=follow_up_id,
                 answer=body.get("answer"),
                 pain_now=body.get("pain_now"),
@@ -88,7 +87,7 @@ class FollowUpResponseApi(PublicApiView):
                 status_code=exc.status_code,
                 errors=exc.errors,
             ) from exc
-        not_improving = followup_not_improving(follow_up)
+        not_improving = follow_up_not_improving(follow_up)
         links = {"book": booking_url(follow_up.intake)} if not_improving else {}
         return Response(
             {
