@@ -36,7 +36,8 @@ from intake.links import (
 )
 from intake.models import FollowUp, Intake, Referral, Urgency
 from intake.recipients import intake_about, patient_recipient
-from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW, plan_send_task
+from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
+from intake.tasks import plan_send as plan_send_task
 
 logger = logging.getLogger(__name__)
 
@@ -258,9 +259,8 @@ def followups_send_due(
             reminder_sent_at__lte=now - settings.FOLLOW_UP_EXPIRE_AFTER,
         ).update(status=FollowUp.Status.EXPIRED)
     missing = plans_missing(now=now)
-    task = plan_send_task()
     for intake_id in missing:
-        enqueue(task, intake_id)
+        enqueue(plan_send_task, intake_id)
     result.plans = len(missing)
     return result
 

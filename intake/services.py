@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from auditlog.context import disable_auditlog
-from celery import Task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +16,7 @@ from clinic.tasking import enqueue
 from intake import triage
 from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome, Urgency
 from intake.recipients import intake_about
+from intake.tasks import advice_sheet_render, plan_send
 from intake.validation import IntakeInvalid, patient_clean
 
 # The worker's half of an intake (sheet, plan) normally runs within seconds of the commit;
@@ -97,24 +97,10 @@ def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) ->
         # "your plan" message linking to it. Nothing is rendered while the patient waits; a
         # lost task is found again by the beat scans (missing sheets, missing plans).
         if result.urgency != Urgency.URGENT and person.consent_follow_up:
-            enqueue(plan_send_task(), intake.pk)
+            enqueue(plan_send, intake.pk)
         else:
-            from intake.tasks import advice_sheet_render
-
             enqueue(advice_sheet_render, outcome.pk)
     return intake
-
-
-def plan_send_task() -> Task:
-    """The "your plan" task, for intake_submit and the follow-up scan that re-queues a lost one.
-
-    Imported here, inside a function: intake.tasks imports the modules that build on this one
-    (advice, follow_ups), and a tasks module and its services module are the one pair of
-    modules the import check lets import each other lazily.
-    """
-    from intake.tasks import plan_send
-
-    return plan_send
 
 
 def _urgent_referral_open(*, intake: Intake) -> None:
