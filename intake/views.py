@@ -7,7 +7,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from clinic.http import client_ip
-from clinic.links import BadLink, ExpiredLink
 from dashboard import access
 from dashboard.models import AuditEvent
 from dashboard.services import audit_record
@@ -73,12 +72,7 @@ def _urgent_context() -> dict:
 
 @require_GET
 def intake_result(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        intake: Intake = intake_get_by_token(token)
-    except ExpiredLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=410)
-    except BadLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=404)
+    intake: Intake = intake_get_by_token(token)  # a bad link: ApplicationErrorMiddleware
     context = result_context(intake)
     template = "intake/urgent.html" if context["urgent"] else "intake/result.html"
     return render(request, template, {**_urgent_context(), **context})
@@ -94,12 +88,7 @@ def advice_sheet_download(request: HttpRequest, token: str) -> HttpResponse:
     clinician = access.user_can(request.user, access.CLINICAL) and not (
         access.two_factor_missing(request)
     )
-    try:
-        outcome = advice_sheet_outcome_for(token=token, clinician=clinician)
-    except ExpiredLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=410)
-    except BadLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=404)
+    outcome = advice_sheet_outcome_for(token=token, clinician=clinician)
     if clinician:
         audit_record(
             actor=request.user,

@@ -1,11 +1,14 @@
-"""DRF serializers for the booking API: they check shapes and describe them in the schema.
+"""The booking API's input and output serializers: they check shapes, build every body,
+and describe both in the schema.
 
-Business rules (notice, horizon, who may book what) live in `referrals.services`.
+Input serializers are strict (`clinic.api.StrictSerializer`). Business rules (notice,
+horizon, who may book what) live in `referrals.services`.
 """
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clinic.api import StrictSerializer
 from referrals.models import Appointment
 
 
@@ -15,6 +18,7 @@ class ClinicianSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+# Output: an open slot, as the list and a taken slot's `alternatives` show it.
 class SlotSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     clinician = ClinicianSerializer()
@@ -61,17 +65,6 @@ class SlotFilterSerializer(serializers.Serializer):
         return attrs
 
 
-class StrictSerializer(serializers.Serializer):
-    """Refuses unknown fields, so a typo is an error and not a silent default."""
-
-    def to_internal_value(self, data: object) -> dict:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
-        return super().to_internal_value(data)
-
-
 class AppointmentCreateSerializer(StrictSerializer):
     slot = serializers.IntegerField(min_value=1)
     token = serializers.CharField(max_length=400, help_text="The intake's patient token.")
@@ -92,6 +85,7 @@ class AppointmentLinksSerializer(serializers.Serializer):
     ics = serializers.URLField()
 
 
+# Output: a booked appointment (`POST /api/v1/appointments/`).
 class AppointmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slot = serializers.IntegerField()
@@ -101,10 +95,12 @@ class AppointmentSerializer(serializers.Serializer):
     links = AppointmentLinksSerializer()
 
 
+# Output: the appointment after a cancel or a move, with its status.
 class AppointmentStatusSerializer(AppointmentSerializer):
     status = serializers.ChoiceField(choices=Appointment.Status.values)
 
 
+# Documents the 409 body of a taken slot (`referrals.errors.SlotTaken`).
 class SlotTakenSerializer(serializers.Serializer):
     type = serializers.CharField()
     detail = serializers.CharField()
