@@ -11,8 +11,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY requirements.lock ./
-RUN pip install -r requirements.lock
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --require-hashes -r requirements/base.txt
 COPY . .
 RUN SECRET_KEY=build-only-build-only-build-only-build-only-build-only-0123 \
     ALLOWED_HOSTS=build DEBUG=false python manage.py collectstatic --noinput \

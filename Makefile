@@ -4,15 +4,24 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format bench e2e clean
+UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --universal --generate-hashes \
+	--custom-compile-command "make requirements"
 
-$(STAMP): requirements.lock pyproject.toml
+.PHONY: install requirements run test lint format bench clean
+
+$(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## make requirements: recompile requirements/{base,dev}.txt (with hashes) from pyproject.toml.
+## Pins already in the files are kept; add --upgrade-package NAME to move one.
+requirements: $(STAMP)
+	$(UV_COMPILE) pyproject.toml -o requirements/base.txt
+	$(UV_COMPILE) --extra dev -c requirements/base.txt pyproject.toml -o requirements/dev.txt
 
 ## make run: migrate, seed demo data, then web + Celery worker + beat together (Ctrl-C stops all).
 run: $(STAMP)
@@ -22,9 +31,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) scripts/run_tests.py $(PYTEST_ARGS)
 
+## make lint: ruff, ruff format, mypy (config in pyproject.toml) and the migrations check.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)

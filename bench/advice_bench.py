@@ -15,13 +15,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMORY_RENDERS = int(os.environ.get("BENCH_ADVICE_RENDERS", "500"))
 QUICK_MEMORY_RENDERS = 50
 
 # One intake per kind of sheet; the timing runs use the first (the commonest: runner's knee).
-KINDS = {
+KINDS: dict[str, dict[str, Any]] = {
     "runners_knee": {"recent_increase": True, "cadence_spm": 160},
     "patellar_tendinitis": {"pain_locations": ["below_kneecap"]},
     "it_band_syndrome": {
@@ -67,7 +68,7 @@ def _prepare() -> list[int]:
     from django.core.management import call_command
 
     from intake.services import intake_submit
-    from tests import factories
+    from tests.support import factories
 
     call_command("migrate", verbosity=0)
     ids = []
@@ -119,7 +120,9 @@ def _render_vs_bare(outcome_id: int, rounds: int) -> dict:
         full()
         bare()
         bare_shared_fonts()
-    ours, theirs, shared = [], [], []
+    ours: list[float] = []
+    theirs: list[float] = []
+    shared: list[float] = []
     for i in range(rounds):
         order = [(ours, full), (theirs, bare), (shared, bare_shared_fonts)]
         for samples, fn in order if i % 2 == 0 else reversed(order):
@@ -134,7 +137,7 @@ def _cached_vs_cold(outcome_id: int, rounds: int) -> dict:
     from django.test import Client
 
     from intake import advice
-    from intake.services import intake_token
+    from intake.links import intake_token
 
     outcome = _outcome(outcome_id)
     key = advice.advice_sheet_key(outcome)

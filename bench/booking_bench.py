@@ -67,7 +67,7 @@ def run(quick: bool = False) -> dict:
     import django
 
     django.setup()
-    from tests import factories  # request bodies; it imports the models
+    from tests.support import factories  # request bodies; it imports the models
 
     harness.reset_database()
     harness.manage("seed_demo")

@@ -35,7 +35,7 @@ def _env() -> dict[str, str]:
 def due_follow_ups_make(count: int) -> None:
     """`count` consenting SMS patients whose follow-up fell due a minute ago (bulk)."""
     from intake.models import FollowUp, Intake, Patient, Pattern, Urgency
-    from tests import factories
+    from tests.support import factories
 
     now = datetime.now(tz=UTC)
     submitted = now - timedelta(days=7, minutes=1)

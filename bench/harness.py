@@ -211,7 +211,9 @@ def load(
 
     def client() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        latencies, statuses, errors = [], {}, 0
+        latencies: list[float] = []
+        statuses: dict[int, int] = {}
+        errors = 0
         while time.monotonic() < deadline:
             with lock:
                 n = next(counter)

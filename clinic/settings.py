@@ -270,8 +270,6 @@ CELERY_BEAT_SCHEDULE["referrals-appointment-reminders"] = {
     "task": "referrals.appointment_reminders_send",
     "schedule": timedelta(minutes=5),
 }
-# Autodiscovery imports only `<app>.tasks`; task modules with other names are listed here.
-CELERY_IMPORTS = ("intake.tasks_advice",)
 # A render task lost with the broker: the sheet is rendered anyway (it is also rendered on
 # request), but a beat scan keeps the first download fast.
 CELERY_BEAT_SCHEDULE["advice-sheets-render-missing"] = {

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from clinic import views as clinic_views
 from intake import api as intake_api
-from intake import followup_api
+from intake import follow_up_api
 from referrals.urls import api_urlpatterns as referrals_api
 
 api_v1 = [
@@ -17,7 +17,7 @@ api_v1 = [
     *referrals_api,
     path(
         "follow-ups/response/",
-        followup_api.FollowUpResponseApi.as_view(),
+        follow_up_api.FollowUpResponseApi.as_view(),
         name="follow-up-response",
     ),
 ]
@@ -26,7 +26,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="intake:start", permanent=False)),
     path("healthz", clinic_views.healthz, name="healthz"),
     path("intake/", include("intake.urls")),
-    path("f/", include("intake.followup_urls")),
+    path("f/", include("intake.follow_up_urls")),
     path("m/", include("clinic.messaging.urls")),
     path("book/", include("referrals.urls", namespace="referrals")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
@@ -37,7 +37,7 @@ urlpatterns = [
 ]
 
 if settings.BENCH_ENDPOINTS:
-    from clinic.bench_views import BareInsertApi
+    from bench.views import BareInsertApi
 
     urlpatterns.append(path("api/bench/insert/", BareInsertApi.as_view()))
 

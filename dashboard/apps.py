@@ -11,8 +11,7 @@ class DashboardConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from dashboard.models import Acknowledgement, Contact, Note, TriageOverride
-        from intake.models import Intake
-        from referrals.models import Referral
+        from intake.models import Intake, Referral
 
         # Field lists keep health data out of the change log: statuses and who/when only.
         # Note text and override reasons stay in their own rows, readable by clinicians.

@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from clinic.messaging.models import Message
 from intake import triage
-from intake.models import FollowUp, Intake, Patient, TriageOutcome, Urgency
-from referrals.models import Referral
+from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome, Urgency
 
 PATTERNS = (
     "runners_knee",
@@ -105,14 +104,14 @@ def intakes_bulk_create(n: int, *, now: datetime | None = None) -> list[Intake]:
         )
         for intake in intakes
     )
-    answers = ("better", "same", "worse")
+    follow_up_answers = ("better", "same", "worse")
     FollowUp.objects.bulk_create(
         FollowUp(
             intake=intake,
             channel="email",
             due_at=intake.submitted_at + settings.FOLLOW_UP_DELAY,
             status="answered" if i % 2 else "scheduled",
-            answer=answers[i % 3] if i % 2 else "",
+            answer=follow_up_answers[i % 3] if i % 2 else "",
             pain_now=max(intake.pain_now - 2, 0) if i % 2 else None,
             answered_at=now if i % 2 else None,
         )

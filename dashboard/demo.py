@@ -4,7 +4,7 @@ The superuser `staff` (seed_demo) sees everything; these two show what each role
 Idempotent; never run in production (seed_demo refuses).
 """
 
-from typing import TextIO
+from io import TextIOBase
 
 from django.contrib.auth import get_user_model
 
@@ -18,7 +18,7 @@ DEMO_STAFF = (
 )
 
 
-def seed_demo(stdout: TextIO) -> None:
+def seed_demo(stdout: TextIOBase) -> None:
     groups = staff_groups_sync()
     user_model = get_user_model()
     for username, role, email in DEMO_STAFF:

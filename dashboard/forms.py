@@ -40,7 +40,7 @@ class QueueFilterForm(forms.Form):
             del self.fields["pattern"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean()  # type: ignore[assignment]  # cleaned_data
         start, end = data.get("submitted_from"), data.get("submitted_to")
         if start and end and start > end:
             self.add_error("submitted_to", "The end date must be on or after the start date.")
@@ -124,7 +124,7 @@ class OverrideForm(forms.Form):
         return reason
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean()  # type: ignore[assignment]  # cleaned_data
         if not data.get("pattern") and not data.get("urgency"):
             raise forms.ValidationError("Choose a pattern, an urgency, or both.")
         return data

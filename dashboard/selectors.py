@@ -28,11 +28,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from clinic.messaging.models import Message
+from clinic.zones import clinic_zone, clinic_zone_name, local_day_bounds
 from dashboard.models import Contact, Note, TriageOverride
 from intake import triage
-from intake.models import FollowUp, Intake, Pattern, Urgency
-from intake.services import intake_path
-from referrals.models import Appointment, Referral
+from intake.links import intake_path
+from intake.models import FollowUp, Intake, Pattern, Referral, Urgency
+from referrals.models import Appointment
 
 # Blocks at the top of the queue show at most this many rows (and say when there are more):
 # the page stays the same size however far behind the clinic is.
@@ -52,7 +53,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        return self.object_list[: COUNT_CAP + 1].count()  # type: ignore[attr-defined]  # a QuerySet
 
     @property
     def capped(self) -> bool:
@@ -189,15 +190,11 @@ def _start_of_day(day: Any) -> datetime:
 
 def appointments_today() -> list[dict[str, Any]]:
     """Today's booked appointments (clinic time zone) grouped per clinician. One query."""
-    zone = timezone.get_default_timezone()
-    start = timezone.localtime(timezone.now(), zone).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
+    zone = clinic_zone()
+    start, end = local_day_bounds(at=timezone.now(), zone=clinic_zone_name())
     rows = (
         Appointment.objects.filter(
-            status=Appointment.Status.BOOKED,
-            starts_at__gte=start,
-            starts_at__lt=start + timedelta(days=1),
+            status=Appointment.Status.BOOKED, starts_at__gte=start, starts_at__lt=end
         )
         .select_related("clinician", "patient")
         .order_by("clinician__display_name", "starts_at")
@@ -207,19 +204,19 @@ def appointments_today() -> list[dict[str, Any]]:
         group = groups.setdefault(
             row.clinician_id, {"clinician": row.clinician.display_name, "appointments": []}
         )
-        local = timezone.localtime(row.starts_at, zone)
+        local = row.starts_at.astimezone(zone)
         group["appointments"].append(f"{local:%H:%M} {row.patient.name} (intake #{row.intake_id})")
     return list(groups.values())
 
 
 def appointments_for_intake(intake: Intake) -> list[Any]:
     """The intake's appointments, newest first, as lines for the staff page. One query."""
-    zone = timezone.get_default_timezone()
+    zone = clinic_zone()
     rows = (
         Appointment.objects.filter(intake=intake).select_related("clinician").order_by("-starts_at")
     )
     return [
-        f"{timezone.localtime(row.starts_at, zone):%a %d %b %Y %H:%M} with "
+        f"{row.starts_at.astimezone(zone):%a %d %b %Y %H:%M} with "
         f"{row.clinician.display_name}: {row.get_status_display()}"
         for row in rows
     ]
@@ -320,7 +317,7 @@ def answers_plain(answers: dict[str, Any]) -> list[Answer]:
         elif question.type == "enum":
             text = labels.get(value, "Not answered") if value is not None else "Not answered"
         elif question.type == "boolean":
-            text = {True: "Yes", False: "No"}.get(value, "Not answered")
+            text = {True: "Yes", False: "No"}.get(value, "Not answered")  # type: ignore[arg-type]
         else:
             text = "Not answered" if value is None else str(value)
         rows.append(Answer(key=key, question=question.text, answer=text))
@@ -350,8 +347,9 @@ def outcome_plain(intake: Intake) -> dict[str, Any] | None:
             }
             for p in outcome.secondary_patterns
         ],
-        "advice": [triage.ADVICE.get(a, a) for a in outcome.advice],
-        "factors": [triage.FACTORS[f].label for f in outcome.factors if f in triage.FACTORS],
+        # The words the outcome was given under its own rules version (never re-scored).
+        "advice": [triage.advice_text(a, version=outcome.rules_version) for a in outcome.advice],
+        "factors": [triage.factor_label(f, version=outcome.rules_version) for f in outcome.factors],
         "rules_version": outcome.rules_version,
     }
 
@@ -425,7 +423,7 @@ def outcomes_per_pattern() -> list[PatternOutcome]:
     bookings = bookings_from_invitations()
     result = []
     for value, label in Pattern.choices:
-        row = rows.get(value, {})
+        row: Any = rows.get(value, {})
         change = row.get("pain_change")
         result.append(
             PatternOutcome(

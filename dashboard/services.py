@@ -18,8 +18,7 @@ from clinic.messaging.tasks import message_send
 from clinic.tasking import enqueue
 from dashboard.access import ROLE_CAPABILITIES
 from dashboard.models import Acknowledgement, AuditEvent, Contact, Note, TriageOverride
-from intake.models import Intake, Urgency
-from referrals.models import Referral
+from intake.models import Intake, Referral, Urgency
 
 
 class ActionRefused(ApplicationError):

@@ -13,6 +13,11 @@ urlpatterns = [
     path("two-factor/", views.two_factor, name="two_factor"),
     path("intakes/<int:intake_id>/", views.intake_detail, name="intake"),
     path(
+        "intakes/<int:intake_id>/advice.pdf",
+        views.intake_advice_sheet,
+        name="intake_advice_sheet",
+    ),
+    path(
         "intakes/<int:intake_id>/acknowledge/",
         views.intake_acknowledge,
         name="intake_acknowledge",

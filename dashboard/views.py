@@ -13,6 +13,7 @@ from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -35,9 +36,8 @@ from dashboard.forms import (
 )
 from dashboard.middleware import REFRESH_HEADER, session_start
 from dashboard.models import AuditEvent
-from intake.models import Intake
-from intake.services import intake_path
-from referrals.models import Referral
+from intake.advice import advice_sheet_response
+from intake.models import Intake, Referral, TriageOutcome
 
 
 def _audit(request: HttpRequest, action: str, **target: Any) -> None:
@@ -236,7 +236,7 @@ def _intake_page(
         "message_list": selectors.messages_for_intake(intake),
         "appointments": selectors.appointments_for_intake(intake),
         "booking_url": selectors.booking_on_behalf_url(intake),
-        "advice_sheet_url": intake_path(intake, "advice_sheet"),
+        "advice_sheet_url": reverse("dashboard:intake_advice_sheet", args=[intake.pk]),
         "forms": {
             "contact": ContactForm(),
             "note": NoteForm(),
@@ -261,6 +261,20 @@ def _intake_page(
 @staff_view(access.USE)
 def intake_detail(request: HttpRequest, intake_id: int) -> HttpResponse:
     return _intake_page(request, intake_id)
+
+
+@staff_view(access.CLINICAL)
+def intake_advice_sheet(request: HttpRequest, intake_id: int) -> HttpResponse:
+    """The patient's advice sheet for a clinician, whatever the age of the patient's link.
+
+    Clinical data, so the clinical capability and an audit row, like the intake page.
+    """
+    outcome = get_object_or_404(
+        TriageOutcome.objects.select_related("intake__patient", "intake__follow_up"),
+        intake_id=intake_id,
+    )
+    _audit(request, AuditEvent.Action.INTAKE_VIEW, object_type="advice_sheet", object_id=intake_id)
+    return advice_sheet_response(outcome)
 
 
 def _action(

@@ -1,8 +1,8 @@
-"""Admin for intakes: staff can see what came in; the answers themselves are read-only."""
+"""Admin for intakes and their referrals: staff see what came in; the answers are read-only."""
 
 from django.contrib import admin
 
-from intake.models import FollowUp, Intake, Patient, TriageOutcome
+from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome
 
 
 class TriageOutcomeInline(admin.StackedInline):
@@ -70,3 +70,13 @@ class FollowUpAdmin(admin.ModelAdmin):
     list_filter = ("status", "channel", "answer")
     list_select_related = ("intake",)
     readonly_fields = ("intake", "answer", "pain_now", "answered_at")
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ("id", "intake", "reason", "status", "handled_by", "created_at")
+    list_filter = ("reason", "status")
+    list_select_related = ("intake", "handled_by")
+    search_fields = ("=id", "=intake__id", "intake__patient__name", "intake__patient__email")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("intake",)

@@ -10,27 +10,30 @@ change to either yields a new file instead of a stale one. See docs/advice-sheet
 import logging
 import os
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
-from zoneinfo import ZoneInfo
 
 import segno
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from clinic.zones import local_date
 from intake import triage
+from intake.links import booking_url
 from intake.models import Intake, TriageOutcome, Urgency
 from intake.selectors import intake_get_by_token
-from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW, intake_url
+from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +45,18 @@ PDF_VARIANT = "pdf/ua-1"  # tagged PDF with PDF/UA-1 identification (WeasyPrint 
 
 # A short heading per checklist item; the rules' advice text is the line under it.
 # Presentation only: the clinical wording stays in intake.triage.rules.
+# Retired ids keep their heading, for outcomes made under earlier rules.
 ADVICE_HEADINGS: dict[str, str] = {
-    "ice_15": "Cool it down",
+    "pain_guided_running": "Let pain guide your running",
+    "return_to_running": "Build back gradually",
+    "ice_15": "Cold for pain relief",
     "cross_train": "Cross-train",
     "foam_roll_quads": "Foam-roll your thighs",
     "reduce_mileage": "Run less for now",
     "strength_lower_body": "Build leg strength",
     "cadence_170_180": "Shorter, quicker steps",
+    "tendon_loading": "Load the tendon",
+    "young_athlete_load": "Go gently while growing",
     "patellar_strap": "Try a knee strap",
     "strength_regular": "Strength work",
     "stretch_quads_hamstrings": "Stretch",
@@ -59,14 +67,19 @@ ADVICE_HEADINGS: dict[str, str] = {
     "warm_up_cool_down": "Warm up, cool down",
     "ease_training_load": "Ease back",
     "assessment_needed": "Have it checked",
+    "meniscus_info": "About meniscus tears",
+    "avoid_twisting": "Until you are examined",
     "stay_active": "Keep moving",
+    "strength_oa": "Build strength",
+    "topical_nsaid": "Pain-relief gel",
     "soft_surfaces": "Soft surfaces",
-    "seek_urgent_care": "Seek care today",
+    "seek_urgent_care": "Get medical help",
     "replace_shoes": "Check your shoes",
     "recovery_time": "Recover between runs",
     "avoid_banked_surfaces": "Flat ground",
     "motion_control_shoes": "Support your feet",
     "monitor_pain": "Keep an eye on it",
+    "book_assessment": "Book your assessment",
 }
 
 
@@ -120,17 +133,13 @@ def static_base_url() -> str:
 # --- Reading the outcome into what the sheet prints ---------------------------------------
 
 
-def _local(moment: datetime, zone: str) -> datetime:
-    return timezone.localtime(moment, ZoneInfo(zone))
-
-
 def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
     """Everything the sheet prints, from the stored outcome and the current rules texts."""
     intake = outcome.intake
     patient = intake.patient
     # Dates, not datetimes: the template's `date` filter would move a datetime back into the
     # clinic's zone, and the patient reads their own calendar.
-    submitted = _local(intake.submitted_at, patient.timezone).date()
+    submitted = local_date(intake.submitted_at, patient.timezone)
     urgent = outcome.urgency == Urgency.URGENT
     context: dict[str, Any] = {
         "clinic_name": settings.CLINIC_NAME,
@@ -145,10 +154,10 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
         "rules_version": triage.RULES_VERSION,
     }
     if urgent:
-        context["advice"] = [_advice_item("seek_urgent_care")]
+        context["advice"] = [_advice_item("seek_urgent_care", outcome.rules_version)]
         return context
     pattern = triage.PATTERNS[outcome.pattern]
-    link = intake_url(intake, "book")  # printed in full on the sheet, and as a QR code
+    link = booking_url(intake)  # printed in full on the sheet, and as a QR code
     follow_up = _follow_up_or_none(intake)
     context.update(
         {
@@ -157,12 +166,12 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
             "pattern_what": pattern.what_it_is,
             "why": [triage.SIGNS[s] for s in outcome.matched_signs.get(outcome.pattern, [])],
             "secondary": [triage.PATTERNS[p].name for p in outcome.secondary_patterns],
-            "advice": [_advice_item(a) for a in outcome.advice],
-            "factors": [triage.FACTORS[f].label for f in outcome.factors],
+            "advice": [_advice_item(a, outcome.rules_version) for a in outcome.advice],
+            "factors": [
+                triage.factor_label(f, version=outcome.rules_version) for f in outcome.factors
+            ],
             "assessment": outcome.urgency == Urgency.ASSESSMENT,
-            "follow_up_at": (
-                _local(follow_up.due_at, patient.timezone).date() if follow_up else None
-            ),
+            "follow_up_at": (local_date(follow_up.due_at, patient.timezone) if follow_up else None),
             "patient_zone": patient.timezone,
             "booking_url": link,
             "booking_qr": segno.make(link, error="m").svg_inline(
@@ -173,8 +182,9 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
     return context
 
 
-def _advice_item(advice_id: str) -> dict[str, str]:
-    text = triage.ADVICE[advice_id]
+def _advice_item(advice_id: str, rules_version: str) -> dict[str, str]:
+    # The words the outcome was given under its own rules version (never re-scored).
+    text = triage.advice_text(advice_id, version=rules_version)
     return {"id": advice_id, "heading": ADVICE_HEADINGS.get(advice_id, ""), "text": text}
 
 
@@ -231,7 +241,7 @@ def advice_sheet_key(outcome: TriageOutcome) -> str:
 
 def advice_sheet_filename(outcome: TriageOutcome) -> str:
     """What the patient's browser saves it as: `knee-plan-2026-11-25.pdf` (their own date)."""
-    day = _local(outcome.intake.submitted_at, outcome.intake.patient.timezone).date()
+    day = local_date(outcome.intake.submitted_at, outcome.intake.patient.timezone)
     return f"knee-plan-{day.isoformat()}.pdf"
 
 
@@ -293,18 +303,23 @@ def advice_sheets_missing(*, now: datetime | None = None, limit: int = 500) -> l
     return [o.pk for o in recent[:limit] if not default_storage.exists(advice_sheet_key(o))]
 
 
-# --- Who may fetch a sheet ----------------------------------------------------------------
-
-# A clinician may open a sheet from an old patient link (e.g. one quoted in a phone
-# call); the signature must still be genuine. Patients need a link that has not expired.
-STAFF_LINK_MAX_AGE = timedelta(days=3650)
+# --- Serving a sheet -----------------------------------------------------------------------
 
 
-def advice_sheet_outcome_for(*, token: str, clinician: bool = False) -> TriageOutcome:
-    """The outcome whose sheet `token` opens, or BadLink / ExpiredLink.
+def advice_sheet_outcome_for(*, token: str) -> TriageOutcome:
+    """The outcome whose sheet the patient's `token` opens, or BadLink / ExpiredLink.
 
-    `clinician`: the reader may see clinical data (the view decides, with the dashboard's
-    own rules: capability and two-factor); an expired link then still opens.
+    Patient rules only: a clinician downloads from the staff side (dashboard), audited.
     """
-    max_age = STAFF_LINK_MAX_AGE if clinician else None
-    return intake_get_by_token(token, max_age=max_age).outcome
+    return intake_get_by_token(token).outcome
+
+
+def advice_sheet_response(outcome: TriageOutcome) -> HttpResponse:
+    """The stored sheet as a download named for the patient's day, for patient and staff."""
+    response = HttpResponse(advice_sheet_get(outcome=outcome), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=advice_sheet_filename(outcome)
+    )
+    # Health data: never kept by a shared cache or the browser's back-forward cache.
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -8,11 +8,10 @@ so the web form and the API refuse exactly the same things.
 from typing import Any
 
 from django import forms
-from django.conf import settings
 
 from clinic.messaging.models import Channel
+from clinic.zones import clinic_zone_name, zone_names
 from intake import triage
-from intake.validation import time_zones
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
@@ -140,8 +139,10 @@ class IntakeForm(forms.Form):
         for question in triage.QUESTIONS.values():
             if question.key != "red_flags":
                 self.fields[question.key] = _field_for(question)
-        self.fields["timezone"].choices = [(z, z.replace("_", " ")) for z in sorted(time_zones())]
-        self.fields["timezone"].initial = settings.TIME_ZONE
+        self.fields["timezone"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
+            (z, z.replace("_", " ")) for z in sorted(zone_names())
+        ]
+        self.fields["timezone"].initial = clinic_zone_name()
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 

@@ -1,4 +1,4 @@
-"""The patient's episode: who they are, what they answered, what triage said, the follow-up."""
+"""The patient's episode: who they are, what they answered, triage, follow-up, referrals."""
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -6,16 +6,24 @@ from django.db import models
 from django.utils.timezone import now as tz_now
 
 from clinic.messaging.models import Channel
+from clinic.zones import clinic_zone_name
 
 
 def clinic_time_zone() -> str:
-    return settings.TIME_ZONE
+    """The default of Patient.timezone (named in migration 0001): the clinic's zone."""
+    return clinic_zone_name()
 
 
 class Urgency(models.TextChoices):
     URGENT = "urgent", "Urgent: same-day care"
     ASSESSMENT = "assessment", "Assessment advised"
     SELF_CARE = "self_care", "Self-care"
+
+
+class CareRoute(models.TextChoices):
+    EMERGENCY = "emergency", "Emergency department now"
+    SAME_DAY = "same_day", "Seen today"
+    WITHIN_48H = "within_48h", "Doctor within 1–2 days"
 
 
 class Pattern(models.TextChoices):
@@ -115,7 +123,12 @@ class TriageOutcome(models.Model):
     pattern = models.CharField(max_length=32, choices=Pattern.choices)
     secondary_patterns = models.JSONField(default=list)
     urgency = models.CharField(max_length=16, choices=Urgency.choices)
+    # The most urgent route of the red flags (rules 2026.12.1); blank when not urgent, and on
+    # outcomes made under earlier rules, which are never re-scored.
+    care_route = models.CharField(max_length=16, choices=CareRoute.choices, blank=True)
     red_flags = models.JSONField(default=list)
+    # Why an assessment is advised, in the rules' order; empty unless urgency is assessment.
+    assessment_reasons = models.JSONField(default=list)
     advice = models.JSONField(default=list)
     factors = models.JSONField(default=list)
     matched_signs = models.JSONField(default=dict)
@@ -184,3 +197,44 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"Follow-up of intake #{self.intake_id}"
+
+
+class Referral(models.Model):
+    """A case flagged for clinicians: urgent signs, not improving, or a second opinion booked.
+
+    Part of the episode, so intake opens it without importing referrals; the table keeps its
+    first name (`referrals_referral`) so the move needed no database change.
+    """
+
+    class Reason(models.TextChoices):
+        URGENT = "urgent", "Urgent warning signs"
+        NOT_IMPROVING = "not_improving", "Not improving at follow-up"
+        SECOND_OPINION = "second_opinion", "Second opinion booked"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        CLOSED = "closed", "Closed"
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="referrals")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=tz_now)
+
+    class Meta:
+        db_table = "referrals_referral"
+        constraints = [
+            # One referral per reason per intake: a repeated follow-up answer or alert
+            # cannot create a second one.
+            models.UniqueConstraint(fields=["intake", "reason"], name="referral_unique_reason"),
+        ]
+        indexes = [
+            models.Index(fields=["reason", "status", "-created_at"], name="referral_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} referral for intake #{self.intake_id}"

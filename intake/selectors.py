@@ -5,8 +5,8 @@ from typing import Any
 
 from clinic.links import BadLink, link_token_read
 from intake import triage
+from intake.links import RESULT_LINK_PURPOSE, intake_path, intake_token, intake_url
 from intake.models import Intake, Urgency
-from intake.services import RESULT_LINK_PURPOSE, intake_path, intake_token, intake_url
 
 
 def intake_get_by_token(token: str, *, max_age: timedelta | None = None) -> Intake:
@@ -41,7 +41,12 @@ def triage_public(intake: Intake) -> dict[str, Any]:
             "secondary_patterns": [],
             "urgency": outcome.urgency,
             "red_flags": list(outcome.red_flags),
-            "advice": [{"id": "seek_urgent_care", "text": triage.ADVICE["seek_urgent_care"]}],
+            "advice": [
+                {
+                    "id": "seek_urgent_care",
+                    "text": triage.advice_text("seek_urgent_care", version=outcome.rules_version),
+                }
+            ],
             "factors": [],
             "matched_signs": {},
             "rules_version": outcome.rules_version,
@@ -51,7 +56,11 @@ def triage_public(intake: Intake) -> dict[str, Any]:
         "secondary_patterns": list(outcome.secondary_patterns),
         "urgency": outcome.urgency,
         "red_flags": list(outcome.red_flags),
-        "advice": [{"id": a, "text": triage.ADVICE[a]} for a in outcome.advice],
+        # The words the outcome was given under its own rules version (never re-scored).
+        "advice": [
+            {"id": a, "text": triage.advice_text(a, version=outcome.rules_version)}
+            for a in outcome.advice
+        ],
         "factors": list(outcome.factors),
         "matched_signs": dict(outcome.matched_signs),
         "rules_version": outcome.rules_version,
@@ -95,8 +104,13 @@ def result_context(intake: Intake) -> dict[str, Any]:
             "pattern_what": pattern.what_it_is if pattern else "",
             "why": [triage.SIGNS[sign] for sign in outcome.matched_signs.get(outcome.pattern, [])],
             "secondary": [triage.PATTERNS[p].name for p in outcome.secondary_patterns],
-            "advice": [{"id": a, "text": triage.ADVICE[a]} for a in outcome.advice],
-            "factors": [triage.FACTORS[f].label for f in outcome.factors],
+            "advice": [
+                {"id": a, "text": triage.advice_text(a, version=outcome.rules_version)}
+                for a in outcome.advice
+            ],
+            "factors": [
+                triage.factor_label(f, version=outcome.rules_version) for f in outcome.factors
+            ],
             "follow_up": follow_up,
             "patient_zone": intake.patient.timezone,
         }

@@ -16,7 +16,7 @@ from rest_framework.fields import empty
 from clinic.api import StrictSerializer
 from clinic.messaging.models import Channel
 from intake import triage
-from intake.followups import ANSWER_MESSAGE, PAIN_NOW_MESSAGE
+from intake.follow_ups import ANSWER_MESSAGE, PAIN_NOW_MESSAGE
 from intake.models import FollowUp
 
 

@@ -7,47 +7,20 @@ from typing import Any
 from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from clinic.links import link_token_make
 from clinic.messaging.models import Channel
 from clinic.messaging.services import message_queue
 from clinic.tasking import enqueue
 from intake import triage
-from intake.models import FollowUp, Intake, Patient, TriageOutcome, Urgency
-from intake.tasks_advice import advice_sheet_render, plan_send
+from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome, Urgency
+from intake.tasks import advice_sheet_render, plan_send
 from intake.validation import IntakeInvalid, patient_clean
-from referrals.models import Referral
 
-RESULT_LINK_PURPOSE = "intake"
 # The worker's half of an intake (sheet, plan) normally runs within seconds of the commit;
 # the beat scans that redo a lost one leave it this long first, and look this far back.
 AFTER_SUBMIT_SCAN_GRACE = timedelta(minutes=2)
 AFTER_SUBMIT_SCAN_WINDOW = timedelta(days=2)
-
-
-def intake_token(intake: Intake) -> str:
-    """The patient's signed access token for this intake (result, sheet, booking, API)."""
-    return link_token_make(purpose=RESULT_LINK_PURPOSE, object_id=intake.pk)
-
-
-# The patient's pages, each opened by the intake's token.
-INTAKE_PAGES = {
-    "result": "intake:result",
-    "advice_sheet": "intake:advice_sheet",
-    "book": "referrals:book",
-}
-
-
-def intake_path(intake: Intake, page: str, *, token: str | None = None) -> str:
-    """The path of one of the patient's pages (INTAKE_PAGES); pass `token` if already made."""
-    return reverse(INTAKE_PAGES[page], args=[token or intake_token(intake)])
-
-
-def intake_url(intake: Intake, page: str, *, token: str | None = None) -> str:
-    """The same page as an absolute link, for messages, sheets and the API."""
-    return settings.SITE_URL + intake_path(intake, page, token=token)
 
 
 def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -99,7 +72,9 @@ def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) ->
             pattern=result.pattern,
             secondary_patterns=list(result.secondary_patterns),
             urgency=result.urgency,
+            care_route=result.care_route or "",
             red_flags=list(result.red_flags),
+            assessment_reasons=list(result.assessment_reasons),
             advice=list(result.advice),
             factors=list(result.factors),
             matched_signs=result.matched_signs,

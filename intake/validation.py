@@ -4,9 +4,7 @@ Errors are collected for every field at once, keyed as the API names them
 (`patient.email`, `answers.pain_now`), so a partner sees everything wrong in one answer.
 """
 
-import zoneinfo
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 import phonenumbers
@@ -16,6 +14,7 @@ from django.core.validators import validate_email
 
 from clinic.errors import InvalidInput
 from clinic.messaging.models import Channel
+from clinic.zones import clinic_zone_name, zone_names
 
 PATIENT_FIELDS = ("name", "email", "phone", "channel", "timezone", "consent_follow_up")
 
@@ -25,11 +24,6 @@ class IntakeInvalid(InvalidInput):
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__(errors=errors)
-
-
-@cache
-def time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
 
 
 def phone_to_e164(raw: str) -> str:
@@ -94,8 +88,8 @@ def patient_clean(raw: Any) -> dict[str, Any]:
 
     tz = raw.get("timezone", "")
     if tz == "":
-        tz = settings.TIME_ZONE
-    if not isinstance(tz, str) or tz not in time_zones():
+        tz = clinic_zone_name()
+    if not isinstance(tz, str) or tz not in zone_names():
         err("timezone").append("Unknown time zone; use an IANA name such as Europe/London.")
 
     consent = raw.get("consent_follow_up", False)

@@ -2,20 +2,16 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from clinic.http import client_ip
-from dashboard import access
-from dashboard.models import AuditEvent
-from dashboard.services import audit_record
 from intake import triage
-from intake.advice import advice_sheet_filename, advice_sheet_get, advice_sheet_outcome_for
+from intake.advice import advice_sheet_outcome_for, advice_sheet_response
 from intake.forms import IntakeForm, SafetyForm
+from intake.links import intake_token
 from intake.models import Intake
 from intake.selectors import intake_get_by_token, result_context
-from intake.services import intake_submit, intake_token
+from intake.services import intake_submit
 from intake.validation import IntakeInvalid
 
 SAFETY_CLEAR = "none"
@@ -80,27 +76,10 @@ def intake_result(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def advice_sheet_download(request: HttpRequest, token: str) -> HttpResponse:
-    """The take-home PDF: for the token holder, and for clinicians even once the link expired.
+    """The take-home PDF for the token holder, while the link lasts.
 
-    A clinician is who the dashboard says may see clinical data (capability and, where
-    required, two-factor); their download is an audit row, like any staff view.
+    Patient rules for everyone, signed in or not: a clinician opens the sheet from the
+    intake's staff page (dashboard), where the download is audited.
     """
-    clinician = access.user_can(request.user, access.CLINICAL) and not (
-        access.two_factor_missing(request)
-    )
-    outcome = advice_sheet_outcome_for(token=token, clinician=clinician)
-    if clinician:
-        audit_record(
-            actor=request.user,
-            action=AuditEvent.Action.INTAKE_VIEW,
-            object_type="advice_sheet",
-            object_id=outcome.intake_id,
-            ip_address=client_ip(request),
-        )
-    response = HttpResponse(advice_sheet_get(outcome=outcome), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=advice_sheet_filename(outcome)
-    )
-    # Health data: never kept by a shared cache or the browser's back-forward cache.
-    response["Cache-Control"] = "private, no-store"
-    return response
+    outcome = advice_sheet_outcome_for(token=token)
+    return advice_sheet_response(outcome)

@@ -1,4 +1,4 @@
-"""Admin for clinicians, their hours, slots, appointments and referrals.
+"""Admin for clinicians, their hours, slots and appointments (referrals: intake.admin).
 
 Saving hours or exceptions regenerates that clinician's slots at once (a service call, not a
 signal). Appointments are read-only here: cancelling goes through `appointment_cancel`, so
@@ -11,14 +11,7 @@ from django.http import HttpRequest
 
 from clinic.errors import ApplicationError
 from referrals import services
-from referrals.models import (
-    Appointment,
-    AvailabilityException,
-    Clinician,
-    Referral,
-    Slot,
-    WeeklyAvailability,
-)
+from referrals.models import Appointment, AvailabilityException, Clinician, Slot, WeeklyAvailability
 
 
 def _regenerate(request: HttpRequest, clinician: Clinician) -> None:
@@ -49,7 +42,7 @@ class ClinicianAdmin(admin.ModelAdmin):
     inlines = (WeeklyAvailabilityInline, AvailabilityExceptionInline)
     actions = ("regenerate_slots",)
 
-    def save_related(self, request, form, formsets, change) -> None:  # type: ignore[no-untyped-def]
+    def save_related(self, request, form, formsets, change) -> None:
         # Inlines are saved here, so the slots follow the hours just saved.
         super().save_related(request, form, formsets, change)
         _regenerate(request, form.instance)
@@ -63,16 +56,16 @@ class ClinicianAdmin(admin.ModelAdmin):
 class _AvailabilityAdmin(admin.ModelAdmin):
     list_select_related = ("clinician",)
 
-    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+    def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         _regenerate(request, obj.clinician)
 
-    def delete_model(self, request, obj) -> None:  # type: ignore[no-untyped-def]
+    def delete_model(self, request, obj) -> None:
         clinician = obj.clinician
         super().delete_model(request, obj)
         _regenerate(request, clinician)
 
-    def delete_queryset(self, request, queryset) -> None:  # type: ignore[no-untyped-def]
+    def delete_queryset(self, request, queryset) -> None:
         clinicians = {row.clinician for row in queryset}
         super().delete_queryset(request, queryset)
         for clinician in clinicians:
@@ -114,7 +107,7 @@ class AppointmentAdmin(admin.ModelAdmin):
     search_fields = ("=id", "=intake__id", "patient__name", "patient__email", "patient__phone")
     actions = ("cancel_appointments",)
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -134,13 +127,3 @@ class AppointmentAdmin(admin.ModelAdmin):
             else:
                 done += 1
         messages.info(request, f"{done} appointment(s) cancelled.")
-
-
-@admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
-    list_display = ("id", "intake", "reason", "status", "handled_by", "created_at")
-    list_filter = ("reason", "status")
-    list_select_related = ("intake", "handled_by")
-    search_fields = ("=id", "=intake__id", "intake__patient__name", "intake__patient__email")
-    date_hierarchy = "created_at"
-    raw_id_fields = ("intake",)

@@ -4,7 +4,7 @@ Idempotent: users, clinicians and hours are created once; slots are regenerated 
 """
 
 from datetime import time
-from typing import TextIO
+from io import TextIOBase
 
 from django.contrib.auth import get_user_model
 
@@ -19,7 +19,7 @@ DEMO_CLINICIANS = (
 )
 
 
-def seed_demo(stdout: TextIO) -> None:
+def seed_demo(stdout: TextIOBase) -> None:
     user_model = get_user_model()
     for username, name, email, hours in DEMO_CLINICIANS:
         user, created = user_model.objects.get_or_create(

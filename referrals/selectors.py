@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.links import BadLink, link_token_make, link_token_read
-from clinic.messaging.quiet_hours import zone_of
+from clinic.zones import clinic_zone, zone_of
+from intake.links import intake_path
 from intake.models import Intake
 from intake.selectors import intake_get_by_token
-from intake.services import intake_path
 from referrals.errors import AppointmentNotFound
 from referrals.models import ACTIVE_APPOINTMENT, Appointment, Clinician, Slot
 
@@ -251,7 +251,7 @@ def appointment_ics(appointment: Appointment, *, now: datetime | None = None) ->
     One UID per appointment and SEQUENCE = version, so a calendar updates the event on a
     reschedule and removes it on a cancellation.
     """
-    zone = zone_of(None)  # the clinic's
+    zone = clinic_zone()
     cancelled = appointment.status == Appointment.Status.CANCELLED
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Stride//Second opinion booking//EN")

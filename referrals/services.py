@@ -6,7 +6,7 @@ range). A lost race surfaces here as an IntegrityError and leaves as a 409 with 
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.messaging.models import Channel
-from clinic.messaging.quiet_hours import zone_of
 from clinic.messaging.services import message_queue, messages_queue
-from intake.models import Intake, Urgency
+from clinic.zones import clinic_zone, clinic_zone_name
+from intake.models import Intake, Referral, Urgency
 from intake.services import patient_contact
 from referrals import selectors
 from referrals.errors import (
@@ -33,7 +33,6 @@ from referrals.models import (
     Appointment,
     AvailabilityException,
     Clinician,
-    Referral,
     Slot,
     WeeklyAvailability,
 )
@@ -82,14 +81,16 @@ def day_windows(
     todays = [e for e in exceptions if e.date == day]
     for extra in todays:
         if extra.kind == AvailabilityException.Kind.EXTRA_HOURS:
-            windows.append((_minutes(extra.starts), _minutes(extra.ends)))
+            # Extra hours always have both times (the model's check constraint).
+            windows.append((_minutes(extra.starts), _minutes(extra.ends)))  # type: ignore[arg-type]
     windows = _merge(windows)
     for off in todays:
         if off.kind != AvailabilityException.Kind.TIME_OFF:
             continue
         if off.starts is None:
             return []
-        windows = _subtract(windows, (_minutes(off.starts), _minutes(off.ends)))
+        # A time-off row with a start has an end too (the model's check constraint).
+        windows = _subtract(windows, (_minutes(off.starts), _minutes(off.ends)))  # type: ignore[arg-type]
     return windows
 
 
@@ -97,7 +98,7 @@ def _local_instant(day: date, minute: int, zone: ZoneInfo) -> datetime | None:
     """The UTC instant of a wall-clock time in the clinic, or None inside a DST gap."""
     naive = datetime.combine(day, time(minute // 60, minute % 60))
     aware = naive.replace(tzinfo=zone)
-    instant = aware.astimezone(ZoneInfo("UTC"))
+    instant = aware.astimezone(UTC)
     if instant.astimezone(zone).replace(tzinfo=None) != naive:
         return None  # e.g. 02:30 on the night clocks go forward does not exist
     return instant
@@ -115,7 +116,7 @@ def slot_times(
     Wall-clock hours are laid out per local date in the clinic's zone, so 09:00 stays
     09:00 on both sides of a daylight-saving change while its UTC instant moves.
     """
-    zone = zone_of(None)  # the clinic's
+    zone = clinic_zone()
     length = settings.SLOT_LENGTH_MINUTES
     times: list[tuple[datetime, datetime]] = []
     day = first_day
@@ -153,7 +154,7 @@ def slot_generate(*, clinician: Clinician, now: datetime | None = None) -> SlotC
     is never touched: the clinic contacts the patient.
     """
     now = now or timezone.now()
-    zone = zone_of(None)  # the clinic's
+    zone = clinic_zone()
     horizon = now + timedelta(days=settings.BOOKING_HORIZON_DAYS)
     with transaction.atomic():
         # One regeneration per clinician at a time (beat and an admin save may overlap).
@@ -305,7 +306,10 @@ def appointment_reschedule(
         if slot_id == appointment.slot_id:
             raise SlotRefused("This is already your appointment's time.")
         slot = _slot_for_booking(slot_id=slot_id, now=now)
-        previous = {"clinician": appointment.clinician, "starts_at": appointment.starts_at}
+        previous: dict[str, Any] = {
+            "clinician": appointment.clinician,
+            "starts_at": appointment.starts_at,
+        }
         appointment.slot = slot
         appointment.clinician = slot.clinician
         appointment.starts_at = slot.starts_at
@@ -482,7 +486,7 @@ def _clinician_notice(
     clinician = clinician or appointment.clinician
     if not clinician.email:
         return
-    zone = zone_of(None).key  # the clinic's
+    zone = clinic_zone_name()
     message_queue(
         channel=Channel.EMAIL,
         template=f"appointment_clinician_{event}",

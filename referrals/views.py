@@ -119,7 +119,7 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(intake, HttpResponse):
         return intake
     zone_name = intake.patient.timezone
-    picker = {
+    picker: dict[str, Any] = {
         "zone_name": zone_name,
         "action": reverse("referrals:book-confirm", args=[token]),
         "heading": "Book your free second opinion",
@@ -141,9 +141,16 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
         appointment = services.appointment_book(
             intake=intake, slot_id=_slot_id(request.POST.get("slot"))
         )
-    except AlreadyBooked:
-        return _appointment_redirect(selectors.appointment_active_for_intake(intake))
     except ApplicationError as exc:
+        # Already booked (another tab, a double click): the patient sees that appointment,
+        # unless it was cancelled in the meantime; then the picker says why.
+        active = (
+            selectors.appointment_active_for_intake(intake)
+            if isinstance(exc, AlreadyBooked)
+            else None
+        )
+        if active is not None:
+            return _appointment_redirect(active)
         return _picker(
             request,
             **picker,
@@ -201,7 +208,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     zone_name = appointment.patient.timezone
     here = reverse("referrals:appointment-reschedule", args=[token])
     current = selectors.when_text(appointment.starts_at, zone_name)
-    picker = {
+    picker: dict[str, Any] = {
         "zone_name": zone_name,
         "action": here,
         "heading": "Move your appointment",

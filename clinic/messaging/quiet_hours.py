@@ -4,22 +4,13 @@ Everything is computed with `zoneinfo` on the patient's local calendar, so "09:0
 on the wall clock on both sides of a daylight-saving change (a 23- or 25-hour day).
 """
 
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
 from django.conf import settings
 
-
-def zone_of(name: str | None) -> ZoneInfo:
-    """The patient's zone, or the clinic's when the stored name is missing or unknown."""
-    try:
-        return ZoneInfo(name or settings.TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(settings.TIME_ZONE)
-
-
-def _local_at(day, hour: int, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC)
+# local_day_bounds is re-exported for clinic.messaging.services (zones live in clinic.zones).
+from clinic.zones import local_at, zone_of
+from clinic.zones import local_day_bounds as local_day_bounds
 
 
 def quiet_hours_next_allowed(*, at: datetime, zone: str | None) -> datetime:
@@ -30,11 +21,4 @@ def quiet_hours_next_allowed(*, at: datetime, zone: str | None) -> datetime:
     if opens <= local.hour < closes:
         return at
     day = local.date() if local.hour < opens else local.date() + timedelta(days=1)
-    return _local_at(day, opens, tz)
-
-
-def local_day_bounds(*, at: datetime, zone: str | None) -> tuple[datetime, datetime]:
-    """The patient's calendar day around `at`, as a UTC half-open range [start, end)."""
-    tz = zone_of(zone)
-    day = at.astimezone(tz).date()
-    return _local_at(day, 0, tz), _local_at(day + timedelta(days=1), 0, tz)
+    return local_at(day, opens, tz)

@@ -5,12 +5,15 @@ patient gave: a bool is not an integer, "5" is not a number, 5.0 is not an integ
 field is checked and every error collected, so the form and the API can show them all at
 once; messages never repeat the submitted value, which may be health data.
 
-Lists are normalised to the choices' display order; a repeated choice is refused rather than
-silently merged (the form can never send one, so a repeat is a client bug worth reporting).
+Lists are normalised to the choices' display order; a repeated choice counts once and is
+stored once (specification section 1). An explicit null is refused except where the
+specification allows it (shoe_km, cadence_spm), although a missing run_onset,
+pain_worst_week or weekly_km is stored as null. An age under 12 gets the kind message of
+section 9 rather than a bare range.
 """
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from intake.triage.rules import QUESTIONS, Question
 
@@ -57,9 +60,7 @@ def _clean_field(question: Question, value: Any) -> Any:
             raise _Invalid("This field is required.")
         return list(question.default) if question.type == "enum_list" else question.default
     if value is None:
-        # An explicit null on an optional answer whose default is "unknown" means the same
-        # as leaving it out, so stored answers clean again to themselves.
-        if question.nullable or (not question.required and question.default is None):
+        if question.nullable:
             return None
         raise _Invalid("This field may not be null.")
     return _CLEANERS[question.type](question, value)
@@ -69,6 +70,10 @@ def _clean_boolean(question: Question, value: Any) -> bool:
     if type(value) is not bool:
         raise _Invalid("Must be true or false.")
     return value
+
+
+# An integer answer stays an int and a number answer an int or a float.
+_Number = TypeVar("_Number", int, float)
 
 
 def _clean_integer(question: Question, value: Any) -> int:
@@ -81,12 +86,17 @@ def _clean_integer(question: Question, value: Any) -> int:
 def _clean_number(question: Question, value: Any) -> int | float:
     if type(value) not in (int, float):
         raise _Invalid("Must be a number.")
-    return _in_range(question, value)
+    number: float = value  # an int or a float (typing's float takes both)
+    return _in_range(question, number)
 
 
-def _in_range(question: Question, value: int | float) -> int | float:
+def _in_range(question: Question, value: _Number) -> _Number:
+    # Every integer and number question has a range (rules.QUESTIONS), so min/max are set.
+    assert question.min is not None and question.max is not None
     # Negated as a whole so that NaN, for which every comparison is false, is refused too.
     if not question.min <= value <= question.max:
+        if question.below_min and value < question.min:
+            raise _Invalid(question.below_min)
         raise _Invalid(f"Must be between {question.min} and {question.max}.")
     return value
 
@@ -94,7 +104,7 @@ def _in_range(question: Question, value: int | float) -> int | float:
 def _clean_enum(question: Question, value: Any) -> str:
     if not _is_choice(question, value):
         raise _Invalid(f"Must be one of: {_choice_list(question)}.")
-    return value
+    return cast(str, value)  # a choice, so a str
 
 
 def _clean_enum_list(question: Question, value: Any) -> list[str]:
@@ -103,8 +113,6 @@ def _clean_enum_list(question: Question, value: Any) -> list[str]:
     messages = []
     if not all(_is_choice(question, item) for item in value):
         messages.append(f"Contains an unknown choice; choose from: {_choice_list(question)}.")
-    elif len(set(value)) != len(value):
-        messages.append("Contains the same choice more than once.")
     if len(value) < question.min_items:
         messages.append("Choose at least one.")
     if messages:
@@ -151,7 +159,8 @@ def _property_schema(question: Question) -> dict[str, Any]:
     schema: dict[str, Any] = {"description": " ".join(filter(None, [question.text, question.help]))}
     values = [choice for choice, _ in question.choices]
     if question.type == "enum_list":
-        schema.update(type="array", items={"type": "string", "enum": values}, uniqueItems=True)
+        # No uniqueItems: a repeated choice is accepted and counts once.
+        schema.update(type="array", items={"type": "string", "enum": values})
         if question.min_items:
             schema["minItems"] = question.min_items
     elif question.type == "enum":
@@ -160,7 +169,7 @@ def _property_schema(question: Question) -> dict[str, Any]:
         schema["type"] = question.type
         if question.min is not None:
             schema.update(minimum=question.min, maximum=question.max)
-    if question.nullable or (not question.required and question.default is None):
+    if question.nullable:
         schema["type"] = [schema["type"], "null"]
     # A null default on a field that refuses null would contradict its own schema.
     if not question.required and (question.default is not None or question.nullable):

@@ -10,22 +10,22 @@ import pytest
 import time_machine
 from rest_framework import serializers
 
-from intake.followups import follow_up_token, followups_send_due
+from intake.follow_ups import followups_send_due
+from intake.links import follow_up_token, intake_token
 from intake.models import FollowUp
 from intake.serializers import (
     ErrorSerializer,
     FollowUpResponseOutputSerializer,
     IntakeOutputSerializer,
 )
-from intake.services import intake_token
 from referrals.serializers import (
     AppointmentSerializer,
     AppointmentStatusSerializer,
     SlotSerializer,
     SlotTakenSerializer,
 )
-from tests import factories
-from tests.referrals.conftest import make_clinician
+from tests.support import factories
+from tests.support.booking import make_clinician
 
 pytestmark = pytest.mark.django_db
 

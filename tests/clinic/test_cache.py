@@ -5,7 +5,7 @@ import time
 import pytest
 
 from clinic.cache import ResilientRedisCache
-from tests.integration.private_services import PrivateRedis
+from tests.support.private_services import PrivateRedis
 
 pytestmark = pytest.mark.redis
 

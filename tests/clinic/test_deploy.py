@@ -66,7 +66,9 @@ def test_the_image_installs_what_weasyprint_needs():
     dockerfile = (ROOT / "Dockerfile").read_text()
     for package in ("libpango-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core"):
         assert package in dockerfile
-    assert "requirements.lock" in dockerfile
+    # The image runs the service only: the hashed base pins, never the dev tools.
+    assert "pip install --require-hashes -r requirements/base.txt" in dockerfile
+    assert "requirements/dev.txt" not in dockerfile
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from clinic.api import exception_handler
 from clinic.errors import ApplicationError, InvalidInput
 from clinic.links import BadLink, ExpiredLink
 from dashboard.services import ActionRefused
-from intake.followups import (
+from intake.follow_ups import (
     FollowUpAlreadyAnswered,
     FollowUpAnswerInvalid,
     FollowUpError,
@@ -36,16 +36,18 @@ DRF = ("rest_framework", "drf_spectacular")
 SERVICE_MODULES = (
     "services.py",
     "selectors.py",
-    "followups.py",
+    "follow_ups.py",
     "advice.py",
     "validation.py",
     "links.py",
+    "zones.py",
     "errors.py",
 )
 
 
 def _all_subclasses(cls: type) -> list[type]:
-    found = []
+    found: list[type] = []
+    sub: type
     for sub in cls.__subclasses__():
         found += [sub, *_all_subclasses(sub)]
     return found
@@ -162,6 +164,7 @@ def test_services_and_selectors_never_reach_drf_even_indirectly():
     modules = _service_modules()
     assert ROOT / "referrals" / "services.py" in modules
     assert ROOT / "clinic" / "errors.py" in modules
+    assert ROOT / "intake" / "follow_ups.py" in modules
     chains = {str(path.relative_to(ROOT)): _drf_chain(path) for path in modules}
     assert {module: chain for module, chain in chains.items() if chain} == {}
 

@@ -7,9 +7,10 @@ import pytest
 import time_machine
 
 from clinic.messaging.models import Message
-from clinic.messaging.quiet_hours import local_day_bounds, quiet_hours_next_allowed
+from clinic.messaging.quiet_hours import quiet_hours_next_allowed
 from clinic.messaging.services import message_deliver, message_queue
 from clinic.messaging.sms import outbox
+from clinic.zones import local_day_bounds
 from intake.models import Patient
 
 NY = "America/New_York"

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_the_home_page_leads_to_the_intake(client):
         "/admin/intake/intake/{intake}/change/",
         "/admin/intake/patient/",
         "/admin/intake/followup/",
-        "/admin/referrals/referral/",
+        "/admin/intake/referral/",
         "/admin/messaging/message/",
     ],
 )

@@ -7,14 +7,13 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from intake.followups import follow_up_token
+from intake.links import follow_up_token, intake_token
 from intake.models import FollowUp
-from intake.services import intake_token
 from referrals import services as booking
 from referrals.models import Slot
 from referrals.selectors import appointment_token
-from tests import factories
-from tests.referrals.conftest import make_clinician
+from tests.support import factories
+from tests.support.booking import make_clinician
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from dashboard.services import staff_groups_sync
-from tests.factories import make_intake
-
-PASSWORD = "correct horse battery staple"
+from tests.support.factories import make_intake
+from tests.support.staff import PASSWORD
 
 
 def _user(username: str, group: str | None = None):

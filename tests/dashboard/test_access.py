@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from clinic.messaging.models import Message
 from dashboard.models import Acknowledgement, Contact, Note, TriageOverride
-from referrals.models import Referral
+from intake.models import Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,13 @@ URLS = [
         "/staff/intakes/{urgent}/",
         {},
         {OUTSIDER: 403, FRONT_DESK: 200, CLINICIAN: 200},
+    ),
+    (
+        "advice_sheet",
+        "get",
+        "/staff/intakes/{routine}/advice.pdf",
+        {},
+        {OUTSIDER: 403, FRONT_DESK: 403, CLINICIAN: 200},
     ),
     ("messages", "get", "/staff/messages/", {}, {OUTSIDER: 403, FRONT_DESK: 200, CLINICIAN: 200}),
     ("outcomes", "get", "/staff/outcomes/", {}, {OUTSIDER: 403, FRONT_DESK: 403, CLINICIAN: 200}),

@@ -3,10 +3,11 @@
 import pytest
 import time_machine
 
+from intake.models import Referral
 from referrals import services as booking
-from referrals.models import Referral, Slot
-from tests import factories
-from tests.referrals.conftest import make_clinician
+from referrals.models import Slot
+from tests.support import factories
+from tests.support.booking import make_clinician
 
 pytestmark = pytest.mark.django_db
 # Tuesday 2026-12-01 12:00 UTC is 07:00 in New York: the 09:00 slot today is bookable.

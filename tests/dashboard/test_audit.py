@@ -8,8 +8,7 @@ from django.test import Client
 
 from dashboard.bulk import intakes_bulk_create
 from dashboard.models import AuditEvent, Note
-from intake.models import Intake
-from referrals.models import Referral
+from intake.models import Intake, Referral
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,9 @@ from django.utils.html import escape
 from clinic.messaging.models import Message
 from dashboard.models import Acknowledgement, AuditEvent, Contact, Note, TriageOverride
 from intake import triage
-from intake.models import FollowUp, Intake, TriageOutcome
-from intake.services import intake_token
-from referrals.models import Referral
-from tests.factories import make_intake
+from intake.links import intake_token
+from intake.models import FollowUp, Intake, Referral, TriageOutcome
+from tests.support.factories import make_intake
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from clinic.messaging.services import message_deliver, messages_dispatch_due
 from dashboard import selectors
 from dashboard.models import AuditEvent
 from intake.models import FollowUp, Intake
-from tests.factories import make_intake
+from tests.support.factories import make_intake
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,8 @@ from django.utils import timezone
 from dashboard import selectors
 from dashboard.bulk import intakes_bulk_create
 from dashboard.services import intake_acknowledge
-from intake.models import Intake
-from referrals.models import Referral
-from tests.factories import make_intake
+from intake.models import Intake, Referral
+from tests.support.factories import make_intake
 
 pytestmark = pytest.mark.django_db
 

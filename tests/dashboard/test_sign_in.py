@@ -8,7 +8,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dashboard.models import AuditEvent
-from tests.dashboard.conftest import PASSWORD
+from tests.support.staff import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

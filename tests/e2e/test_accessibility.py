@@ -12,14 +12,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from intake import triage
-from intake.followups import follow_up_token, followup_respond, followups_send_due
+from intake.follow_ups import follow_up_respond, followups_send_due
+from intake.links import follow_up_token, intake_token
 from intake.models import FollowUp
-from intake.services import intake_token
 from referrals import services as booking
 from referrals.models import Appointment
 from referrals.selectors import appointment_token
-from tests import factories
-from tests.referrals.conftest import make_clinician, open_slots
+from tests.support import factories
+from tests.support.booking import make_clinician, open_slots
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -90,8 +90,8 @@ def patient_pages(live_server) -> dict[str, str]:
 def follow_up_pages(base: str) -> dict[str, str]:
     """The check-in page open, already answered (either way), and behind a dead link."""
     question, invited, encouraged = sent_follow_ups(3)
-    followup_respond(follow_up_id=invited.pk, answer="worse")
-    followup_respond(follow_up_id=encouraged.pk, answer="better", pain_now=0)
+    follow_up_respond(follow_up_id=invited.pk, answer="worse")
+    follow_up_respond(follow_up_id=encouraged.pk, answer="better", pain_now=0)
     expired = expired_token(follow_up_token, question, settings.FOLLOW_UP_LINK_MAX_AGE)
     return {
         "follow-up question": f"{base}/f/{follow_up_token(question)}/",

@@ -2,11 +2,12 @@
 
 import pytest
 
-from intake.services import intake_token
-from referrals.models import Appointment, Referral
-from tests import factories
-from tests.e2e.conftest import tab_to
-from tests.referrals.conftest import make_clinician
+from intake.links import intake_token
+from intake.models import Referral
+from referrals.models import Appointment
+from tests.support import factories
+from tests.support.booking import make_clinician
+from tests.support.browser import tab_to
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

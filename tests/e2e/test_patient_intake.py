@@ -4,7 +4,7 @@ import pytest
 
 from intake import triage
 from intake.models import Intake
-from tests.e2e.conftest import tab_to
+from tests.support.browser import tab_to
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 
 from dashboard.models import Acknowledgement
 from dashboard.services import staff_groups_sync
-from tests.e2e.conftest import tab_to
-from tests.factories import make_intake
+from tests.support.browser import tab_to
+from tests.support.factories import make_intake
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -8,12 +8,12 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
-from intake.followups import follow_up_token, followups_send_due
+from intake.follow_ups import followups_send_due
+from intake.links import follow_up_token, intake_token
 from intake.models import Intake
-from intake.services import intake_token
 from referrals.models import Slot
-from tests import factories
-from tests.referrals.conftest import make_clinician
+from tests.support import factories
+from tests.support.booking import make_clinician
 
 pytestmark = pytest.mark.django_db
 

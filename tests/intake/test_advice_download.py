@@ -15,11 +15,12 @@ from clinic.links import link_token_make
 from dashboard.models import AuditEvent
 from dashboard.services import staff_groups_sync
 from intake import advice, triage
+from intake.links import intake_token
 from intake.models import Intake, TriageOutcome
-from intake.services import intake_submit, intake_token
-from intake.tasks_advice import advice_sheets_render_missing
-from tests import factories
-from tests.intake.advice_support import pdf_squashed, squash
+from intake.services import intake_submit
+from intake.tasks import advice_sheets_render_missing
+from tests.support import factories
+from tests.support.advice import pdf_squashed, squash
 
 pytestmark = pytest.mark.django_db
 

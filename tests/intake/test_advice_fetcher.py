@@ -12,7 +12,7 @@ from django.conf import settings
 from weasyprint.urls import URLFetcher
 
 from intake import advice
-from tests.intake.advice_support import pdf_squashed
+from tests.support.advice import pdf_squashed
 
 LEAK_CSS = 'p::after { content: "LEAKED" }'
 

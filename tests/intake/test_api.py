@@ -6,9 +6,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from intake.models import FollowUp, Intake, Patient, TriageOutcome
-from referrals.models import Referral
-from tests import factories
+from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome
+from tests.support import factories
 
 URL = "/api/v1/intakes/"
 pytestmark = pytest.mark.django_db
@@ -36,8 +35,10 @@ def test_it_creates_an_intake_with_the_contract_shape(client):
     assert data["triage"]["pattern"] == "runners_knee"
     assert data["triage"]["urgency"] == "self_care"
     assert data["triage"]["advice"][0] == {
-        "id": "ice_15",
-        "text": "Ice the knee for 15 minutes, several times a day, to calm inflammation.",
+        "id": "pain_guided_running",
+        "text": "Keep running only as far and as fast as keeps your pain at 3 out of 10 or "
+        "lower, and settled by the next morning. Stop if the pain is sharp, makes you limp, or "
+        "is worse the next day.",
     }
     assert data["triage"]["advice"][-1]["id"] == "monitor_pain"
     assert data["links"]["result"].startswith("http://testserver/intake/r/")
@@ -58,7 +59,17 @@ def test_the_stored_answers_are_the_cleaned_answers_and_clean_to_themselves(clie
     stored = Intake.objects.get(pk=data["id"]).answers
     assert stored["injury_event"] == "none_gradual"
     assert stored["running_specific_shoes"] is True
-    assert triage.clean_answers(stored) == stored
+    # Missing optional answers are stored as null; the spec lets a client send null only
+    # for shoe_km and cadence_spm, so those nulls are left out when the answers are re-sent.
+    assert {k for k, v in stored.items() if v is None} == {
+        "run_onset",
+        "pain_worst_week",
+        "weekly_km",
+        "shoe_km",
+        "cadence_spm",
+    }
+    resent = {k: v for k, v in stored.items() if v is not None or triage.QUESTIONS[k].nullable}
+    assert triage.clean_answers(resent) == stored
 
 
 def test_it_schedules_the_follow_up_a_week_later_with_consent(client):
@@ -99,7 +110,7 @@ def test_it_hides_the_pattern_of_an_urgent_intake_and_alerts_the_clinic(
     assert triage["urgency"] == "urgent"
     assert triage["pattern"] is None
     assert triage["advice"] == [
-        {"id": "seek_urgent_care", "text": "Seek medical care today. Do not run."}
+        {"id": "seek_urgent_care", "text": "Do not run. Get medical help as shown below."}
     ]
     intake = Intake.objects.get()
     assert intake.outcome.pattern == "runners_knee"  # kept for clinicians

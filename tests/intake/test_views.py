@@ -4,10 +4,10 @@ import pytest
 import time_machine
 
 from intake import triage
+from intake.links import intake_token
 from intake.models import Intake, Patient
 from intake.selectors import intake_get_by_token
-from intake.services import intake_token
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,10 @@ def test_a_complete_form_saves_the_intake_and_shows_the_result(client):
     assert page.status_code == 200
     text = page.content.decode()
     assert "IT band" in text
-    assert "Foam-roll the soft part of your outer thigh every day." in text
+    assert (
+        "Optional: foam-roll the muscles at the side of your hip and the front of your thigh, "
+        "not the sore spot beside the knee." in text
+    )
     assert "This is not a diagnosis." in text
     assert "Europe/Berlin" in text  # the follow-up date is given in the patient's zone
 

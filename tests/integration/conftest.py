@@ -6,112 +6,16 @@ Workers run `celery -A clinic worker` against pytest-django's test database (the
 processes. Every process is started in its own session and stopped by its own id.
 """
 
-import json
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from bench import harness
-from tests.integration.private_services import PrivateRedis
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def wait_for(predicate: Callable[[], bool], *, timeout: float, every: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(every)
-    return predicate()
-
-
-@dataclass
-class Sends:
-    """What the file-based SMS provider saw: every call, and every real delivery."""
-
-    folder: Path
-
-    def _lines(self, name: str) -> list[dict]:
-        path = self.folder / name
-        if not path.exists():
-            return []
-        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-    def calls(self) -> Counter:
-        return Counter(line["key"] for line in self._lines("calls.jsonl"))
-
-    def delivered(self) -> Counter:
-        return Counter(line["key"] for line in self._lines("delivered.jsonl"))
-
-
-@dataclass
-class Stack:
-    """Environment and processes of one integration test."""
-
-    env: dict[str, str]
-    tmp: Path
-    processes: list[subprocess.Popen] = field(default_factory=list)
-
-    def worker(self, *, concurrency: int = 2) -> subprocess.Popen:
-        log = open(self.tmp / f"worker-{len(self.processes)}.log", "w")  # noqa: SIM115
-        process = subprocess.Popen(
-            harness.celery_worker_argv(
-                "--loglevel=INFO",
-                f"--concurrency={concurrency}",
-                "--pool=prefork",
-                "-n",
-                f"it{len(self.processes)}-{os.getpid()}@%h",
-            ),
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: SIGKILL reaches the pool too
-        )
-        self.processes.append(process)
-        return process
-
-    def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    @staticmethod
-    def kill(process: subprocess.Popen) -> None:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-    @staticmethod
-    def stop(process: subprocess.Popen) -> None:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                Stack.kill(process)
-
-    def logs(self) -> str:
-        return "\n".join(p.read_text()[-3000:] for p in sorted(self.tmp.glob("worker-*.log")))
+from tests.support.private_services import PrivateRedis
+from tests.support.worker_stack import Sends, Stack
 
 
 def _test_database_url() -> str:

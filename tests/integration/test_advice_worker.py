@@ -12,7 +12,7 @@ from django.db import connection
 
 from bench import harness
 from intake import advice
-from tests import factories
+from tests.support import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

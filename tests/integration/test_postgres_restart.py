@@ -9,8 +9,8 @@ import time
 import pytest
 
 from bench import harness
-from tests import factories
-from tests.integration.private_services import PrivatePostgres
+from tests.support import factories
+from tests.support.private_services import PrivatePostgres
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(180)]
 

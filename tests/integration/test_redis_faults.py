@@ -11,8 +11,8 @@ import psycopg
 import pytest
 
 from bench import harness
-from tests import factories
-from tests.integration.private_services import PrivateRedis
+from tests.support import factories
+from tests.support.private_services import PrivateRedis
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.timeout(240)]
 

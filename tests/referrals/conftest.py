@@ -1,21 +1,14 @@
 """The booking cast: a clinic in New York, a clinician with weekday mornings, a patient in
 London whose intake needs an assessment, and a clock fixed on a Tuesday morning."""
 
-import json
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
 
-from intake.services import intake_token
-from referrals import selectors, services
-from referrals.models import Clinician, Slot, WeeklyAvailability
-from tests import factories
-
-# Tuesday 1 December 2026, 09:00 in New York (EST, UTC-5), 14:00 in London (GMT).
-NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
-TITLE = "Board Certified Orthopedic and Sports Medicine Clinical Specialist"
+from referrals.models import Clinician
+from tests.support import factories
+from tests.support.booking import NOW, make_clinician
 
 
 @pytest.fixture(autouse=True)
@@ -30,28 +23,6 @@ def _booking_settings(settings):
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def make_clinician(
-    *,
-    username: str = "dr.rivera",
-    name: str = "Dr. Maya Rivera",
-    hours: tuple[tuple[int, int], ...] = ((9, 12),),
-    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4),
-    generate: bool = True,
-) -> Clinician:
-    user = get_user_model().objects.create_user(
-        username=username, email=f"{username}@clinic.example", is_staff=True
-    )
-    clinician = Clinician.objects.create(user=user, display_name=name, title=TITLE)
-    for day in weekdays:
-        for start, end in hours:
-            WeeklyAvailability.objects.create(
-                clinician=clinician, weekday=day, starts=time(start), ends=time(end)
-            )
-    if generate:
-        services.slot_generate(clinician=clinician)
-    return clinician
 
 
 @pytest.fixture
@@ -71,18 +42,3 @@ def outsider(db, clock):
     return factories.make_intake(
         duration_days=10, patient_overrides={"name": "Olive Other", "email": "olive@example.com"}
     )
-
-
-def open_slots() -> list[Slot]:
-    return list(selectors.slot_open_queryset())
-
-
-def book(client, *, slot, intake=None, token=None, extra: dict | None = None):
-    body = {"slot": slot if isinstance(slot, int | str) else slot.pk}
-    body["token"] = token if token is not None else intake_token(intake)
-    body.update(extra or {})
-    return client.post("/api/v1/appointments/", json.dumps(body), content_type="application/json")
-
-
-def post_json(client, url: str, body: dict):
-    return client.post(url, json.dumps(body), content_type="application/json")

@@ -9,12 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clinic.links import link_token_make
-from intake.models import Intake
-from intake.services import intake_token
+from intake.links import intake_token
+from intake.models import Intake, Referral
 from referrals import selectors, services
-from referrals.models import Appointment, Referral, Slot
-from tests import factories
-from tests.referrals.conftest import NOW, book, make_clinician, open_slots, post_json
+from referrals.models import Appointment, Slot
+from tests.support import factories
+from tests.support.booking import NOW, book, make_clinician, open_slots, post_json
 
 pytestmark = pytest.mark.django_db
 OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")

@@ -15,10 +15,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from intake.services import intake_token
+from intake.links import intake_token
 from referrals.models import Appointment, Slot
-from tests import factories
-from tests.referrals.conftest import book, make_clinician, open_slots
+from tests.support import factories
+from tests.support.booking import book, make_clinician, open_slots
 
 ROOT = Path(__file__).resolve().parents[2]
 ATTEMPTS = 30

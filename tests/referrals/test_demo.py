@@ -6,9 +6,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from intake.services import intake_token
+from intake.links import intake_token
 from referrals.models import Clinician, Slot
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

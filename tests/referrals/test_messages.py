@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 
 from clinic.messaging.models import Message
 from clinic.messaging.sms import outbox
-from intake.services import intake_token
+from intake.links import intake_token
 from referrals import services, tasks
 from referrals.models import Appointment
 from referrals.selectors import appointment_token
-from tests import factories
-from tests.referrals.conftest import book, open_slots, post_json
+from tests.support import factories
+from tests.support.booking import book, open_slots, post_json
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from intake.services import intake_token
+from intake.links import intake_token
 from referrals import services
 from referrals.models import Appointment
 from referrals.selectors import appointment_token
-from tests import factories
-from tests.referrals.conftest import NOW, make_clinician, open_slots
+from tests.support import factories
+from tests.support.booking import NOW, make_clinician, open_slots
 
 pytestmark = pytest.mark.django_db
 BUTTON = "Book your free second opinion"

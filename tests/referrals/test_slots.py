@@ -9,11 +9,11 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 
-from intake.services import intake_token
+from intake.links import intake_token
 from referrals import services, tasks
 from referrals.models import Appointment, AvailabilityException, Slot, WeeklyAvailability
-from tests import factories
-from tests.referrals.conftest import NOW, book, make_clinician, open_slots
+from tests.support import factories
+from tests.support.booking import NOW, book, make_clinician, open_slots
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ def test_the_admin_lists_clinicians_slots_and_appointments(clock, client):
         "/admin/referrals/slot/?offered__exact=1",
         "/admin/referrals/appointment/?q=alex",
         "/admin/referrals/availabilityexception/",
-        "/admin/referrals/referral/?reason__exact=second_opinion",
+        "/admin/intake/referral/?reason__exact=second_opinion",
     ):
         assert client.get(url).status_code == 200, url
 

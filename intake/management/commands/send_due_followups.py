@@ -1,12 +1,13 @@
 """`manage.py send_due_followups [--now ISO-8601]`: the beat scan, run once by hand."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 
 from clinic.tasking import wait_for_publisher
-from intake.followups import followups_send_due
+from intake.follow_ups import followups_send_due
 
 
 def _instant(value: str) -> datetime:
@@ -25,7 +26,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--now", type=_instant, default=None)
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         result = followups_send_due(now=options["now"])
         # Hand the messages to the broker before this short-lived process exits (if the
         # broker is down, the dispatch scan sends them: the rows are already written).

@@ -4,10 +4,10 @@ from typing import Any
 
 from intake.triage import clean_answers
 
-# The required answers only, chosen to match no sign of any pattern (pain on the inside).
+# The required answers only, chosen to match no sign of any pattern (pain at the back).
 REQUIRED: dict[str, Any] = {
     "knee": "left",
-    "pain_locations": ["inside"],
+    "pain_locations": ["back"],
     "pain_now": 3,
     "duration_days": 3,
     "age": 30,

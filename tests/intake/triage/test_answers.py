@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from intake.triage import AnswerError, answers_json_schema, clean_answers
+from intake.triage import UNDER_12_MESSAGE, AnswerError, answers_json_schema, clean_answers
 from tests.intake.triage import REQUIRED
 
 
@@ -19,7 +19,7 @@ def test_it_fills_the_spec_defaults_for_missing_optional_answers():
     assert clean_answers(REQUIRED) == {
         "red_flags": [],
         "knee": "left",
-        "pain_locations": ["inside"],
+        "pain_locations": ["back"],
         "pain_triggers": [],
         "run_onset": None,
         "eases_when_stopping": False,
@@ -186,8 +186,16 @@ def test_it_accepts_both_ends_of_each_range(key, bounds):
 @pytest.mark.parametrize(("key", "bounds"), RANGES.items(), ids=RANGES.keys())
 def test_it_refuses_a_value_just_outside_each_end_of_the_range(key, bounds):
     low, high = bounds
-    for value in (low - 1, high + 1):
-        assert errors_for(**{key: value}) == {key: [f"Must be between {low} and {high}."]}
+    range_message = f"Must be between {low} and {high}."
+    # Section 9: a child under 12 is told kindly that the service is not for them.
+    below = UNDER_12_MESSAGE if key == "age" else range_message
+    assert errors_for(**{key: low - 1}) == {key: [below]}
+    assert errors_for(**{key: high + 1}) == {key: [range_message]}
+
+
+@pytest.mark.parametrize("age", [0, 5, 11])
+def test_it_refuses_any_age_under_12_with_the_kind_message(age):
+    assert errors_for(age=age) == {"age": [UNDER_12_MESSAGE]}
 
 
 def test_it_refuses_a_fraction_just_outside_a_number_range():
@@ -209,9 +217,16 @@ def test_it_refuses_an_unknown_red_flag():
     assert list(errors_for(red_flags=["chest_pain"])) == ["red_flags"]
 
 
-def test_it_refuses_a_repeated_choice():
-    errors = errors_for(pain_triggers=["running", "running"])
-    assert errors == {"pain_triggers": ["Contains the same choice more than once."]}
+def test_it_stores_a_repeated_choice_once():
+    # Section 1: "A value repeated in a list counts once (it is stored once)."
+    cleaned = clean_answers({**REQUIRED, "pain_triggers": ["running", "stairs", "running"]})
+    assert cleaned["pain_triggers"] == ["running", "stairs"]
+    cleaned = clean_answers({**REQUIRED, "red_flags": ["fever_unwell", "fever_unwell"]})
+    assert cleaned["red_flags"] == ["fever_unwell"]
+
+
+def test_it_still_refuses_an_unknown_choice_among_repeats():
+    assert list(errors_for(pain_triggers=["running", "running", "dancing"])) == ["pain_triggers"]
 
 
 def test_it_accepts_an_empty_red_flag_list_meaning_none_of_these():
@@ -233,15 +248,19 @@ def test_it_refuses_null_red_flags():
         "eases_when_stopping",
         "injury_event",
         "running_specific_shoes",
+        # Missing, these are stored as null; sent as null they are refused (section 1).
+        "run_onset",
+        "pain_worst_week",
+        "weekly_km",
+        "duration_days",
+        "red_flags",
     ],
 )
 def test_it_refuses_null_where_the_spec_does_not_allow_it(key):
     assert errors_for(**{key: None}) == {key: ["This field may not be null."]}
 
 
-@pytest.mark.parametrize(
-    "key", ["shoe_km", "cadence_spm", "run_onset", "pain_worst_week", "weekly_km"]
-)
+@pytest.mark.parametrize("key", ["shoe_km", "cadence_spm"])
 def test_it_accepts_null_where_the_answer_may_be_unknown(key):
     assert clean_answers({**REQUIRED, key: None})[key] is None
 
@@ -253,7 +272,7 @@ def test_it_collects_every_error_at_once():
         "pain_now": 11,
         "duration_days": "a week",
         "age": True,
-        "symptoms": ["locking", "locking"],
+        "symptoms": ["locking", "cramp"],
         "cadence_spm": 99.5,
         "shoe_size": 42,
     }
@@ -317,7 +336,10 @@ def test_it_gives_a_fresh_schema_each_time():
         {"pain_now": 11},
         {"pain_now": True},
         {"pain_locations": []},
-        {"pain_locations": ["under_kneecap", "under_kneecap"]},
+        {"pain_locations": ["under_kneecap", "kneecap"]},
+        {"run_onset": None},
+        {"pain_worst_week": None},
+        {"age": 11},
         {"knee": None},
         {"running_specific_shoes": None},
         {"red_flags": ["chest_pain"]},

@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from intake.triage import (
     ADVICE,
+    ASSESSMENT_REASONS,
+    CARE_ROUTES,
     FACTORS,
     PATTERNS,
     QUESTIONS,
@@ -19,8 +21,10 @@ from intake.triage import (
     answers_json_schema,
     clean_answers,
     evaluate,
+    is_not_improving,
+    plan_name,
 )
-from intake.triage.rules import Question
+from intake.triage.rules import EXAM_PLAN, FACTOR_ADVICE_PLANS, Question
 
 # No example database: it would leave a .hypothesis folder in the working tree.
 FAST = settings(max_examples=200, deadline=None, database=None)
@@ -87,12 +91,34 @@ def test_it_triages_every_valid_answer_set_sanely(raw):
         assert set(signs) <= set(SIGNS)
         assert result.scores[pattern] > 0
 
+    if raw["age"] < 45:
+        assert result.scores["osteoarthritis"] == 0
+        assert "osteoarthritis" not in (result.pattern, *result.secondary_patterns)
+
     assert set(result.advice) <= set(ADVICE)
     assert len(set(result.advice)) == len(result.advice)
     assert set(result.factors) <= set(FACTORS)
+    assert "cadence" not in result.factors
+    reasons = result.assessment_reasons
+    assert list(reasons) == [r for r in ASSESSMENT_REASONS if r in reasons]
+    assert bool(reasons) == (result.urgency == "assessment")
+    assert (result.care_route is not None) == (result.urgency == "urgent")
     if result.urgency != "urgent":
-        assert result.advice[-1] == "monitor_pain"
-        assert {FACTORS[f].advice for f in result.factors} <= set(result.advice)
+        ending = "book_assessment" if result.urgency == "assessment" else "monitor_pain"
+        assert result.advice[-1] == ending
+        other_ending = "monitor_pain" if ending == "book_assessment" else "book_assessment"
+        assert other_ending not in result.advice
+        plan = plan_name(result.pattern, reasons)
+        factor_advice = {FACTORS[f].advice for f in result.factors}
+        if plan in FACTOR_ADVICE_PLANS:
+            assert factor_advice <= set(result.advice)
+        else:
+            assert not factor_advice & set(result.advice)
+        if plan == EXAM_PLAN:
+            assert result.advice[0] == "assessment_needed"
+            assert "pain_guided_running" not in result.advice
+        assert ("tendon_loading" in result.advice) <= (raw["age"] >= 16)
+        assert ("young_athlete_load" in result.advice) <= (raw["age"] < 16)
 
     data = result.as_dict()
     assert json.loads(json.dumps(data, allow_nan=False)) == data
@@ -106,7 +132,11 @@ def test_it_makes_any_red_flag_urgent_with_only_urgent_advice(raw, red_flags):
     assert result.urgency == "urgent"
     assert result.advice == ("seek_urgent_care",)
     assert result.factors == ()
+    assert result.assessment_reasons == ()
     assert set(result.red_flags) == set(red_flags)
+    routes = {RED_FLAGS[f].route for f in red_flags}
+    assert result.care_route in routes
+    assert all(CARE_ROUTES.index(result.care_route) <= CARE_ROUTES.index(r) for r in routes)
 
 
 @FAST
@@ -115,8 +145,12 @@ def test_it_offers_a_plan_whenever_there_is_no_red_flag(raw):
     result = evaluate(clean_answers({**raw, "red_flags": []}))
     assert result.urgency in {"assessment", "self_care"}
     assert result.red_flags == ()
-    if result.pattern in {"meniscus_tear", "unclear"}:
+    assert result.care_route is None
+    if result.pattern in {"meniscus_tear", "unclear"} or "meniscus_tear" in (
+        result.secondary_patterns
+    ):
         assert result.urgency == "assessment"
+        assert result.assessment_reasons[0] == "pattern_needs_exam"
         assert result.advice[0] == "assessment_needed"
 
 
@@ -159,3 +193,27 @@ def test_it_accepts_nothing_the_json_schema_refuses(raw):
     except AnswerError:
         return
     jsonschema.validate(raw, answers_json_schema(), cls=jsonschema.Draft202012Validator)
+
+
+SCORES = st.none() | st.integers(0, 10)
+
+
+@FAST
+@given(st.sampled_from(["better", "same", "worse"]), SCORES, SCORES, SCORES, SCORES)
+def test_it_decides_not_improving_by_section_6(answer, worst, now, intake_worst, intake_now):
+    result = is_not_improving(
+        answer=answer,
+        pain_worst_week=worst,
+        pain_now=now,
+        intake_pain_worst_week=intake_worst,
+        intake_pain_now=intake_now,
+    )
+    score, baseline = (worst, intake_worst) if worst is not None else (now, intake_now)
+    if score is not None and score <= 1:
+        assert result is False
+    elif answer in ("same", "worse"):
+        assert result is True
+    elif score is None or baseline is None:
+        assert result is False
+    else:
+        assert result is (score > baseline - 2)

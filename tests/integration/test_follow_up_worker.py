@@ -15,8 +15,8 @@ from bench import followups_bench, harness
 from clinic.messaging.models import Message
 from intake.models import FollowUp, Intake, TriageOutcome
 from intake.services import intake_submit
-from tests import factories
-from tests.integration.conftest import Sends, Stack, wait_for
+from tests.support import factories
+from tests.support.worker_stack import Sends, Stack, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(120)]
 
@@ -78,7 +78,7 @@ def test_intakes_submitted_while_redis_is_stopped_get_everything_once_it_is_back
     from clinic.messaging.tasks import messages_dispatch_due
     from clinic.tasking import wait_for_publisher
     from intake.advice import advice_sheet_key
-    from intake.tasks_advice import advice_sheets_render_missing
+    from intake.tasks import advice_sheets_render_missing
 
     # This process and the worker use a Redis of this test's own, as broker and cache.
     previous_broker = app.conf.broker_url

@@ -17,28 +17,30 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 
 from clinic.errors import ApplicationError, InvalidInput
-from clinic.links import BadLink, link_token_make, link_token_read
+from clinic.links import BadLink
 from clinic.messaging.models import Message
-from clinic.messaging.quiet_hours import quiet_hours_next_allowed, zone_of
+from clinic.messaging.quiet_hours import quiet_hours_next_allowed
 from clinic.messaging.services import message_queue, messages_queue
 from clinic.tasking import enqueue
-from intake.models import FollowUp, Intake, Urgency
-from intake.services import (
-    AFTER_SUBMIT_SCAN_GRACE,
-    AFTER_SUBMIT_SCAN_WINDOW,
+from clinic.zones import local_date
+from intake.advice import advice_sheet_store
+from intake.links import (
+    advice_sheet_url,
+    booking_url,
+    follow_up_answer_url,
+    follow_up_id_from_token,
+    follow_up_page_url,
     intake_url,
-    patient_contact,
 )
-from intake.tasks_advice import plan_send as plan_send_task
-from referrals.models import Referral
+from intake.models import FollowUp, Intake, Referral, Urgency
+from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW, patient_contact
+from intake.tasks import plan_send as plan_send_task
 
 logger = logging.getLogger(__name__)
 
-FOLLOW_UP_LINK_PURPOSE = "follow_up"
 ANSWERS = tuple(FollowUp.Answer.values)
 # The usual minimal clinically important change on the 0–10 pain scale (spec section 6).
 MIN_IMPROVEMENT_POINTS = 2
@@ -73,17 +75,6 @@ class FollowUpNotOpen(FollowUpError):
 # --- Links --------------------------------------------------------------------------------
 
 
-def follow_up_token(follow_up: FollowUp) -> str:
-    return link_token_make(purpose=FOLLOW_UP_LINK_PURPOSE, object_id=follow_up.pk)
-
-
-def follow_up_id_from_token(token: str) -> int:
-    """The follow-up a token opens, or BadLink / ExpiredLink."""
-    return link_token_read(
-        purpose=FOLLOW_UP_LINK_PURPOSE, token=token, max_age=settings.FOLLOW_UP_LINK_MAX_AGE
-    )
-
-
 def follow_up_get_by_token(token: str) -> FollowUp:
     """The follow-up (with its intake and patient) a token opens, or BadLink / ExpiredLink."""
     follow_up_id = follow_up_id_from_token(token)
@@ -91,20 +82,6 @@ def follow_up_get_by_token(token: str) -> FollowUp:
     if follow_up is None:
         raise BadLink  # a deleted record answers like a tampered link: nothing is revealed
     return follow_up
-
-
-def follow_up_page_url(follow_up: FollowUp) -> str:
-    return settings.SITE_URL + reverse("followups:answer", args=[follow_up_token(follow_up)])
-
-
-def follow_up_answer_url(follow_up: FollowUp, answer: str, *, page_url: str = "") -> str:
-    """The one-tap link for `answer`; pass `page_url` when it is already made."""
-    return f"{page_url or follow_up_page_url(follow_up)}?answer={answer}"
-
-
-def booking_url(intake: Intake) -> str:
-    """The patient's link to book the free second opinion (the booking page's URL)."""
-    return intake_url(intake, "book")
 
 
 # --- The rule -----------------------------------------------------------------------------
@@ -135,11 +112,9 @@ def plan_message_queue(*, intake: Intake) -> Message | None:
     follow_up = intake.follow_up_or_none
     context = {
         **_base_context(intake),
-        "sheet_url": intake_url(intake, "advice_sheet"),
+        "sheet_url": advice_sheet_url(intake),
         # A date, not a datetime: templates would shift a datetime into the clinic's zone.
-        "follow_up_on": follow_up.due_at.astimezone(zone_of(patient.timezone)).date()
-        if follow_up
-        else None,
+        "follow_up_on": local_date(follow_up.due_at, patient.timezone) if follow_up else None,
     }
     return message_queue(
         channel=patient.channel,
@@ -159,8 +134,6 @@ def plan_send(*, intake_id: int) -> Message | None:
     The sheet comes first so that its link opens at once; a sheet that fails to render does
     not hold the message back (the sheet is rendered again when it is asked for).
     """
-    from intake.advice import advice_sheet_store  # intake.advice imports this module's peers
-
     intake = (
         Intake.objects.select_related("patient", "outcome", "follow_up")
         .filter(pk=intake_id)
@@ -340,7 +313,7 @@ def _send_batch(
 # --- The answer ---------------------------------------------------------------------------
 
 
-def followup_answer_clean(*, answer: Any, pain_now: Any) -> tuple[str, int | None]:
+def follow_up_answer_clean(*, answer: Any, pain_now: Any) -> tuple[str, int | None]:
     """Check an answer and optional score, field by field, or raise FollowUpAnswerInvalid."""
     errors: dict[str, list[str]] = {}
     if answer not in ANSWERS:
@@ -354,7 +327,7 @@ def followup_answer_clean(*, answer: Any, pain_now: Any) -> tuple[str, int | Non
     return answer, pain_now
 
 
-def followup_respond(
+def follow_up_respond(
     *, follow_up_id: int, answer: Any, pain_now: Any = None, now: datetime | None = None
 ) -> FollowUp:
     """Record the patient's answer once, and route them (section 6).
@@ -363,7 +336,7 @@ def followup_respond(
     book; better ⇒ a short note of encouragement and the episode closes. A second answer
     raises FollowUpAlreadyAnswered. Replies to the patient's answer are not unprompted.
     """
-    answer, pain_now = followup_answer_clean(answer=answer, pain_now=pain_now)
+    answer, pain_now = follow_up_answer_clean(answer=answer, pain_now=pain_now)
     now = now or timezone.now()
     with transaction.atomic():
         follow_up = (
@@ -395,7 +368,7 @@ def followup_respond(
     return follow_up
 
 
-def followup_not_improving(follow_up: FollowUp) -> bool:
+def follow_up_not_improving(follow_up: FollowUp) -> bool:
     return follow_up.status == FollowUp.Status.ANSWERED and is_not_improving(
         answer=follow_up.answer,
         pain_now=follow_up.pain_now,
@@ -405,7 +378,7 @@ def followup_not_improving(follow_up: FollowUp) -> bool:
 
 def follow_up_public(follow_up: FollowUp) -> dict[str, Any]:
     """The answer as the API gives it back, with the booking link when not improving."""
-    not_improving = followup_not_improving(follow_up)
+    not_improving = follow_up_not_improving(follow_up)
     return {
         "answer": follow_up.answer,
         "pain_now": follow_up.pain_now,

@@ -1,8 +1,15 @@
-"""Idempotent demo data for `make run`: a staff login, and whatever each part seeds."""
+"""Idempotent demo data for `make run`: a staff login, staff by role and bookable clinicians.
+
+It lives in the staff app, the top layer, because it seeds every part: each part keeps its
+own `demo.seed_demo(stdout)`.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+
+from dashboard import demo as dashboard_demo
+from referrals import demo as referrals_demo
 
 DEMO_USERNAME = "staff"
 DEMO_PASSWORD = "stride-demo-staff"  # noqa: S105 - demo only; seed_demo refuses in production
@@ -23,24 +30,11 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        for seed in _seeders():
+        # Staff by role first, then clinicians with bookable slots.
+        for seed in (dashboard_demo.seed_demo, referrals_demo.seed_demo):
             seed(stdout=self.stdout)
         self.stdout.write(
             f"\nStride is at {settings.SITE_URL}/  (intake form: {settings.SITE_URL}/intake/)\n"
             f"Staff login: {DEMO_USERNAME} / {DEMO_PASSWORD}  at {settings.SITE_URL}/staff/"
             f" (dashboard) and {settings.SITE_URL}/admin/\n"
         )
-
-
-def _seeders() -> list:
-    """Each app that has demo data exposes `seed_demo(stdout)` in its `demo` module."""
-    import importlib
-
-    seeders = []
-    for module_name in ("dashboard.demo", "referrals.demo", "intake.demo"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        seeders.append(module.seed_demo)
-    return seeders

@@ -7,15 +7,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from intake.followups import (
-    follow_up_answer_url,
-    follow_up_token,
-    followups_send_due,
-    is_not_improving,
-)
-from intake.models import FollowUp, Intake
-from referrals.models import Referral
-from tests import factories
+from intake.follow_ups import followups_send_due, is_not_improving
+from intake.links import follow_up_answer_url, follow_up_token
+from intake.models import FollowUp, Intake, Referral
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/follow-ups/response/"
@@ -291,6 +286,6 @@ def test_the_api_refuses_a_non_object_body(client):
 
 
 def factories_intake_token(follow_up):
-    from intake.services import intake_token
+    from intake.links import intake_token
 
     return intake_token(follow_up.intake)

@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from intake import followup_views
+from intake import follow_up_views
 
 app_name = "followups"
 
 urlpatterns = [
-    path("<str:token>/", followup_views.followup_answer, name="answer"),
+    path("<str:token>/", follow_up_views.follow_up_answer, name="answer"),
 ]

@@ -9,20 +9,20 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from intake.followups import (
+from intake.follow_ups import (
     FollowUpAlreadyAnswered,
-    booking_url,
     follow_up_get_by_token,
-    followup_not_improving,
-    followup_respond,
+    follow_up_not_improving,
+    follow_up_respond,
 )
 from intake.forms import FollowUpAnswerForm
+from intake.links import booking_url
 from intake.models import FollowUp
 
 
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="60/m", block=False)
-def followup_answer(request: HttpRequest, token: str) -> HttpResponse:
+def follow_up_answer(request: HttpRequest, token: str) -> HttpResponse:
     if getattr(request, "limited", False):
         return render(request, "intake/rate_limited.html", status=429)
     # Refusals (a bad or expired link here, a closed check-in below) rise to the one page of
@@ -38,7 +38,7 @@ def followup_answer(request: HttpRequest, token: str) -> HttpResponse:
     if not form.is_valid():
         return _page(request, follow_up, form, request.POST.get("answer"), status=400)
     try:
-        follow_up = followup_respond(
+        follow_up = follow_up_respond(
             follow_up_id=follow_up.pk,
             answer=form.cleaned_data["answer"],
             pain_now=form.cleaned_data["pain_now"],
@@ -61,7 +61,7 @@ def _page(request, follow_up, form, chosen, status=200) -> HttpResponse:
 
 
 def _outcome(follow_up: FollowUp) -> dict:
-    not_improving = followup_not_improving(follow_up)
+    not_improving = follow_up_not_improving(follow_up)
     return {
         "follow_up": follow_up,
         "not_improving": not_improving,

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clinic.api import PublicApiView, input_validated
-from intake.followups import follow_up_get_by_token, follow_up_public, followup_respond
+from intake.follow_ups import follow_up_get_by_token, follow_up_public, follow_up_respond
 from intake.serializers import (
     ErrorSerializer,
     FollowUpResponseInputSerializer,
@@ -33,7 +33,7 @@ class FollowUpResponseApi(PublicApiView):
     def post(self, request: Request) -> Response:
         data = input_validated(FollowUpResponseInputSerializer, request)
         follow_up = follow_up_get_by_token(data["token"])
-        follow_up = followup_respond(
+        follow_up = follow_up_respond(
             follow_up_id=follow_up.pk, answer=data["answer"], pain_now=data.get("pain_now")
         )
         return Response(FollowUpResponseOutputSerializer(follow_up_public(follow_up)).data)

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from clinic.messaging.models import Message
 from clinic.messaging.sms import outbox
-from intake.followups import followups_send_due
+from intake.follow_ups import followups_send_due
 from intake.models import FollowUp, Patient
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 # Monday 1 June 2026, 11:00 in London (BST): a week later is 11:00 on the 8th.
@@ -225,7 +225,7 @@ def test_the_claim_skips_rows_another_worker_holds(transactional_db):
         factories.make_intake()
     import threading
 
-    from intake.followups import _claim
+    from intake.follow_ups import _claim
 
     held = threading.Event()
     release = threading.Event()
@@ -252,10 +252,10 @@ def test_the_claim_skips_rows_another_worker_holds(transactional_db):
 
 def _scan_plans(at, capture, monkeypatch):
     """Run the scan at `at`; return the intakes whose plan task it queued again."""
-    from intake import followups
+    from intake import follow_ups
 
     queued: list[int] = []
-    monkeypatch.setattr(followups, "enqueue", lambda task, intake_id: queued.append(intake_id))
+    monkeypatch.setattr(follow_ups, "enqueue", lambda task, intake_id: queued.append(intake_id))
     with time_machine.travel(at, tick=False), capture(execute=True):
         result = followups_send_due()
     assert result.plans == len(queued)
@@ -282,7 +282,7 @@ def test_the_scan_queues_again_a_plan_whose_task_was_lost(
 def test_the_scan_leaves_alone_intakes_with_a_plan_no_consent_urgent_or_opted_out(
     django_capture_on_commit_callbacks, monkeypatch
 ):
-    from intake.followups import plan_send
+    from intake.follow_ups import plan_send
 
     with time_machine.travel(SUBMITTED, tick=False):
         planned = _lost_plan()
@@ -301,7 +301,7 @@ def test_the_plan_task_sends_the_plan_once_with_the_sheet_ready(
     from django.core.files.storage import default_storage
 
     from intake.advice import advice_sheet_key
-    from intake.followups import plan_send
+    from intake.follow_ups import plan_send
 
     intake = _lost_plan()
     with django_capture_on_commit_callbacks(execute=True):

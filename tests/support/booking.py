@@ -1,0 +1,52 @@
+"""The booking cast's helpers: the fixed clock, a clinician with weekday mornings, and
+requests that book or post JSON."""
+
+import json
+from datetime import UTC, datetime, time
+
+from django.contrib.auth import get_user_model
+
+from intake.links import intake_token
+from referrals import selectors, services
+from referrals.models import Clinician, Slot, WeeklyAvailability
+
+# Tuesday 1 December 2026, 09:00 in New York (EST, UTC-5), 14:00 in London (GMT).
+NOW = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+TITLE = "Board Certified Orthopedic and Sports Medicine Clinical Specialist"
+
+
+def make_clinician(
+    *,
+    username: str = "dr.rivera",
+    name: str = "Dr. Maya Rivera",
+    hours: tuple[tuple[int, int], ...] = ((9, 12),),
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4),
+    generate: bool = True,
+) -> Clinician:
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@clinic.example", is_staff=True
+    )
+    clinician = Clinician.objects.create(user=user, display_name=name, title=TITLE)
+    for day in weekdays:
+        for start, end in hours:
+            WeeklyAvailability.objects.create(
+                clinician=clinician, weekday=day, starts=time(start), ends=time(end)
+            )
+    if generate:
+        services.slot_generate(clinician=clinician)
+    return clinician
+
+
+def open_slots() -> list[Slot]:
+    return list(selectors.slot_open_queryset())
+
+
+def book(client, *, slot, intake=None, token=None, extra: dict | None = None):
+    body = {"slot": slot if isinstance(slot, int | str) else slot.pk}
+    body["token"] = token if token is not None else intake_token(intake)
+    body.update(extra or {})
+    return client.post("/api/v1/appointments/", json.dumps(body), content_type="application/json")
+
+
+def post_json(client, url: str, body: dict):
+    return client.post(url, json.dumps(body), content_type="application/json")
