@@ -7,7 +7,7 @@ API refuse exactly the same things: the input serializer hands them over untouch
 schema. Output serializers build every response body, so the schema and the body agree.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -18,6 +18,9 @@ from clinic.messaging.models import Channel
 from intake import triage
 from intake.follow_ups import ANSWER_MESSAGE, PAIN_NOW_MESSAGE
 from intake.models import FollowUp
+
+if TYPE_CHECKING:  # the stubs' name for a lazy translation; dev-only package
+    from django_stubs_ext import StrPromise
 
 
 def _openapi_30(schema: dict) -> dict:
@@ -143,7 +146,7 @@ class WholeNumberField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-def _messages(text: str, *keys: str) -> dict[str, str]:
+def _messages(text: str, *keys: str) -> "dict[str, str | StrPromise]":
     return dict.fromkeys(keys, text)
 
 
@@ -181,4 +184,8 @@ class FollowUpResponseOutputSerializer(serializers.Serializer):
 class ErrorSerializer(serializers.Serializer):
     type = serializers.CharField()
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # The body's key is `errors`; the field shadows Serializer.errors, which this
+    # documentation-only serializer never validates (so never reads).
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )

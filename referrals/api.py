@@ -52,6 +52,7 @@ class SlotListApi(PublicApiView, generics.ListAPIView):
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
+        assert page is not None  # pagination_class is set: a page, or NotFound
         slots = self.get_serializer([selectors.slot_public(slot) for slot in page], many=True)
         return self.get_paginated_response(slots.data)
 

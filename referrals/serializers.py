@@ -51,7 +51,7 @@ class SlotFilterSerializer(serializers.Serializer):
         # An empty filter is an error, not "no filter": `?clinician=` is most likely a bug.
         empty = {
             name: ["Must not be empty; leave the parameter out instead."]
-            for name in self.fields
+            for name, _field in self.fields.items()
             if hasattr(data, "get") and data.get(name) == ""
         }
         if empty:
@@ -104,5 +104,9 @@ class AppointmentStatusSerializer(AppointmentSerializer):
 class SlotTakenSerializer(serializers.Serializer):
     type = serializers.CharField()
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # The body's key is `errors`; the field shadows Serializer.errors, which this
+    # documentation-only serializer never validates (so never reads).
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
     alternatives = SlotSerializer(many=True)
