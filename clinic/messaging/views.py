@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clinic.links import BadLink, ExpiredLink, link_token_read
+from clinic.links import link_token_read
 from clinic.messaging.inbound import sms_inbound_receive
 from clinic.messaging.suppressions import OPT_OUT_LINK_PURPOSE, message_opt_out_by_link
 from clinic.messaging.twilio import twilio_signature_valid
@@ -41,14 +41,10 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def opt_out(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        message_id = link_token_read(
-            purpose=OPT_OUT_LINK_PURPOSE, token=token, max_age=settings.MESSAGE_OPT_OUT_LINK_MAX_AGE
-        )
-    except ExpiredLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=410)
-    except BadLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=404)
+    # A bad or expired link rises as BadLink/ExpiredLink: the middleware shows the refusal page.
+    message_id = link_token_read(
+        purpose=OPT_OUT_LINK_PURPOSE, token=token, max_age=settings.MESSAGE_OPT_OUT_LINK_MAX_AGE
+    )
     if request.method == "GET":
         return render(request, "messaging/opt_out.html", {"token": token})
     message_opt_out_by_link(message_id=message_id)
