@@ -168,6 +168,15 @@ CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="12 Riverside Way, Springfiel
 CLINIC_STAFF_ALERT_EMAIL = env.str("CLINIC_STAFF_ALERT_EMAIL", default="triage@clinic.example")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_PHONE_REGION = env.str("DEFAULT_PHONE_REGION", default="US")
+# Urgent cases (clinical spec, sections 2 and 7): the number patients are told to call in an
+# emergency, who is told when an urgent alert waits unacknowledged, and the clinic's hours
+# (when it calls back), as "Mon-Fri 08:00-18:00, Sat 09:00-12:00" in the clinic's zone.
+EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="911")
+CLINIC_ONCALL_EMAIL = env.str("CLINIC_ONCALL_EMAIL", default="")
+CLINIC_ONCALL_PHONE = env.str("CLINIC_ONCALL_PHONE", default="")
+CLINIC_HOURS = env.str("CLINIC_HOURS", default="Mon-Fri 08:00-18:00, Sat 09:00-12:00")
+URGENT_ALERT_ESCALATE_AFTER = timedelta(minutes=15)
+URGENT_ALERT_MAX_ESCALATIONS = 4
 
 # Signed patient links: how long a link to one's own intake stays valid.
 PATIENT_LINK_MAX_AGE = timedelta(days=env.int("PATIENT_LINK_MAX_AGE_DAYS", default=90))
@@ -260,6 +269,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
+}
+# Urgent alerts nobody acknowledged: escalated to on-call from this scan, never an ETA.
+CELERY_BEAT_SCHEDULE["urgent-alerts-escalate"] = {
+    "task": "dashboard.alerts_escalate_due",
+    "schedule": timedelta(minutes=1),
+    "options": {"expires": 55},
 }
 # Booking: roll the slot horizon forward (idempotent), and the day-before reminder scan.
 CELERY_BEAT_SCHEDULE["referrals-slots-regenerate"] = {

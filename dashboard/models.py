@@ -35,6 +35,9 @@ class AuditEvent(models.Model):
         REFERRAL_CLOSE = "referral_close", "Closed a referral"
         MESSAGE_RESEND = "message_resend", "Resent a message"
         TWO_FACTOR_SETUP = "two_factor_setup", "Set up two-factor sign-in"
+        ALERT_RAISE = "alert_raise", "Urgent alert raised"
+        ALERT_ESCALATE = "alert_escalate", "Urgent alert escalated to on-call"
+        URGENT_MARK = "urgent_mark", "Marked urgent by a clinician"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -164,10 +164,11 @@ def intake_queue(
     if search:
         intakes = intakes.filter(_search_q(search))
     latest_override = TriageOverride.objects.filter(intake=OuterRef("pk")).order_by("-created_at")
+    # Safety answers changed (section 7: flags on the screen, none on the intake) come first.
     return intakes.annotate(
         override_pattern=Subquery(latest_override.values("pattern")[:1]),
         override_urgency=Subquery(latest_override.values("urgency")[:1]),
-    ).order_by("urgency", "-submitted_at", "-pk")
+    ).order_by("-safety_answers_changed", "urgency", "-submitted_at", "-pk")
 
 
 def _search_q(search: str, *, patient: str = "patient__") -> Q:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboard import views
+from dashboard import alerts, views
 
 app_name = "dashboard"
 
@@ -21,6 +21,9 @@ urlpatterns = [
         "intakes/<int:intake_id>/acknowledge/",
         views.intake_acknowledge,
         name="intake_acknowledge",
+    ),
+    path(
+        "alerts/<int:intake_id>/acknowledge/", alerts.alert_acknowledge, name="alert_acknowledge"
     ),
     path("intakes/<int:intake_id>/contacted/", views.intake_contacted, name="intake_contacted"),
     path("intakes/<int:intake_id>/notes/", views.intake_note_add, name="intake_note_add"),

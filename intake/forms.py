@@ -194,3 +194,35 @@ class FollowUpAnswerForm(forms.Form):
         empty_value=None,
         required=False,
     )
+
+
+class CallBackForm(forms.Form):
+    """The urgent page's "the clinic will call you": name, phone, and an optional email.
+
+    The form shapes the inputs; `intake.urgent.call_back_clean` decides what is valid (the
+    phone through the project's phonenumbers helper) and its errors land on their fields.
+    """
+
+    name = forms.CharField(label="Your name", max_length=200, required=False)
+    phone = forms.CharField(
+        label="Phone number",
+        help_text="The number the clinic can call you on today.",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.CharField(
+        label="Email (optional)",
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)

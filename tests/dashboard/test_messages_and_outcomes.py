@@ -142,7 +142,7 @@ def test_resending_an_unknown_message_is_a_404(front_desk_client):
 
 
 def test_resend_from_the_intake_page_returns_there(clinician_client, urgent_intake):
-    message = Message.objects.get(about=f"intake:{urgent_intake.pk}")
+    message = Message.objects.get(about=f"intake:{urgent_intake.pk}", purpose="staff_urgent_alert")
     Message.objects.filter(pk=message.pk).update(status="failed")
     url = f"/staff/intakes/{urgent_intake.pk}/"
     response = clinician_client.post(f"/staff/messages/{message.pk}/resend/", {"next": url})
