@@ -22,9 +22,7 @@ urlpatterns = [
         views.intake_acknowledge,
         name="intake_acknowledge",
     ),
-    path(
-        "alerts/<int:intake_id>/acknowledge/", alerts.alert_acknowledge, name="alert_acknowledge"
-    ),
+    path("alerts/<int:intake_id>/acknowledge/", alerts.alert_acknowledge, name="alert_acknowledge"),
     path("intakes/<int:intake_id>/contacted/", views.intake_contacted, name="intake_contacted"),
     path("intakes/<int:intake_id>/notes/", views.intake_note_add, name="intake_note_add"),
     path("intakes/<int:intake_id>/override/", views.intake_override, name="intake_override"),

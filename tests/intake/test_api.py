@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from intake.models import StaffAlert, FollowUp, Intake, Patient, Referral, TriageOutcome
+from intake.models import FollowUp, Intake, Patient, Referral, StaffAlert, TriageOutcome
 from tests.support import factories
 
 URL = "/api/v1/intakes/"
