@@ -1,7 +1,8 @@
 """The follow-up answer API: `POST /api/v1/follow-ups/response/` with the message's token.
 
-Body `{"token": str, "answer": "better"|"same"|"worse", "pain_now": 0–10 or null}`. The
-same service as the web page records it; a second answer is a 409.
+Body `{"token": str, "answer": "better"|"same"|"worse", "pain_now": 0–10 or null,
+"red_flags": [section 2 keys]}` (after `worse`: the warning signs asked again; any one takes
+the urgent route). The same service as the web page records it; a second answer is a 409.
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -34,6 +35,9 @@ class FollowUpResponseApi(PublicApiView):
         data = input_validated(FollowUpResponseInputSerializer, request)
         follow_up = follow_up_get_by_token(data["token"])
         follow_up = follow_up_respond(
-            follow_up_id=follow_up.pk, answer=data["answer"], pain_now=data.get("pain_now")
+            follow_up_id=follow_up.pk,
+            answer=data["answer"],
+            pain_now=data.get("pain_now"),
+            red_flags=data.get("red_flags"),
         )
         return Response(FollowUpResponseOutputSerializer(follow_up_public(follow_up)).data)

@@ -28,6 +28,7 @@ from clinic.messaging.services import message_queue, messages_queue
 from clinic.messaging.suppressions import suppressed_among
 from clinic.tasking import enqueue
 from clinic.zones import local_date
+from intake import triage
 from intake.advice import advice_sheet_store
 from intake.links import (
     advice_sheet_url,
@@ -41,6 +42,7 @@ from intake.models import FollowUp, Intake, Referral, Urgency
 from intake.recipients import intake_about, patient_recipient
 from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 from intake.tasks import plan_send as plan_send_task
+from intake.urgent import urgent_case_open, urgent_texts
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ OPEN_STATUSES = (FollowUp.Status.SENT, FollowUp.Status.REMINDED, FollowUp.Status
 
 
 ANSWER_MESSAGE = 'Choose "better", "same" or "worse".'
+RED_FLAGS_MESSAGE = "Must be a list of warning-sign keys (section 2), or [] for none of them."
 PAIN_NOW_MESSAGE = "Must be a whole number from 0 to 10, or left out."
 
 
@@ -344,8 +347,24 @@ def follow_up_answer_clean(*, answer: Any, pain_now: Any) -> tuple[str, int | No
     return answer, pain_now
 
 
+def follow_up_red_flags_clean(red_flags: Any) -> list[str]:
+    """The warning signs re-asked after `worse`: known keys, in the rules' order, each once."""
+    if red_flags is None:
+        return []
+    if not isinstance(red_flags, list) or any(
+        not isinstance(key, str) or key not in triage.RED_FLAGS for key in red_flags
+    ):
+        raise FollowUpAnswerInvalid(errors={"red_flags": [RED_FLAGS_MESSAGE]})
+    return [key for key in triage.RED_FLAGS if key in red_flags]
+
+
 def follow_up_respond(
-    *, follow_up_id: int, answer: Any, pain_now: Any = None, now: datetime | None = None
+    *,
+    follow_up_id: int,
+    answer: Any,
+    pain_now: Any = None,
+    red_flags: Any = None,
+    now: datetime | None = None,
 ) -> FollowUp:
     """Record the patient's answer once, and route them (section 6).
 
@@ -354,6 +373,8 @@ def follow_up_respond(
     raises FollowUpAlreadyAnswered. Replies to the patient's answer are not unprompted.
     """
     answer, pain_now = follow_up_answer_clean(answer=answer, pain_now=pain_now)
+    # Only `worse` re-asks the warning signs; any other answer carries none.
+    flags = follow_up_red_flags_clean(red_flags) if answer == FollowUp.Answer.WORSE else []
     now = now or timezone.now()
     with transaction.atomic():
         follow_up = (
@@ -373,9 +394,14 @@ def follow_up_respond(
         follow_up.pain_now = pain_now
         follow_up.answered_at = now
         follow_up.status = FollowUp.Status.ANSWERED
-        follow_up.save(update_fields=["answer", "pain_now", "answered_at", "status"])
+        follow_up.red_flags = flags
+        follow_up.save(update_fields=["answer", "pain_now", "red_flags", "answered_at", "status"])
         intake = follow_up.intake
-        if is_not_improving(answer=answer, pain_now=pain_now, intake_pain_now=intake.pain_now):
+        if flags:
+            # A warning sign after `worse`: the urgent route (section 7), not an invitation
+            # to book; the patient is shown and sent the route at once.
+            urgent_case_open(intake=intake, red_flags=flags, source="follow_up", now=now)
+        elif is_not_improving(answer=answer, pain_now=pain_now, intake_pain_now=intake.pain_now):
             Referral.objects.get_or_create(intake=intake, reason=Referral.Reason.NOT_IMPROVING)
             _reply_queue(follow_up, template="followup_invite", purpose="follow_up_invite")
         else:
@@ -396,11 +422,16 @@ def follow_up_not_improving(follow_up: FollowUp) -> bool:
 def follow_up_public(follow_up: FollowUp) -> dict[str, Any]:
     """The answer as the API gives it back, with the booking link when not improving."""
     not_improving = follow_up_not_improving(follow_up)
+    urgent = bool(follow_up.red_flags)
+    texts = urgent_texts(follow_up.red_flags) if urgent else None
     return {
         "answer": follow_up.answer,
         "pain_now": follow_up.pain_now,
         "not_improving": not_improving,
-        "links": {"book": booking_url(follow_up.intake)} if not_improving else {},
+        "red_flags": list(follow_up.red_flags),
+        "care_route": texts["care_route"] if texts else None,
+        "care_route_text": texts["route_text"] if texts else None,
+        "links": {"book": booking_url(follow_up.intake)} if not_improving and not urgent else {},
     }
 
 

@@ -195,6 +195,23 @@ class FollowUpAnswerForm(forms.Form):
         required=False,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # After `worse`, the warning signs are asked again (section 6), before anything else.
+        for key, flag in triage.RED_FLAGS.items():
+            self.fields[key] = forms.ChoiceField(
+                label=flag.question, choices=YES_NO, widget=forms.RadioSelect, required=False
+            )
+
+    def safety_fields(self) -> list[forms.BoundField]:
+        return [self[key] for key in triage.RED_FLAGS]
+
+    def safety_unanswered(self) -> list[str]:
+        return [key for key in triage.RED_FLAGS if not self.cleaned_data.get(key)]
+
+    def red_flags(self) -> list[str]:
+        return [key for key in triage.RED_FLAGS if self.cleaned_data.get(key) == "yes"]
+
 
 class CallBackForm(forms.Form):
     """The urgent page's "the clinic will call you": name, phone, and an optional email.
@@ -203,17 +220,16 @@ class CallBackForm(forms.Form):
     phone through the project's phonenumbers helper) and its errors land on their fields.
     """
 
-    name = forms.CharField(label="Your name", max_length=200, required=False)
+    # No limits here: the service checks every field at once, so all errors show together.
+    name = forms.CharField(label="Your name", required=False)
     phone = forms.CharField(
         label="Phone number",
         help_text="The number the clinic can call you on today.",
-        max_length=40,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     email = forms.CharField(
         label="Email (optional)",
-        max_length=254,
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -203,6 +203,8 @@ class FollowUp(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     answer = models.CharField(max_length=8, choices=Answer.choices, blank=True)
     pain_now = models.PositiveSmallIntegerField(null=True, blank=True)
+    # After `worse`, the warning signs asked again (section 6): the keys answered "yes".
+    red_flags = models.JSONField(default=list, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=tz_now)
 

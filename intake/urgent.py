@@ -186,7 +186,9 @@ def call_back_clean(*, name: Any, phone: Any, email: Any = "") -> dict[str, str]
     elif len(name) > 200:
         errors["name"] = ["Must be at most 200 characters."]
     phone = (phone or "").strip() if isinstance(phone, str) else ""
-    if not phone:
+    if len(phone) > 40:
+        errors["phone"] = ["Enter a valid phone number, e.g. +1 555 010 0199."]
+    elif not phone:
         errors["phone"] = ["Please give a phone number the clinic can call you on."]
     else:
         try:
@@ -194,7 +196,9 @@ def call_back_clean(*, name: Any, phone: Any, email: Any = "") -> dict[str, str]
         except ValueError as exc:
             errors["phone"] = [str(exc)]
     email = (email or "").strip() if isinstance(email, str) else ""
-    if email:
+    if len(email) > 254:
+        errors["email"] = ["Enter a valid email address, or leave it empty."]
+    elif email:
         try:
             validate_email(email)
         except ValidationError:
