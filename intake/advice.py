@@ -34,6 +34,7 @@ from intake.links import booking_url
 from intake.models import Intake, TriageOutcome, Urgency
 from intake.selectors import intake_get_by_token
 from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
+from intake.urgent import urgent_texts
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +156,9 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
     }
     if urgent:
         context["advice"] = [_advice_item("seek_urgent_care", outcome.rules_version)]
+        # The route of the signs given, and the breathlessness line (intake.urgent's texts).
+        context.update(urgent_texts(list(outcome.red_flags)))
+        context["warning_statements"] = [f.statement for f in triage.RED_FLAGS.values()]
         return context
     pattern = triage.PATTERNS[outcome.pattern]
     link = booking_url(intake)  # printed in full on the sheet, and as a QR code
