@@ -112,7 +112,7 @@ def intakes_bulk_create(n: int, *, now: datetime | None = None) -> list[Intake]:
             due_at=intake.submitted_at + settings.FOLLOW_UP_DELAY,
             status="answered" if i % 2 else "scheduled",
             answer=follow_up_answers[i % 3] if i % 2 else "",
-            pain_now=max(intake.pain_now - 2, 0) if i % 2 else None,
+            pain_now=max((intake.pain_now or 0) - 2, 0) if i % 2 else None,
             answered_at=now if i % 2 else None,
         )
         for i, intake in enumerate(intakes)

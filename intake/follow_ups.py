@@ -93,11 +93,16 @@ def follow_up_get_by_token(token: str) -> FollowUp:
 # --- The rule -----------------------------------------------------------------------------
 
 
-def is_not_improving(*, answer: str, pain_now: int | None, intake_pain_now: int) -> bool:
-    """Section 6: `same`/`worse`, or a score not at least 2 points below the intake's."""
+def is_not_improving(*, answer: str, pain_now: int | None, intake_pain_now: int | None) -> bool:
+    """Section 6: `same`/`worse`, or a score not at least 2 points below the intake's.
+
+    An intake without the score (a call-back intake) leaves the answer word to decide.
+    """
     if answer in (FollowUp.Answer.SAME, FollowUp.Answer.WORSE):
         return True
-    return pain_now is not None and pain_now > intake_pain_now - MIN_IMPROVEMENT_POINTS
+    if pain_now is None or intake_pain_now is None:
+        return False
+    return pain_now > intake_pain_now - MIN_IMPROVEMENT_POINTS
 
 
 # --- Messages -----------------------------------------------------------------------------

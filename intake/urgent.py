@@ -313,14 +313,15 @@ def route_recipient(intake: Intake) -> Recipient | None:
     channel, or the other one when that is the only contact given. None without a contact."""
     patient = intake.patient
     # Guardians arrive with another change; until then (and for adults) there is none.
-    guardian = getattr(patient, "guardian", None)
-    if guardian is not None and (getattr(guardian, "email", "") or getattr(guardian, "phone", "")):
-        email, phone = getattr(guardian, "email", ""), getattr(guardian, "phone", "")
+    guardian: Any = getattr(patient, "guardian", None)
+    email: str = (guardian and getattr(guardian, "email", None)) or ""
+    phone: str = (guardian and getattr(guardian, "phone", None)) or ""
+    if email or phone:
         channel = Channel.EMAIL if email else Channel.SMS
-        address = email or phone
-        return Recipient(channel=channel, address=address, zone=patient.timezone)
-    for channel in (patient.channel, Channel.SMS, Channel.EMAIL):
-        recipient = patient_recipient(patient, channel=channel)
+        return Recipient(channel=channel, address=email or phone, zone=patient.timezone)
+    channels: tuple[str, ...] = (patient.channel, Channel.SMS, Channel.EMAIL)
+    for each in channels:
+        recipient = patient_recipient(patient, channel=each)
         if recipient.address:
             return recipient
     return None

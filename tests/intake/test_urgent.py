@@ -353,3 +353,16 @@ def test_the_api_refuses_bad_red_flags_field_by_field(client, follow_up, red_fla
     follow_up.refresh_from_db()
     assert follow_up.status == "sent"
     assert StaffAlert.objects.count() == 0
+
+
+def test_a_childs_route_text_goes_to_the_guardian_when_there_is_one():
+    from types import SimpleNamespace
+
+    from intake.urgent import route_recipient
+
+    intake = factories.make_intake(red_flags=["child_limp_hip_pain"])
+    assert route_recipient(intake).address == "alex@example.com"
+    # Guardians arrive with another change: any `patient.guardian` with a contact is used.
+    intake.patient.guardian = SimpleNamespace(email="", phone="+12025550188")
+    recipient = route_recipient(intake)
+    assert (recipient.channel, recipient.address) == ("sms", "+12025550188")
