@@ -31,6 +31,12 @@ def test_it_creates_an_intake_with_the_contract_shape(client):
         "factors",
         "matched_signs",
         "rules_version",
+        # Rules 2026.12.1 extend the triage object; nothing was renamed.
+        "care_route",
+        "care_route_text",
+        "assessment_reasons",
+        "disclaimer",
+        "pattern_name",
     }
     assert data["triage"]["pattern"] == "runners_knee"
     assert data["triage"]["urgency"] == "self_care"
