@@ -161,7 +161,10 @@ class OutcomeExplanation:
 def outcome_explained(
     outcome: TriageOutcome, *, audience: Audience = "patient"
 ) -> OutcomeExplanation:
-    """The stored outcome in words, for a patient (urgent: no pattern) or a clinician."""
+    """The stored outcome in words, for a patient (urgent: no pattern) or a clinician.
+
+    One constructor call, field by field, so every field's source is read in one place.
+    """
     version = outcome.rules_version
     urgency = outcome.urgency
     urgent = urgency == Urgency.URGENT
@@ -178,7 +181,7 @@ def outcome_explained(
         pattern=pattern,
         pattern_name=_pattern_name(pattern) if pattern else None,
         pattern_intro=PATTERN_INTRO if pattern and pattern != UNCLEAR else "",
-        pattern_what=triage.PATTERNS[pattern].what_it_is if pattern in triage.PATTERNS else "",
+        pattern_what=_pattern_what(pattern),
         signs=() if pattern is None else _signs(outcome, pattern),
         secondary=()
         if hide_pattern
@@ -244,6 +247,11 @@ def _advice_item(advice_id: str, version: str) -> AdviceItem:
 
 def _pattern_name(pattern: str) -> str:
     return triage.pattern_name(pattern) if pattern in triage.PATTERNS else pattern
+
+
+def _pattern_what(pattern: str | None) -> str:
+    found = triage.PATTERNS.get(pattern) if pattern else None
+    return found.what_it_is if found else ""
 
 
 def _signs(outcome: TriageOutcome, pattern: str) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ def sized_page(browser, request):
 def test_the_disclaimer_sits_under_the_pattern_at_body_size(
     live_server, sized_page, answers, request
 ):
-    width, page = sized_page
+    _width, page = sized_page
     intake = factories.make_intake(**answers)
     page.goto(f"{live_server.url}/intake/r/{intake_token(intake)}/")
     name = triage.pattern_name(intake.outcome.pattern)
@@ -39,7 +39,8 @@ def test_the_disclaimer_sits_under_the_pattern_at_body_size(
     sizes = page.evaluate(
         """() => {
           const px = (el) => parseFloat(getComputedStyle(el).fontSize);
-          const body = document.querySelector('.pattern-panel p:not(.disclaimer):not(.pattern-intro)');
+          const panel = document.querySelector('.pattern-panel');
+          const body = panel.querySelector('p:not(.disclaimer):not(.pattern-intro)');
           return {disclaimer: px(document.querySelector('.disclaimer')), body: px(body),
                   root: px(document.body), overflow: document.documentElement.scrollWidth
                     - document.documentElement.clientWidth};
