@@ -93,7 +93,7 @@ class AdviceSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class StatementSerializer(serializers.Serializer):
+class AssessmentReasonSerializer(serializers.Serializer):
     id = serializers.CharField()
     text = serializers.CharField()
 
@@ -116,7 +116,7 @@ class TriageSerializer(serializers.Serializer):
         allow_null=True, help_text="What the care route tells the patient; null when not urgent."
     )
     red_flags = serializers.ListField(child=serializers.CharField(), source="red_flag_ids")
-    assessment_reasons = StatementSerializer(
+    assessment_reasons = AssessmentReasonSerializer(
         many=True,
         help_text="Why an assessment is advised, in the rules' order; empty unless "
         "the urgency is assessment.",
