@@ -164,6 +164,7 @@ REQUEST_MAX_BYTES = 64 * 1024
 # --- The clinic -------------------------------------------------------------------------
 CLINIC_NAME = env.str("CLINIC_NAME", default="Stride Sports Medicine Clinic")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="+1 555 010 0199")
+EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="911")
 CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="12 Riverside Way, Springfield")
 CLINIC_STAFF_ALERT_EMAIL = env.str("CLINIC_STAFF_ALERT_EMAIL", default="triage@clinic.example")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -171,7 +172,6 @@ DEFAULT_PHONE_REGION = env.str("DEFAULT_PHONE_REGION", default="US")
 # Urgent cases (clinical spec, sections 2 and 7): the number patients are told to call in an
 # emergency, who is told when an urgent alert waits unacknowledged, and the clinic's hours
 # (when it calls back), as "Mon-Fri 08:00-18:00, Sat 09:00-12:00" in the clinic's zone.
-EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="911")
 CLINIC_ONCALL_EMAIL = env.str("CLINIC_ONCALL_EMAIL", default="")
 CLINIC_ONCALL_PHONE = env.str("CLINIC_ONCALL_PHONE", default="")
 CLINIC_HOURS = env.str("CLINIC_HOURS", default="Mon-Fri 08:00-18:00, Sat 09:00-12:00")

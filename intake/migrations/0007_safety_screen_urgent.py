@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0006_outcome_care_route_reasons'),
+        ('intake', '0009_pattern_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
