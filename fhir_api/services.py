@@ -145,19 +145,21 @@ def export_run(*, job_id: UUID) -> None:
         return
     except Exception:
         logger.exception("export %s failed", job.pk)
+        now = timezone.now()
         ExportJob.objects.filter(pk=job.pk).exclude(status=ExportJob.Status.CANCELLED).update(
             status=ExportJob.Status.FAILED,
             error="The export failed; the clinic's logs have the details.",
-            finished_at=timezone.now(),
-            expires_at=timezone.now() + _ttl(),
+            finished_at=now,
+            expires_at=now + _ttl(),
         )
         return
+    now = timezone.now()
     finished = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.RUNNING).update(
         status=ExportJob.Status.COMPLETE,
         output=output,
         progress="done",
-        finished_at=timezone.now(),
-        expires_at=timezone.now() + _ttl(),
+        finished_at=now,
+        expires_at=now + _ttl(),
     )
     if not finished:  # cancelled while the last file was stored
         job.output = output

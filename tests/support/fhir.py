@@ -60,3 +60,21 @@ def fhir_json(response) -> dict[str, Any]:
 
 def entries(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     return [entry["resource"] for entry in bundle.get("entry") or []]
+
+
+def kick_off(client: Client, access: str, query: str = "", **headers: str):
+    headers.setdefault("Prefer", "respond-async")
+    headers.setdefault("Accept", "application/fhir+json")
+    return get(client, f"/$export{query}", access, **headers)
+
+
+def ndjson_lines(client: Client, access: str, url: str) -> list[dict[str, Any]]:
+    """One export file, every line parsed and validated."""
+    response = get(client, url, access)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "application/fhir+ndjson"
+    body = b"".join(response.streaming_content).decode()
+    lines = [json.loads(line) for line in body.splitlines()]
+    for line in lines:
+        validate(line)
+    return lines
