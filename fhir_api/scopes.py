@@ -4,6 +4,7 @@ A token request for a scope the client was not given is refused at /o/token/ (in
 a request that names none gets all of the client's scopes.
 """
 
+from collections.abc import Collection
 from typing import Any
 
 from oauth2_provider.scopes import BaseScopes
@@ -17,7 +18,7 @@ def type_scope(resource_type: str) -> str:
     return f"system/{resource_type}.read"
 
 
-def may_read(scopes: list[str] | set[str], resource_type: str) -> bool:
+def may_read(scopes: Collection[str], resource_type: str) -> bool:
     return ALL_READ in scopes or type_scope(resource_type) in scopes
 
 

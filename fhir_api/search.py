@@ -92,6 +92,6 @@ def parse_search(query: QueryDict, *, allows_patient: bool) -> Search:
         high=settings.FHIR_MAX_PAGE_SIZE,
     )
     offset = _integer(query.get("_offset", "0"), name="_offset", low=0, high=10**9)
-    patient_pk = parse_patient(query["patient"]) if "patient" in query else None
+    patient_pk = parse_patient(str(query["patient"])) if "patient" in query else None
     filters = Filters(patient_pk=patient_pk, updated=_last_updated(query.getlist("_lastUpdated")))
     return Search(filters=filters, count=count, offset=offset)

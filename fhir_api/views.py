@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from fhir.resources.R4B.bundle import Bundle, BundleEntry
 
@@ -27,7 +27,7 @@ from fhir_api.models import ExportJob
 from fhir_api.responses import error_response, operation_outcome, resource_response
 from fhir_api.search import parse_instant, parse_patient, parse_search
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 NDJSON_FORMATS = {"application/fhir+ndjson", "application/ndjson", "ndjson"}
 EXPORT_PARAMS = {"_type", "_since", "_outputFormat"}
 
@@ -38,7 +38,7 @@ def fhir_view(*methods: str, public: bool = False) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @csrf_exempt
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             try:
                 if request.method not in methods:
                     raise MethodNotAllowed(f"{request.method} is not supported here.")
@@ -222,7 +222,7 @@ def export_status(request: HttpRequest, job_id: UUID, *, reader: Reader) -> Http
 @fhir_view("GET")
 def export_file(
     request: HttpRequest, job_id: UUID, resource_type: str, *, reader: Reader
-) -> HttpResponse:
+) -> HttpResponseBase:
     job = _job(reader, job_id)
     item = next((i for i in job.output if i["type"] == resource_type), None)
     if job.status != ExportJob.Status.COMPLETE or item is None:

@@ -94,7 +94,7 @@ def _follow_up_pain(follow_up: FollowUp) -> Observation:
     return _observation(
         resource_id=f"follow-up-{follow_up.pk}-pain",
         code=PAIN_NOW,
-        value=follow_up.pain_now,  # type: ignore[arg-type]  # the rows are filtered on it
+        value=follow_up.pain_now,  # the rows are filtered on it
         patient_pk=follow_up.fhir_patient_id,
         when=follow_up.fhir_last_updated,
         knee=follow_up.fhir_knee,
@@ -106,7 +106,7 @@ def _follow_up_pain_worst_week(follow_up: FollowUp) -> Observation:
     return _observation(
         resource_id=f"follow-up-{follow_up.pk}-pain-worst-week",
         code=PAIN_WORST_WEEK,
-        value=follow_up.pain_worst_week,  # type: ignore[attr-defined]  # where the field exists
+        value=follow_up.pain_worst_week,  # where the field exists
         patient_pk=follow_up.fhir_patient_id,
         when=follow_up.fhir_last_updated,
         knee=follow_up.fhir_knee,
