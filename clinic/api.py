@@ -1,15 +1,17 @@
-"""One error shape for the whole API, and the application error that services raise.
+"""What every API view shares: one error shape, strict input, public (token) views.
 
 Every error body is `{"type": str, "detail": str, "errors": {field: [messages]}}`, plus any
-extra keys the error carries (for example `alternatives` on a taken slot).
+extra keys the error carries (for example `alternatives` on a taken slot). Services raise
+`clinic.errors.ApplicationError`; `exception_handler` is the one place it becomes a body.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -17,29 +19,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class ApplicationError(Exception):
-    """A business-rule refusal raised by a service, turned into a clean HTTP answer."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-
-    def __init__(
-        self,
-        detail: str,
-        *,
-        type: str = "invalid",
-        status_code: int | None = None,
-        errors: dict[str, list[str]] | None = None,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.type = type
-        if status_code is not None:
-            self.status_code = status_code
-        self.errors = errors or {}
-        self.extra = extra or {}
-
+from clinic.errors import ApplicationError, InvalidInput
 
 _TYPES = {
     400: "invalid",
@@ -75,6 +55,7 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, with every error in the one body shape (settings: EXCEPTION_HANDLER)."""
     if isinstance(exc, ApplicationError):
         body = {"type": exc.type, "detail": exc.detail, "errors": exc.errors, **exc.extra}
         return Response(body, status=exc.status_code)
@@ -138,9 +119,35 @@ class PublicApiView(APIView):
 def json_object_body(request: Any) -> dict[str, Any]:
     """The parsed body, which must be a JSON object; anything else is a field-style 400."""
     if not isinstance(request.data, dict):
-        raise ApplicationError(
-            "The body must be a JSON object.",
-            type="validation_error",
-            errors={"non_field_errors": ["Expected a JSON object."]},
-        )
+        raise InvalidInput(errors={"non_field_errors": ["Expected a JSON object."]})
     return request.data
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses unknown fields, so a typo is an error and not a silent default."""
+
+    # The docstring above is every strict input's description in the OpenAPI schema.
+    # Unknown fields are reported with the other bad fields, all in one answer.
+
+    def to_internal_value(self, data: Any) -> Any:
+        unknown: dict[str, list[str]] = {}
+        if isinstance(data, Mapping):
+            unknown = {str(key): ["Unknown field."] for key in data if key not in self.fields}
+            unknown = dict(sorted(unknown.items()))
+        try:
+            value = super().to_internal_value(data)
+        except exceptions.ValidationError as exc:
+            detail = exc.detail
+            if not isinstance(detail, dict):
+                detail = {"non_field_errors": detail}
+            raise exceptions.ValidationError({**unknown, **detail}) from exc
+        if unknown:
+            raise exceptions.ValidationError(unknown)
+        return value
+
+
+def input_validated(serializer_class: type[serializers.Serializer], request: Any) -> Any:
+    """A view's input: a JSON object, checked by its strict input serializer, or a 400."""
+    serializer = serializer_class(data=json_object_body(request))
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

@@ -9,15 +9,29 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 
+from clinic.errors import ApplicationError
 
-class BadLink(Exception):
-    """The token was tampered with, belongs to another purpose, or is malformed."""
 
-    message = "This link is not valid. Please use the link from your latest message."
+class BadLink(ApplicationError):
+    """The token was tampered with, belongs to another purpose, is malformed, or opens a
+    record that is no longer there: the same answer for all, so nothing is revealed."""
+
+    type = "invalid_link"
+    status_code = 404
+    default_detail = "This link is not valid. Please use the link from your latest message."
+
+    @property
+    def message(self) -> str:
+        """The sentence shown to the patient (the older name of `detail`)."""
+        return self.detail
 
 
 class ExpiredLink(BadLink):
-    message = "This link has expired. Please use the link from your latest message."
+    """A genuine link past its lifetime: 410, so the patient knows to use a newer one."""
+
+    type = "link_expired"
+    status_code = 410
+    default_detail = "This link has expired. Please use the link from your latest message."
 
 
 def _salt(purpose: str) -> str:

@@ -1,10 +1,18 @@
-"""Request guards shared by every URL: body size, and a clean 503 when the database is down."""
+"""Request guards shared by every URL: body size, a clean 503 when the database is down, and
+the one HTML answer to a service's refusal (a bad or expired patient link, above all)."""
 
 from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from clinic.errors import ApplicationError
+
+# The patient's "we can't open this link" page: it shows the error's sentence and how to
+# reach the clinic, and nothing of anyone's record.
+REFUSAL_TEMPLATE = "intake/bad_link.html"
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -57,6 +65,29 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(detail, status=503, content_type="text/plain")
         response["Retry-After"] = str(self.retry_after_seconds)
         return response
+
+
+class ApplicationErrorMiddleware:
+    """Answer an ApplicationError that leaves an HTML view with the refusal page.
+
+    A bad link is a 404, an expired one a 410, a closed check-in a 409: the page says the
+    error's `detail` with its `status_code`. So a patient page simply opens its record
+    (`intake_get_by_token(token)`) and lets the refusal rise. A view with a better page for
+    a refusal (the booking picker with alternatives, the staff forms) catches it itself.
+    API views never get here: DRF's handler (`clinic.api.exception_handler`) answers them.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ApplicationError) or _wants_json(request):
+            return None
+        context = {"message": exception.detail}
+        return render(request, REFUSAL_TEMPLATE, context, status=exception.status_code)
 
 
 def _is_connection_problem(exception: DatabaseError) -> bool:

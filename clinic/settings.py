@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "dashboard.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinic.middleware.DatabaseUnavailableMiddleware",
+    # A service's refusal (bad or expired link, ...) leaving an HTML view: one page for all.
+    "clinic.middleware.ApplicationErrorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Axes goes last so it sees the outcome of authentication (its documented placement).
     "axes.middleware.AxesMiddleware",

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.errors import ApplicationError
 from clinic.messaging.models import Message
 from clinic.messaging.tasks import message_send
 from clinic.tasking import enqueue
@@ -20,12 +21,10 @@ from dashboard.models import Acknowledgement, AuditEvent, Contact, Note, TriageO
 from intake.models import Intake, Referral, Urgency
 
 
-class ActionRefused(Exception):
+class ActionRefused(ApplicationError):
     """The action does not apply to this record (e.g. acknowledging a non-urgent intake)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    type = "action_refused"
 
 
 def audit_record(

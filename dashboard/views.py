@@ -286,7 +286,7 @@ def _action(
         try:
             perform(form.cleaned_data)
         except services.ActionRefused as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, exc.detail)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

@@ -9,15 +9,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from clinic.links import BadLink, ExpiredLink
 from intake.follow_ups import (
     FollowUpAlreadyAnswered,
-    FollowUpError,
+    follow_up_get_by_token,
     follow_up_not_improving,
     follow_up_respond,
 )
 from intake.forms import FollowUpAnswerForm
-from intake.links import booking_url, follow_up_id_from_token
+from intake.links import booking_url
 from intake.models import FollowUp
 
 
@@ -26,15 +25,9 @@ from intake.models import FollowUp
 def follow_up_answer(request: HttpRequest, token: str) -> HttpResponse:
     if getattr(request, "limited", False):
         return render(request, "intake/rate_limited.html", status=429)
-    try:
-        follow_up_id = follow_up_id_from_token(token)
-    except ExpiredLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=410)
-    except BadLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=404)
-    follow_up = FollowUp.objects.select_related("intake__patient").filter(pk=follow_up_id).first()
-    if follow_up is None:
-        return render(request, "intake/bad_link.html", {"message": BadLink.message}, status=404)
+    # Refusals (a bad or expired link here, a closed check-in below) rise to the one page of
+    # ApplicationErrorMiddleware, with their own status.
+    follow_up = follow_up_get_by_token(token)
     if follow_up.status == FollowUp.Status.ANSWERED:
         return _already_answered(request, follow_up)
     if request.method == "GET":
@@ -53,8 +46,6 @@ def follow_up_answer(request: HttpRequest, token: str) -> HttpResponse:
     except FollowUpAlreadyAnswered:
         follow_up.refresh_from_db()
         return _already_answered(request, follow_up)
-    except FollowUpError as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.detail}, status=409)
     return render(request, "intake/followup_thanks.html", _outcome(follow_up))
 
 

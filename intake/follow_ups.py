@@ -19,6 +19,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from clinic.errors import ApplicationError, InvalidInput
+from clinic.links import BadLink
 from clinic.messaging.models import Message
 from clinic.messaging.quiet_hours import quiet_hours_next_allowed
 from clinic.messaging.services import message_queue, messages_queue
@@ -29,6 +31,7 @@ from intake.links import (
     advice_sheet_url,
     booking_url,
     follow_up_answer_url,
+    follow_up_id_from_token,
     follow_up_page_url,
     intake_url,
 )
@@ -45,26 +48,40 @@ PLAN_PURPOSE = "intake_plan"
 OPEN_STATUSES = (FollowUp.Status.SENT, FollowUp.Status.REMINDED, FollowUp.Status.EXPIRED)
 
 
-class FollowUpError(Exception):
-    """A refused answer; `status_code` and `type` say how the API reports it."""
+ANSWER_MESSAGE = 'Choose "better", "same" or "worse".'
+PAIN_NOW_MESSAGE = "Must be a whole number from 0 to 10, or left out."
 
-    status_code = 400
-    type = "invalid"
 
-    def __init__(self, detail: str, *, errors: dict[str, list[str]] | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.errors = errors or {}
+class FollowUpError(ApplicationError):
+    """A refused answer: the base of the follow-up's refusals (catch this for any of them)."""
+
+
+class FollowUpAnswerInvalid(FollowUpError, InvalidInput):
+    """The answer or the score is not one the check-in accepts; `errors` says which."""
 
 
 class FollowUpAlreadyAnswered(FollowUpError):
-    status_code = 409
     type = "already_answered"
+    status_code = 409
+    default_detail = "You have already answered this check-in. Thank you!"
 
 
 class FollowUpNotOpen(FollowUpError):
-    status_code = 409
     type = "not_open"
+    status_code = 409
+    default_detail = "This check-in is closed."
+
+
+# --- Links --------------------------------------------------------------------------------
+
+
+def follow_up_get_by_token(token: str) -> FollowUp:
+    """The follow-up (with its intake and patient) a token opens, or BadLink / ExpiredLink."""
+    follow_up_id = follow_up_id_from_token(token)
+    follow_up = FollowUp.objects.select_related("intake__patient").filter(pk=follow_up_id).first()
+    if follow_up is None:
+        raise BadLink  # a deleted record answers like a tampered link: nothing is revealed
+    return follow_up
 
 
 # --- The rule -----------------------------------------------------------------------------
@@ -297,16 +314,16 @@ def _send_batch(
 
 
 def follow_up_answer_clean(*, answer: Any, pain_now: Any) -> tuple[str, int | None]:
-    """Check an answer and optional score, field by field, or raise FollowUpError."""
+    """Check an answer and optional score, field by field, or raise FollowUpAnswerInvalid."""
     errors: dict[str, list[str]] = {}
     if answer not in ANSWERS:
-        errors["answer"] = ['Choose "better", "same" or "worse".']
+        errors["answer"] = [ANSWER_MESSAGE]
     if pain_now is not None and (
         isinstance(pain_now, bool) or not isinstance(pain_now, int) or not 0 <= pain_now <= 10
     ):
-        errors["pain_now"] = ["Must be a whole number from 0 to 10, or left out."]
+        errors["pain_now"] = [PAIN_NOW_MESSAGE]
     if errors:
-        raise FollowUpError("Some fields are not valid.", errors=errors)
+        raise FollowUpAnswerInvalid(errors=errors)
     return answer, pain_now
 
 
@@ -328,13 +345,13 @@ def follow_up_respond(
             .get(pk=follow_up_id)
         )
         if follow_up.status == FollowUp.Status.ANSWERED:
-            raise FollowUpAlreadyAnswered("You have already answered this check-in. Thank you!")
+            raise FollowUpAlreadyAnswered
         # A patient who opted out after the question went out may still answer it.
         answerable = follow_up.status in OPEN_STATUSES or (
             follow_up.status == FollowUp.Status.CANCELLED and follow_up.sent_at is not None
         )
         if not answerable:
-            raise FollowUpNotOpen("This check-in is closed.")
+            raise FollowUpNotOpen
         follow_up.answer = answer
         follow_up.pain_now = pain_now
         follow_up.answered_at = now
@@ -357,6 +374,17 @@ def follow_up_not_improving(follow_up: FollowUp) -> bool:
         pain_now=follow_up.pain_now,
         intake_pain_now=follow_up.intake.pain_now,
     )
+
+
+def follow_up_public(follow_up: FollowUp) -> dict[str, Any]:
+    """The answer as the API gives it back, with the booking link when not improving."""
+    not_improving = follow_up_not_improving(follow_up)
+    return {
+        "answer": follow_up.answer,
+        "pain_now": follow_up.pain_now,
+        "not_improving": not_improving,
+        "links": {"book": booking_url(follow_up.intake)} if not_improving else {},
+    }
 
 
 def _reply_queue(follow_up: FollowUp, *, template: str, purpose: str) -> Message:

@@ -1,14 +1,26 @@
-"""DRF serializers that describe the intake API in the OpenAPI schema.
+"""The intake and follow-up APIs' input and output serializers: the views' only shapes.
 
-Validation itself lives in `intake.services.intake_validate` so the web form and the API
-refuse exactly the same things; these serializers document the shapes.
+Input serializers are strict (an unknown field is refused by name). The patient's details
+and the answers are checked by `intake.services.intake_validate`, so the web form and the
+API refuse exactly the same things: the input serializer hands them over untouched, and
+`PatientInputSerializer` and the answers' JSON Schema only describe them in the OpenAPI
+schema. Output serializers build every response body, so the schema and the body agree.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
+from clinic.api import StrictSerializer
 from clinic.messaging.models import Channel
 from intake import triage
+from intake.follow_ups import ANSWER_MESSAGE, PAIN_NOW_MESSAGE
+from intake.models import FollowUp
+
+if TYPE_CHECKING:  # the stubs' name for a lazy translation; dev-only package
+    from django_stubs_ext import StrPromise
 
 
 def _openapi_30(schema: dict) -> dict:
@@ -26,11 +38,28 @@ def _openapi_30(schema: dict) -> dict:
     return {k: v for k, v in schema.items() if k != "$schema"} | {"properties": properties}
 
 
+class ServiceCheckedField(serializers.Field):
+    """A value passed to the service as sent (even null): the service checks it field by
+    field and names each bad one. Only its absence is the serializer's business."""
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        if data is empty:
+            return super().validate_empty_values(data)
+        return False, data
+
+    def to_internal_value(self, data: Any) -> Any:
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 @extend_schema_field(_openapi_30(triage.answers_json_schema()))
-class AnswersField(serializers.JSONField):
+class AnswersField(ServiceCheckedField):
     pass
 
 
+# Documents the `patient` object; `intake.validation.patient_clean` checks it.
 class PatientInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(required=False, allow_blank=True, allow_null=True)
@@ -49,8 +78,13 @@ class PatientInputSerializer(serializers.Serializer):
     consent_follow_up = serializers.BooleanField(required=False, default=False)
 
 
-class IntakeInputSerializer(serializers.Serializer):
-    patient = PatientInputSerializer()
+@extend_schema_field(PatientInputSerializer)
+class PatientField(ServiceCheckedField):
+    pass
+
+
+class IntakeInputSerializer(StrictSerializer):
+    patient = PatientField()
     answers = AnswersField()
 
 
@@ -87,7 +121,71 @@ class IntakeOutputSerializer(serializers.Serializer):
     links = IntakeLinksSerializer()
 
 
+# --- Follow-up answers ----------------------------------------------------------------------
+
+
+class TokenField(serializers.CharField):
+    """A patient token: text as sent (never trimmed or coerced from a number)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class WholeNumberField(serializers.IntegerField):
+    """An integer as JSON sends it: "3", 2.5 and true are refused, not converted."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+def _messages(text: str, *keys: str) -> "dict[str, str | StrPromise]":
+    return dict.fromkeys(keys, text)
+
+
+# Every bad field in one answer, before the token is even read.
+class FollowUpResponseInputSerializer(StrictSerializer):
+    token = TokenField(
+        error_messages=_messages("This field is required.", "required", "null", "blank", "invalid")
+    )
+    answer = serializers.ChoiceField(
+        choices=FollowUp.Answer.choices,
+        error_messages=_messages(ANSWER_MESSAGE, "required", "null", "invalid_choice"),
+    )
+    pain_now = WholeNumberField(
+        min_value=0,
+        max_value=10,
+        required=False,
+        allow_null=True,
+        error_messages=_messages(PAIN_NOW_MESSAGE, "invalid", "min_value", "max_value"),
+    )
+
+
+class FollowUpResponseOutputSerializer(serializers.Serializer):
+    answer = serializers.ChoiceField(choices=FollowUp.Answer.choices)
+    pain_now = serializers.IntegerField(allow_null=True)
+    not_improving = serializers.BooleanField()
+    links = serializers.DictField(
+        child=serializers.URLField(), help_text='{"book": url} when not improving.'
+    )
+
+
+# --- Errors ---------------------------------------------------------------------------------
+
+
+# Documents the one error body (`clinic.api.exception_handler` writes it).
 class ErrorSerializer(serializers.Serializer):
     type = serializers.CharField()
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # The body's key is `errors`; the field shadows Serializer.errors, which this
+    # documentation-only serializer never validates (so never reads).
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )

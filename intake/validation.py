@@ -12,18 +12,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from clinic.errors import InvalidInput
 from clinic.messaging.models import Channel
 from clinic.zones import clinic_zone_name, zone_names
 
 PATIENT_FIELDS = ("name", "email", "phone", "channel", "timezone", "consent_follow_up")
 
 
-class IntakeInvalid(Exception):
+class IntakeInvalid(InvalidInput):
     """The submission was refused; `errors` maps `patient.x` / `answers.y` to messages."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("The intake is not valid.")
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
 def phone_to_e164(raw: str) -> str:

@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from clinic.links import BadLink, ExpiredLink
 from intake import triage
 from intake.advice import advice_sheet_outcome_for, advice_sheet_response
 from intake.forms import IntakeForm, SafetyForm
@@ -69,12 +68,7 @@ def _urgent_context() -> dict:
 
 @require_GET
 def intake_result(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        intake: Intake = intake_get_by_token(token)
-    except ExpiredLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=410)
-    except BadLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=404)
+    intake: Intake = intake_get_by_token(token)  # a bad link: ApplicationErrorMiddleware
     context = result_context(intake)
     template = "intake/urgent.html" if context["urgent"] else "intake/result.html"
     return render(request, template, {**_urgent_context(), **context})
@@ -87,10 +81,5 @@ def advice_sheet_download(request: HttpRequest, token: str) -> HttpResponse:
     Patient rules for everyone, signed in or not: a clinician opens the sheet from the
     intake's staff page (dashboard), where the download is audited.
     """
-    try:
-        outcome = advice_sheet_outcome_for(token=token)
-    except ExpiredLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=410)
-    except BadLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=404)
+    outcome = advice_sheet_outcome_for(token=token)
     return advice_sheet_response(outcome)

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from clinic.api import ApplicationError
+from clinic.errors import ApplicationError
 from referrals import services
 from referrals.models import Appointment, AvailabilityException, Clinician, Slot, WeeklyAvailability
 

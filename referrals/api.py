@@ -9,32 +9,16 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clinic.api import ApplicationError, PublicApiView, json_object_body
-from intake.api import patient_intake_or_error
+from clinic.api import PublicApiView, input_validated
+from intake.selectors import intake_get_by_token
 from intake.serializers import ErrorSerializer
 from referrals import selectors, serializers, services
 from referrals.models import Appointment, Slot
 
 
-def _input(serializer_class: type, request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=json_object_body(request))
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _own_appointment(*, appointment_id: int, token: str) -> Appointment:
-    """The token holder's appointment; another patient's id is simply not found."""
-    intake = patient_intake_or_error(token)
-    appointment = selectors.appointment_for_intake(intake=intake, appointment_id=appointment_id)
-    if appointment is None:
-        raise ApplicationError(
-            "There is no such appointment for this token.", type="not_found", status_code=404
-        )
-    return appointment
-
-
 def _status_body(appointment: Appointment) -> dict[str, Any]:
-    return {**selectors.appointment_public(appointment), "status": appointment.status}
+    status_public = {**selectors.appointment_public(appointment), "status": appointment.status}
+    return serializers.AppointmentStatusSerializer(status_public).data
 
 
 _ERRORS = {
@@ -68,7 +52,9 @@ class SlotListApi(PublicApiView, generics.ListAPIView):
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response([selectors.slot_public(slot) for slot in page])
+        assert page is not None  # pagination_class is set: a page, or NotFound
+        slots = self.get_serializer([selectors.slot_public(slot) for slot in page], many=True)
+        return self.get_paginated_response(slots.data)
 
 
 class AppointmentCreateApi(PublicApiView):
@@ -88,10 +74,11 @@ class AppointmentCreateApi(PublicApiView):
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        data = _input(serializers.AppointmentCreateSerializer, request)
-        intake = patient_intake_or_error(data["token"])
+        data = input_validated(serializers.AppointmentCreateSerializer, request)
+        intake = intake_get_by_token(data["token"])
         appointment = services.appointment_book(intake=intake, slot_id=data["slot"])
-        return Response(selectors.appointment_public(appointment), status=status.HTTP_201_CREATED)
+        body = serializers.AppointmentSerializer(selectors.appointment_public(appointment)).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class AppointmentCancelApi(PublicApiView):
@@ -106,8 +93,10 @@ class AppointmentCancelApi(PublicApiView):
         auth=[],
     )
     def post(self, request: Request, appointment_id: int) -> Response:
-        data = _input(serializers.AppointmentCancelSerializer, request)
-        appointment = _own_appointment(appointment_id=appointment_id, token=data["token"])
+        data = input_validated(serializers.AppointmentCancelSerializer, request)
+        appointment = selectors.appointment_get_for_token_holder(
+            token=data["token"], appointment_id=appointment_id
+        )
         appointment = services.appointment_cancel(appointment=appointment)
         return Response(_status_body(appointment))
 
@@ -127,7 +116,9 @@ class AppointmentRescheduleApi(PublicApiView):
         auth=[],
     )
     def post(self, request: Request, appointment_id: int) -> Response:
-        data = _input(serializers.AppointmentRescheduleSerializer, request)
-        appointment = _own_appointment(appointment_id=appointment_id, token=data["token"])
+        data = input_validated(serializers.AppointmentRescheduleSerializer, request)
+        appointment = selectors.appointment_get_for_token_holder(
+            token=data["token"], appointment_id=appointment_id
+        )
         appointment = services.appointment_reschedule(appointment=appointment, slot_id=data["slot"])
         return Response(_status_body(appointment))

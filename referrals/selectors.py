@@ -14,6 +14,8 @@ from clinic.links import BadLink, link_token_make, link_token_read
 from clinic.zones import clinic_zone, zone_of
 from intake.links import intake_path
 from intake.models import Intake
+from intake.selectors import intake_get_by_token
+from referrals.errors import AppointmentNotFound
 from referrals.models import ACTIVE_APPOINTMENT, Appointment, Clinician, Slot
 
 APPOINTMENT_LINK_PURPOSE = "appointment"
@@ -200,6 +202,17 @@ def appointment_for_intake(*, intake: Intake, appointment_id: int) -> Appointmen
         .filter(pk=appointment_id, intake=intake)
         .first()
     )
+
+
+def appointment_get_for_token_holder(*, token: str, appointment_id: int) -> Appointment:
+    """The appointment `appointment_id` if the intake token's holder booked it, or
+    BadLink / ExpiredLink for the token, or AppointmentNotFound (another's id opens nothing)."""
+    appointment = appointment_for_intake(
+        intake=intake_get_by_token(token), appointment_id=appointment_id
+    )
+    if appointment is None:
+        raise AppointmentNotFound
+    return appointment
 
 
 def book_path(intake: Intake) -> str:

@@ -1,11 +1,14 @@
-"""DRF serializers for the booking API: they check shapes and describe them in the schema.
+"""The booking API's input and output serializers: they check shapes, build every body,
+and describe both in the schema.
 
-Business rules (notice, horizon, who may book what) live in `referrals.services`.
+Input serializers are strict (`clinic.api.StrictSerializer`). Business rules (notice,
+horizon, who may book what) live in `referrals.services`.
 """
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clinic.api import StrictSerializer
 from referrals.models import Appointment
 
 
@@ -15,6 +18,7 @@ class ClinicianSerializer(serializers.Serializer):
     title = serializers.CharField()
 
 
+# Output: an open slot, as the list and a taken slot's `alternatives` show it.
 class SlotSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     clinician = ClinicianSerializer()
@@ -47,7 +51,7 @@ class SlotFilterSerializer(serializers.Serializer):
         # An empty filter is an error, not "no filter": `?clinician=` is most likely a bug.
         empty = {
             name: ["Must not be empty; leave the parameter out instead."]
-            for name in self.fields
+            for name, _field in self.fields.items()
             if hasattr(data, "get") and data.get(name) == ""
         }
         if empty:
@@ -59,17 +63,6 @@ class SlotFilterSerializer(serializers.Serializer):
         if start and end and end <= start:
             raise serializers.ValidationError({"starts_before": ["Must be after starts_from."]})
         return attrs
-
-
-class StrictSerializer(serializers.Serializer):
-    """Refuses unknown fields, so a typo is an error and not a silent default."""
-
-    def to_internal_value(self, data: object) -> dict:
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
-        return super().to_internal_value(data)
 
 
 class AppointmentCreateSerializer(StrictSerializer):
@@ -92,6 +85,7 @@ class AppointmentLinksSerializer(serializers.Serializer):
     ics = serializers.URLField()
 
 
+# Output: a booked appointment (`POST /api/v1/appointments/`).
 class AppointmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     slot = serializers.IntegerField()
@@ -101,12 +95,18 @@ class AppointmentSerializer(serializers.Serializer):
     links = AppointmentLinksSerializer()
 
 
+# Output: the appointment after a cancel or a move, with its status.
 class AppointmentStatusSerializer(AppointmentSerializer):
     status = serializers.ChoiceField(choices=Appointment.Status.values)
 
 
+# Documents the 409 body of a taken slot (`referrals.errors.SlotTaken`).
 class SlotTakenSerializer(serializers.Serializer):
     type = serializers.CharField()
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # The body's key is `errors`; the field shadows Serializer.errors, which this
+    # documentation-only serializer never validates (so never reads).
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
     alternatives = SlotSerializer(many=True)

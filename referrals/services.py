@@ -14,13 +14,20 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic.api import ApplicationError
 from clinic.messaging.models import Channel
 from clinic.messaging.services import message_queue, messages_queue
 from clinic.zones import clinic_zone, clinic_zone_name
 from intake.models import Intake, Referral, Urgency
 from intake.services import patient_contact
 from referrals import selectors
+from referrals.errors import (
+    AlreadyBooked,
+    AppointmentCancelled,
+    AppointmentPast,
+    BookingNotOffered,
+    SlotRefused,
+    SlotTaken,
+)
 from referrals.models import (
     ACTIVE_APPOINTMENT,
     Appointment,
@@ -194,37 +201,26 @@ def slot_generate_all(*, now: datetime | None = None) -> SlotChanges:
 # --- Booking --------------------------------------------------------------------------------
 
 
-def _slot_error(message: str) -> ApplicationError:
-    return ApplicationError(
-        "Please choose another time.", type="validation_error", errors={"slot": [message]}
-    )
-
-
-def _slot_taken(*, slot: Slot, now: datetime) -> ApplicationError:
+def _slot_taken(*, slot: Slot, now: datetime) -> SlotTaken:
     alternatives = selectors.slot_alternatives(slot=slot, now=now)
-    return ApplicationError(
-        "That time has just been taken. Here are the nearest free times.",
-        type="slot_taken",
-        status_code=409,
-        extra={"alternatives": [selectors.slot_public(s) for s in alternatives]},
-    )
+    return SlotTaken(alternatives=[selectors.slot_public(s) for s in alternatives])
 
 
 def _slot_for_booking(*, slot_id: Any, now: datetime) -> Slot:
     """The slot a patient asked for, or a clear refusal: unknown, past, too soon, too far,
     withdrawn or held."""
     if not isinstance(slot_id, int) or isinstance(slot_id, bool):
-        raise _slot_error("A slot id is a whole number.")
+        raise SlotRefused("A slot id is a whole number.")
     slot = Slot.objects.select_related("clinician__user").filter(pk=slot_id).first()
     if slot is None:
-        raise _slot_error("There is no such slot.")
+        raise SlotRefused("There is no such slot.")
     if slot.starts_at <= now:
-        raise _slot_error("This time is in the past.")
+        raise SlotRefused("This time is in the past.")
     if slot.starts_at < now + settings.BOOKING_MIN_NOTICE:
         hours = int(settings.BOOKING_MIN_NOTICE.total_seconds() // 3600)
-        raise _slot_error(f"Appointments must be booked at least {hours} hours ahead.")
+        raise SlotRefused(f"Appointments must be booked at least {hours} hours ahead.")
     if slot.starts_at >= now + timedelta(days=settings.BOOKING_HORIZON_DAYS):
-        raise _slot_error(
+        raise SlotRefused(
             f"Appointments can be booked up to {settings.BOOKING_HORIZON_DAYS} days ahead."
         )
     held = Appointment.objects.filter(ACTIVE_APPOINTMENT, slot=slot).exists()
@@ -233,13 +229,8 @@ def _slot_for_booking(*, slot_id: Any, now: datetime) -> Slot:
     return slot
 
 
-def _already_booked(appointment: Appointment) -> ApplicationError:
-    return ApplicationError(
-        "You already have a second-opinion appointment. Use its links to move or cancel it.",
-        type="already_booked",
-        status_code=409,
-        extra={"appointment": appointment.pk},
-    )
+def _already_booked(appointment: Appointment) -> AlreadyBooked:
+    return AlreadyBooked(appointment_id=appointment.pk)
 
 
 def _reminder_due(starts_at: datetime, now: datetime) -> datetime | None:
@@ -255,12 +246,7 @@ def appointment_book(*, intake: Intake, slot_id: Any, now: datetime | None = Non
     """
     now = now or timezone.now()
     if intake.urgency == Urgency.URGENT:
-        raise ApplicationError(
-            "Your answers need same-day care: please call the clinic or seek urgent care "
-            "instead of booking.",
-            type="booking_not_offered",
-            status_code=403,
-        )
+        raise BookingNotOffered
     slot = _slot_for_booking(slot_id=slot_id, now=now)
     existing = selectors.appointment_active_for_intake(intake)
     if existing is not None:
@@ -318,7 +304,7 @@ def appointment_reschedule(
         appointment = _lock(appointment)
         _refuse_unless_changeable(appointment, now=now)
         if slot_id == appointment.slot_id:
-            raise _slot_error("This is already your appointment's time.")
+            raise SlotRefused("This is already your appointment's time.")
         slot = _slot_for_booking(slot_id=slot_id, now=now)
         previous: dict[str, Any] = {
             "clinician": appointment.clinician,
@@ -360,17 +346,9 @@ def _lock(appointment: Appointment) -> Appointment:
 def _refuse_unless_changeable(appointment: Appointment, *, now: datetime) -> None:
     state = selectors.appointment_state(appointment, now=now)
     if state == "cancelled":
-        raise ApplicationError(
-            "This appointment was cancelled. You can book a new one.",
-            type="appointment_cancelled",
-            status_code=409,
-        )
+        raise AppointmentCancelled
     if state == "past":
-        raise ApplicationError(
-            "This appointment has already taken place and can no longer be changed.",
-            type="appointment_past",
-            status_code=409,
-        )
+        raise AppointmentPast
 
 
 # --- Reminders ------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The patient's booking pages: pick a time, confirm, then see, move or cancel it.
 
 `/book/<intake token>/` opens the booking; each appointment then has its own signed links
-(`/book/appointment/<appointment token>/…`) that always show its current state.
+(`/book/appointment/<appointment token>/…`) that always show its current state. A bad or
+expired link rises as BadLink to `clinic.middleware.ApplicationErrorMiddleware` (404 / 410).
 """
 
 from typing import Any
@@ -12,17 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clinic.api import ApplicationError
-from clinic.links import BadLink, ExpiredLink
+from clinic.errors import ApplicationError
 from intake.models import Intake, Urgency
 from intake.selectors import intake_get_by_token
 from referrals import selectors, services
+from referrals.errors import AlreadyBooked, AppointmentNotChangeable
 from referrals.models import Appointment, Slot
-
-
-def _bad_link(request: HttpRequest, exc: BadLink) -> HttpResponse:
-    status = 410 if isinstance(exc, ExpiredLink) else 404
-    return render(request, "intake/bad_link.html", {"message": exc.message}, status=status)
 
 
 def _slot_id(raw: str | None) -> int | None:
@@ -91,10 +87,9 @@ def _error_text(exc: ApplicationError) -> str:
 
 
 def _open_intake(request: HttpRequest, token: str) -> Intake | HttpResponse:
-    try:
-        intake = intake_get_by_token(token)
-    except BadLink as exc:
-        return _bad_link(request, exc)
+    """The token's intake, or the page refusing a booking; a bad link rises to
+    ApplicationErrorMiddleware (404, or 410 when expired)."""
+    intake = intake_get_by_token(token)
     if intake.urgency == Urgency.URGENT:
         return render(request, "referrals/not_offered.html", status=403)
     return intake
@@ -147,10 +142,15 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
             intake=intake, slot_id=_slot_id(request.POST.get("slot"))
         )
     except ApplicationError as exc:
-        if exc.type == "already_booked":
-            # already_booked: there is an active appointment to send them to.
-            active = selectors.appointment_active_for_intake(intake)
-            return _appointment_redirect(active)  # type: ignore[arg-type]
+        # Already booked (another tab, a double click): the patient sees that appointment,
+        # unless it was cancelled in the meantime; then the picker says why.
+        active = (
+            selectors.appointment_active_for_intake(intake)
+            if isinstance(exc, AlreadyBooked)
+            else None
+        )
+        if active is not None:
+            return _appointment_redirect(active)
         return _picker(
             request,
             **picker,
@@ -162,19 +162,10 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
     return _appointment_redirect(appointment)
 
 
-def _open_appointment(request: HttpRequest, token: str) -> Appointment | HttpResponse:
-    try:
-        return selectors.appointment_get_by_token(token)
-    except BadLink as exc:
-        return _bad_link(request, exc)
-
-
 @require_GET
 def appointment_detail(request: HttpRequest, token: str) -> HttpResponse:
     """The appointment as it is now: its current time, or that it was cancelled."""
-    appointment = _open_appointment(request, token)
-    if isinstance(appointment, HttpResponse):
-        return appointment
+    appointment = selectors.appointment_get_by_token(token)
     return render(request, "referrals/appointment.html", _appointment_context(appointment, token))
 
 
@@ -191,9 +182,7 @@ def _appointment_context(appointment: Appointment, token: str) -> dict[str, Any]
 
 @require_http_methods(["GET", "POST"])
 def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    appointment = _open_appointment(request, token)
-    if isinstance(appointment, HttpResponse):
-        return appointment
+    appointment = selectors.appointment_get_by_token(token)
     if not selectors.appointment_changeable(appointment):
         # Cancelled or already begun: the appointment's page says which (as a POST would).
         return _appointment_redirect(appointment)
@@ -212,9 +201,7 @@ def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     """GET: the free times (or, with ?slot=, the new time to confirm). POST: move it."""
-    appointment = _open_appointment(request, token)
-    if isinstance(appointment, HttpResponse):
-        return appointment
+    appointment = selectors.appointment_get_by_token(token)
     if not selectors.appointment_changeable(appointment):
         # Cancelled or already begun: the appointment's page says which (as a POST would).
         return _appointment_redirect(appointment)
@@ -248,9 +235,9 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         services.appointment_reschedule(
             appointment=appointment, slot_id=_slot_id(request.POST.get("slot"))
         )
+    except AppointmentNotChangeable:
+        return _appointment_redirect(appointment)
     except ApplicationError as exc:
-        if exc.type in ("appointment_cancelled", "appointment_past"):
-            return _appointment_redirect(appointment)
         return _picker(
             request,
             **picker,
@@ -264,9 +251,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def appointment_ics(request: HttpRequest, token: str) -> HttpResponse:
-    appointment = _open_appointment(request, token)
-    if isinstance(appointment, HttpResponse):
-        return appointment
+    appointment = selectors.appointment_get_by_token(token)
     response = HttpResponse(
         selectors.appointment_ics(appointment), content_type="text/calendar; charset=utf-8"
     )

@@ -138,6 +138,29 @@ def test_a_lazy_import_between_other_modules_still_makes_a_cycle(tmp_path):
     assert not result.ok
 
 
+def test_a_task_may_import_the_service_module_it_calls_lazily_whatever_its_name(tmp_path):
+    result = _check(
+        tmp_path,
+        {
+            "intake/tasks.py": "def run():\n    from intake import advice\n",
+            "intake/advice.py": "from intake import tasks\n",
+        },
+    )
+    assert result.ok, result.report
+
+
+def test_a_task_importing_a_service_module_eagerly_still_makes_a_cycle(tmp_path):
+    result = _check(
+        tmp_path,
+        {
+            "intake/tasks.py": "from intake import advice\n",
+            "intake/advice.py": "from intake import tasks\n",
+        },
+    )
+    assert not result.ok
+    assert "No cycles are allowed in intake." in result.report
+
+
 def test_migrations_are_left_out(tmp_path):
     result = _check(
         tmp_path,

@@ -7,7 +7,6 @@ from django.utils.html import escape
 from clinic.messaging.models import Message
 from dashboard.models import Acknowledgement, AuditEvent, Contact, Note, TriageOverride
 from intake import triage
-from intake.links import intake_token
 from intake.models import FollowUp, Intake, Referral, TriageOutcome
 from tests.support.factories import make_intake
 
@@ -68,8 +67,7 @@ def test_messages_referrals_and_the_advice_sheet_are_listed(clinician_client, ur
     page = response.content.decode()
     assert "staff_urgent_alert" in page and "Failed" in page and "SMTPError" in page
     assert "Urgent warning signs" in page
-    token = intake_token(urgent_intake)
-    assert f'href="/intake/r/{token}/advice.pdf"' in page
+    assert f'href="/staff/intakes/{urgent_intake.pk}/advice.pdf"' in page
     assert response.context["appointments"] == []
     assert "No booking for an urgent intake: the patient needs same-day care" in page
     assert "Book on the patient's behalf" not in page

@@ -176,21 +176,36 @@ def test_an_expired_token_is_refused_to_the_patient_and_other_users(client, froz
     assert client.get(sheet_path(created)).status_code == 410
 
 
-def test_a_clinician_can_fetch_a_sheet_from_an_expired_link_and_it_is_audited(
+def staff_sheet_path(created: dict) -> str:
+    return f"/staff/intakes/{created['id']}/advice.pdf"
+
+
+def test_a_clinician_can_fetch_a_sheet_from_the_staff_side_once_the_link_expired_audited(
     client, frozen, staff
 ):
     created = create(client)
     frozen.shift(timedelta(days=91))
     client.force_login(staff)
-    response = client.get(sheet_path(created))
+    response = client.get(staff_sheet_path(created))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="knee-plan-2026-11-25.pdf"'
+    assert response["Cache-Control"] == "private, no-store"
     (event,) = AuditEvent.objects.filter(actor=staff)
     assert (event.action, event.object_type, event.object_id) == (
         "intake_view",
         "advice_sheet",
         created["id"],
     )
+
+
+def test_the_patient_link_gives_a_clinician_no_staff_rules(client, frozen, staff):
+    """An expired patient link stays expired for a signed-in clinician, and is not audited."""
+    created = create(client)
+    frozen.shift(timedelta(days=91))
+    client.force_login(staff)
+    assert client.get(sheet_path(created)).status_code == 410
+    assert not AuditEvent.objects.exists()
 
 
 def test_an_admin_flag_alone_does_not_open_an_expired_sheet(client, frozen):
@@ -200,6 +215,7 @@ def test_an_admin_flag_alone_does_not_open_an_expired_sheet(client, frozen):
     admin_only = get_user_model().objects.create_user("ada", password="pw", is_staff=True)
     client.force_login(admin_only)
     assert client.get(sheet_path(created)).status_code == 410
+    assert client.get(staff_sheet_path(created)).status_code == 403
 
 
 def test_a_clinician_who_has_not_passed_two_factor_gets_the_patient_rule(
@@ -210,12 +226,16 @@ def test_a_clinician_who_has_not_passed_two_factor_gets_the_patient_rule(
     frozen.shift(timedelta(days=91))
     client.force_login(staff)  # signed in, but no TOTP step in this session
     assert client.get(sheet_path(created)).status_code == 410
+    response = client.get(staff_sheet_path(created))
+    assert response.status_code == 302 and response["Location"] == "/staff/two-factor/"
     assert not AuditEvent.objects.exists()
 
 
-def test_it_only_answers_get(client):
+def test_it_only_answers_get(client, staff):
     created = create(client)
     assert client.post(sheet_path(created)).status_code == 405
+    client.force_login(staff)
+    assert client.post(staff_sheet_path(created)).status_code == 405
 
 
 def test_the_beat_scan_renders_recent_sheets_whose_task_was_lost(

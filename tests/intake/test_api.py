@@ -178,6 +178,26 @@ def test_it_refuses_a_body_that_is_not_json(client):
 def test_it_refuses_a_json_array(client):
     response = client.post(URL, data="[]", content_type="application/json")
     assert response.status_code == 400
+    assert response.json()["errors"] == {"non_field_errors": ["Expected a JSON object."]}
+
+
+def test_it_names_unknown_and_missing_top_level_fields_together(client):
+    response = post(client, {"patient": factories.patient(), "colour": "blue"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "colour": ["Unknown field."],
+        "answers": ["This field is required."],
+    }
+
+
+def test_a_null_patient_or_answers_is_refused_in_the_services_words(client):
+    response = post(client, {"patient": None, "answers": None})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "patient": ["Must be an object with the patient's details."],
+        "answers": ["Must be an object with the answers to the questions."],
+    }
+    assert Intake.objects.count() == 0
 
 
 def test_it_refuses_a_body_over_64_kb_with_413(client):

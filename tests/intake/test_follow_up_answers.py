@@ -254,6 +254,25 @@ def test_the_api_refuses_a_missing_or_bad_token(client, follow_up):
     assert response.json()["type"] == "invalid_link"
 
 
+def test_the_api_names_every_bad_field_with_the_services_words_before_reading_the_token(
+    client, follow_up
+):
+    response = _api(client, token=123, answer=None, pain_now="3", mood="good")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "mood": ["Unknown field."],
+        "token": ["This field is required."],  # a token is text, never a number
+        "answer": ['Choose "better", "same" or "worse".'],
+        "pain_now": ["Must be a whole number from 0 to 10, or left out."],
+    }
+    blank = _api(client, token="", answer="better")
+    assert blank.json()["errors"] == {"token": ["This field is required."]}
+    spaced = _api(client, token=f" {follow_up_token(follow_up)} ", answer="better")
+    assert spaced.status_code == 404  # sent as is: never trimmed into someone's token
+    follow_up.refresh_from_db()
+    assert follow_up.status == "sent"
+
+
 def test_the_api_says_when_a_link_has_expired(client, follow_up, settings):
     token = follow_up_token(follow_up)
     with time_machine.travel(datetime.now(tz=UTC) + timedelta(days=31)):

@@ -7,7 +7,7 @@ import pytest
 from dashboard.selectors import outcome_plain
 from intake import advice, triage
 from intake.selectors import result_context, triage_public
-from tests import factories
+from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 

@@ -185,6 +185,15 @@ def test_it_refuses_bad_fields_one_by_one(client, clinician, intake, body, error
     assert Appointment.objects.count() == 0
 
 
+def test_it_names_unknown_fields_with_the_other_bad_ones_in_one_answer(client, clinician, intake):
+    response = book(client, slot=open_slots()[0], intake=intake, extra={"colour": 1, "slot": None})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "colour": ["Unknown field."],
+        "slot": ["This field may not be null."],
+    }
+
+
 def test_it_names_every_missing_field(client, clinician):
     response = post_json(client, "/api/v1/appointments/", {})
     assert response.status_code == 400

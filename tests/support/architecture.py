@@ -2,9 +2,11 @@
 
 The contracts (`[tool.importlinter]` in pyproject.toml) hold the one-way layers and forbid
 import cycles inside an app. The exception, a function-level (lazy) import between a `tasks`
-module and a `services` module of the same package, needs to know where an import sits,
-which import-linter does not: `lazy_task_service_imports` finds those imports, and `check`
-adds them to the cycle contract's ignored imports before it runs `lint-imports`.
+module and the service it calls (a sibling module of the same package: `services`, or a
+service module by another name such as `intake.advice`), or from `services` back to `tasks`,
+needs to know where an import sits, which import-linter does not:
+`lazy_task_service_imports` finds those imports, and `check` adds them to the cycle
+contract's ignored imports before it runs `lint-imports`.
 """
 
 import ast
@@ -58,8 +60,14 @@ def _imports_by_depth(tree: ast.Module) -> list[tuple[ast.Import | ast.ImportFro
     return found
 
 
+def _siblings(path: Path) -> set[str]:
+    return {p.stem for p in path.parent.glob("*.py") if p.stem != "__init__"} | {
+        p.name for p in path.parent.iterdir() if (p / "__init__.py").exists()
+    }
+
+
 def lazy_task_service_imports(root: Path, packages: list[str]) -> list[str]:
-    """`a.tasks -> a.services` (or back) for each pair imported only inside functions."""
+    """`a.tasks -> a.<service module>` (or `a.services -> a.tasks`), imported only lazily."""
     lazy: set[str] = set()
     eager: set[str] = set()
     for package in packages:
@@ -68,9 +76,10 @@ def lazy_task_service_imports(root: Path, packages: list[str]) -> list[str]:
                 continue
             importer = _module_name(root, path)
             parent = importer.rpartition(".")[0]
-            partner = f"{parent}.{PAIRED[path.stem]}"
+            names = _siblings(path) - {path.stem} if path.stem == "tasks" else {"tasks"}
+            partners = {f"{parent}.{name}" for name in names}
             for node, in_function in _imports_by_depth(ast.parse(path.read_text())):
-                if partner in _imported_names(node, parent):
+                for partner in partners & set(_imported_names(node, parent)):
                     (lazy if in_function else eager).add(f"{importer} -> {partner}")
     return sorted(lazy - eager)
 
