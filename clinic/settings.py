@@ -294,7 +294,7 @@ FHIR_MAX_PAGE_SIZE = 1000
 # Bulk export files are removed this long after the export finished.
 FHIR_EXPORT_TTL_HOURS = env.int("FHIR_EXPORT_TTL_HOURS", default=24)
 # Rows read per database round trip while an export writes its NDJSON files.
-FHIR_EXPORT_CHUNK_SIZE = env.int("FHIR_EXPORT_CHUNK_SIZE", default=2000)
+FHIR_EXPORT_CHUNK_SIZE = env.int("FHIR_EXPORT_CHUNK_SIZE", default=500)
 CELERY_BEAT_SCHEDULE["fhir-exports-run-pending"] = {
     "task": "fhir_api.exports_run_pending",
     "schedule": timedelta(minutes=1),

@@ -1,13 +1,19 @@
 """The FHIR interface's errors: each becomes an OperationOutcome with its HTTP status.
 
-Shaped like the house's error family (a `status_code` and an issue code as class
-attributes) so that they can join `clinic/errors.py` once it exists.
+Members of the house's one error family (`clinic.errors.ApplicationError`); the FHIR views
+answer them themselves (`fhir_api.views.fhir_view`), as OperationOutcomes, with the issue
+type of FHIR's value set as well as the house's `type`.
 """
 
+from typing import ClassVar
 
-class FhirError(Exception):
+from clinic.errors import ApplicationError
+
+
+class FhirError(ApplicationError):
+    type = "fhir_invalid"
     status_code = 400
-    issue_code = "invalid"  # http://hl7.org/fhir/issue-type
+    issue_code: ClassVar[str] = "invalid"  # http://hl7.org/fhir/issue-type
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -15,30 +21,30 @@ class FhirError(Exception):
 
 
 class BadRequest(FhirError):
+    type = "fhir_invalid"
     status_code = 400
     issue_code = "invalid"
 
 
-class NotSupported(FhirError):
-    status_code = 400
-    issue_code = "not-supported"
-
-
 class Unauthorized(FhirError):
+    type = "fhir_unauthorized"
     status_code = 401
     issue_code = "login"
 
 
 class Forbidden(FhirError):
+    type = "fhir_forbidden"
     status_code = 403
     issue_code = "forbidden"
 
 
 class NotFound(FhirError):
+    type = "fhir_not_found"
     status_code = 404
     issue_code = "not-found"
 
 
 class MethodNotAllowed(FhirError):
+    type = "fhir_method_not_allowed"
     status_code = 405
     issue_code = "not-supported"
