@@ -9,7 +9,7 @@ from fhir_api.mappings.common import local_concept, meta, patient_reference, ref
 from referrals.models import Appointment
 
 RESOURCE_TYPE = "Appointment"
-STATUSES = {
+STATUSES: dict[str, str] = {
     Appointment.Status.BOOKED: "booked",
     Appointment.Status.CANCELLED: "cancelled",
     Appointment.Status.COMPLETED: "fulfilled",
@@ -21,7 +21,8 @@ def build(appointment: Appointment) -> FhirAppointment:
     return FhirAppointment(
         id=f"appointment-{appointment.pk}",
         meta=meta(appointment.fhir_last_updated),
-        status=STATUSES.get(Appointment.Status(appointment.status), "booked"),
+        # A status added later (appointment outcomes) maps to booked until it is named here.
+        status=STATUSES.get(appointment.status, "booked"),
         appointmentType=local_concept(
             "appointment-kind", appointment.kind, appointment.get_kind_display()
         ),

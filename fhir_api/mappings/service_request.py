@@ -10,7 +10,7 @@ from fhir_api.mappings.common import intake_id, local_concept, meta, patient_ref
 from intake.models import Referral
 
 RESOURCE_TYPE = "ServiceRequest"
-STATUSES = {
+STATUSES: dict[str, str] = {
     Referral.Status.OPEN: "active",
     Referral.Status.IN_PROGRESS: "active",
     Referral.Status.CLOSED: "completed",
@@ -27,7 +27,7 @@ def build(referral: Referral) -> ServiceRequest:
     return ServiceRequest(
         id=f"referral-{referral.pk}",
         meta=meta(referral.fhir_last_updated),
-        status=STATUSES[Referral.Status(referral.status)],
+        status=STATUSES.get(referral.status, "unknown"),
         intent="order",
         priority=PRIORITIES.get(Referral.Reason(referral.reason), "routine"),
         code={"coding": [SNOMED_REFERRAL], "text": "Clinician review of knee pain"},

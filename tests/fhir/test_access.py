@@ -89,3 +89,9 @@ def test_a_write_method_is_refused_with_an_operation_outcome(client):
     )
     assert response.status_code == 405
     assert fhir_json(response)["resourceType"] == "OperationOutcome"
+
+
+def test_a_token_in_the_query_string_is_not_accepted(client):
+    access = token(client)
+    response = client.get(f"/fhir/R4/Patient?access_token={access}")
+    assert response.status_code == 401
