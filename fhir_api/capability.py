@@ -5,6 +5,7 @@ Patient/$everything, system $export, JSON only, OAuth2 client credentials (SMART
 Services style scopes), no writes, no history, no versions.
 """
 
+from django.conf import settings
 from django.utils import timezone
 from fhir.resources.R4B.capabilitystatement import (
     CapabilityStatement,
@@ -35,7 +36,12 @@ def _search_params(resource_type: str) -> list[CapabilityStatementRestResourceSe
             documentation="Prefixes ge, gt, le, lt.",
         ),
         CapabilityStatementRestResourceSearchParam(
-            name="_count", type="number", documentation="Page size, 0 to 1000; default 50."
+            name="_count",
+            type="number",
+            documentation=(
+                f"Page size, 0 to {settings.FHIR_MAX_PAGE_SIZE}; default "
+                f"{settings.FHIR_PAGE_SIZE}. Pages link with _offset."
+            ),
         ),
     ]
     if resource_type in PATIENT_TYPES:
