@@ -205,7 +205,7 @@ MESSAGE_RETRY_BASE_SECONDS = env.int("MESSAGE_RETRY_BASE_SECONDS", default=30)
 MESSAGE_RETRY_MAX_SECONDS = env.int("MESSAGE_RETRY_MAX_SECONDS", default=300)
 # A message left "sending" this long belongs to a worker that died: it goes back to the queue.
 MESSAGE_SENDING_STALE = timedelta(seconds=env.int("MESSAGE_SENDING_STALE_SECONDS", default=300))
-# The dispatch scan publishes a queued, due message again if its last publish is this old.
+# The send-due scan publishes a queued, due message again if its last publish is this old.
 MESSAGE_REENQUEUE_AFTER = timedelta(seconds=env.int("MESSAGE_REENQUEUE_SECONDS", default=120))
 MESSAGE_OPT_OUT_LINK_MAX_AGE = timedelta(days=env.int("OPT_OUT_LINK_MAX_AGE_DAYS", default=730))
 # FileSmsBackend (integration tests, demos): where each text is written as a JSON line.
@@ -257,8 +257,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
-    "messages-dispatch-due": {
-        "task": "messaging.messages_dispatch_due",
+    "messages-send-due": {
+        "task": "messaging.messages_send_due",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },

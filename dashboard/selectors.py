@@ -23,11 +23,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Cast, Lower, Substr, TruncWeek
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from clinic.messaging.models import Message
+from clinic.messaging.models import Channel, Message, Suppression
 from clinic.zones import clinic_zone, clinic_zone_name, local_day_bounds
 from dashboard.models import Contact, Note, TriageOverride
 from intake import triage
@@ -247,9 +247,19 @@ def bookings_from_invitations() -> dict[str, int]:
 
 
 def intake_for_staff(intake_id: int) -> Intake | None:
-    """One intake with everything its staff page shows, in a fixed number of queries (6)."""
+    """One intake with everything its staff page shows, in a fixed number of queries (6).
+
+    `opted_out_at`: when the patient's address on their channel went on the suppression
+    list (None if it is not on it), read in the same query.
+    """
+    suppression = Suppression.objects.filter(
+        Q(channel=Channel.EMAIL, address=Lower(OuterRef("patient__email")))
+        | Q(channel=Channel.SMS, address=OuterRef("patient__phone")),
+        channel=OuterRef("patient__channel"),
+    ).values("created_at")[:1]
     return (
-        Intake.objects.select_related(
+        Intake.objects.annotate(opted_out_at=Subquery(suppression))
+        .select_related(
             "patient",
             "outcome",
             "follow_up",
@@ -280,9 +290,13 @@ def intake_for_staff(intake_id: int) -> Intake | None:
 
 
 def messages_for_intake(intake: Intake) -> list[Message]:
-    """Every message about this intake or to this patient, newest first. One query."""
+    """Every message about this intake or to this patient, newest first. One query.
+
+    "patient:<id>" is what the suppression migration gave older messages that had a patient
+    but no intake (replies to STOP/START).
+    """
     return list(
-        Message.objects.filter(Q(intake_id=intake.pk) | Q(patient_id=intake.patient_id))
+        Message.objects.filter(about__in=[f"intake:{intake.pk}", f"patient:{intake.patient_id}"])
         .only(
             "id",
             "channel",
@@ -368,8 +382,21 @@ def message_log(*, status: str = "", channel: str = "") -> QuerySet[Message]:
     return messages.annotate(
         failed_rank=Case(
             When(failed_first, then=Value(0)), default=Value(1), output_field=IntegerField()
-        )
+        ),
+        about_intake_id=_about_intake_id(),
     ).order_by("failed_rank", "-created_at", "-pk")
+
+
+def _about_intake_id() -> Case:
+    """The intake a message is about, from its opaque "intake:<id>" reference (else None)."""
+    return Case(
+        When(
+            about__regex=r"^intake:[0-9]+$",
+            then=Cast(Substr("about", len("intake:") + 1), IntegerField()),
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
 
 
 # --- Outcomes -----------------------------------------------------------------------------------

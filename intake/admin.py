@@ -59,7 +59,7 @@ class IntakeAdmin(admin.ModelAdmin):
 
 @admin.register(Patient)
 class PatientAdmin(admin.ModelAdmin):
-    list_display = ("id", "name", "channel", "consent_follow_up", "opted_out_at", "created_at")
+    list_display = ("id", "name", "channel", "consent_follow_up", "created_at")
     list_filter = ("channel", "consent_follow_up")
     search_fields = ("name", "email", "phone")
 

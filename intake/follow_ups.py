@@ -16,14 +16,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat, Lower
 from django.utils import timezone
 
 from clinic.errors import ApplicationError, InvalidInput
 from clinic.links import BadLink
-from clinic.messaging.models import Message
+from clinic.messaging.models import Channel, Message, Suppression
 from clinic.messaging.quiet_hours import quiet_hours_next_allowed
 from clinic.messaging.services import message_queue, messages_queue
+from clinic.messaging.suppressions import suppressed_among
 from clinic.tasking import enqueue
 from clinic.zones import local_date
 from intake.advice import advice_sheet_store
@@ -36,7 +38,8 @@ from intake.links import (
     intake_url,
 )
 from intake.models import FollowUp, Intake, Referral, Urgency
-from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW, patient_contact
+from intake.recipients import intake_about, patient_recipient
+from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 from intake.tasks import plan_send as plan_send_task
 
 logger = logging.getLogger(__name__)
@@ -117,14 +120,12 @@ def plan_message_queue(*, intake: Intake) -> Message | None:
         "follow_up_on": local_date(follow_up.due_at, patient.timezone) if follow_up else None,
     }
     return message_queue(
-        channel=patient.channel,
         template="plan",
         purpose=PLAN_PURPOSE,
         idempotency_key=f"intake-{intake.pk}",
-        recipient=patient_contact(patient),
+        recipient=patient_recipient(patient),
         context=context,
-        patient=patient,
-        intake=intake,
+        about=intake_about(intake.pk),
     )
 
 
@@ -151,19 +152,29 @@ def plan_send(*, intake_id: int) -> Message | None:
 def plans_missing(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Recent consenting, non-urgent intakes whose plan was never queued (a lost task)."""
     now = now or timezone.now()
-    has_plan = Message.objects.filter(intake=OuterRef("pk"), purpose=PLAN_PURPOSE)
+    has_plan = Message.objects.filter(
+        about=Concat(Value("intake:"), Cast(OuterRef("pk"), CharField())), purpose=PLAN_PURPOSE
+    )
     return list(
         Intake.objects.filter(
             submitted_at__gte=now - AFTER_SUBMIT_SCAN_WINDOW,
             submitted_at__lte=now - AFTER_SUBMIT_SCAN_GRACE,
             patient__consent_follow_up=True,
-            patient__opted_out_at__isnull=True,
         )
         .exclude(urgency=Urgency.URGENT)
         .exclude(Exists(has_plan))
+        .exclude(Exists(_patient_suppressed))
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# The intake's patient is on the suppression list for their own channel (an opt-out).
+_patient_suppressed = Suppression.objects.filter(
+    Q(channel=Channel.EMAIL, address=Lower(OuterRef("patient__email")))
+    | Q(channel=Channel.SMS, address=OuterRef("patient__phone")),
+    channel=OuterRef("patient__channel"),
+)
 
 
 def _question_context(follow_up: FollowUp) -> dict[str, Any]:
@@ -181,22 +192,27 @@ def _follow_up_message(
     """The arguments of message_queue for a follow-up's question or reminder."""
     patient = follow_up.intake.patient
     return {
-        "channel": follow_up.channel,
         "template": template,
         "purpose": purpose,
         "idempotency_key": f"followup-{follow_up.pk}",
-        "recipient": patient_contact(patient),
+        "recipient": patient_recipient(patient, channel=follow_up.channel),
         "context": _question_context(follow_up),
-        "patient": patient,
-        "intake": follow_up.intake,
+        "about": intake_about(follow_up.intake_id),
         "unprompted": True,
         "not_before": not_before,
     }
 
 
-def _may_contact(follow_up: FollowUp) -> bool:
-    patient = follow_up.intake.patient
-    return patient.consent_follow_up and patient.opted_out_at is None
+def _reachable(batch: list[FollowUp]) -> set[int]:
+    """The follow-ups we may send: consent given (our check) and not suppressed. One query."""
+    recipients = {f.pk: patient_recipient(f.intake.patient, channel=f.channel) for f in batch}
+    suppressed = suppressed_among((r.channel, r.address) for r in recipients.values())
+    return {
+        f.pk
+        for f in batch
+        if f.intake.patient.consent_follow_up
+        and (recipients[f.pk].channel, recipients[f.pk].address) not in suppressed
+    }
 
 
 # --- The scan -----------------------------------------------------------------------------
@@ -271,9 +287,10 @@ def _send_batch(
 ) -> int:
     with transaction.atomic():
         batch = _claim(queryset, batch_size)
+        reachable = _reachable(batch)
         messages = []
         for follow_up in batch:
-            if not _may_contact(follow_up):
+            if follow_up.pk not in reachable:
                 follow_up.status = FollowUp.Status.CANCELLED
                 result.cancelled += 1
                 continue
@@ -391,12 +408,10 @@ def _reply_queue(follow_up: FollowUp, *, template: str, purpose: str) -> Message
     intake = follow_up.intake
     patient = intake.patient
     return message_queue(
-        channel=follow_up.channel,
         template=template,
         purpose=purpose,
         idempotency_key=f"followup-{follow_up.pk}",
-        recipient=patient_contact(patient),
+        recipient=patient_recipient(patient, channel=follow_up.channel),
         context={**_base_context(intake), "booking_url": booking_url(intake)},
-        patient=patient,
-        intake=intake,
+        about=intake_about(intake.pk),
     )

@@ -44,7 +44,6 @@ class Patient(models.Model):
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
     timezone = models.CharField(max_length=64, default=clinic_time_zone)
     consent_follow_up = models.BooleanField(default=False)
-    opted_out_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=tz_now)
 
     class Meta:

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.messaging.models import Channel
+from clinic.messaging.recipients import Recipient
 from clinic.messaging.services import message_queue
 from clinic.tasking import enqueue
 from intake import triage
 from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome, Urgency
+from intake.recipients import intake_about
 from intake.tasks import advice_sheet_render, plan_send
 from intake.validation import IntakeInvalid, patient_clean
 
@@ -105,18 +107,14 @@ def _urgent_referral_open(*, intake: Intake) -> None:
     """Flag the case for clinicians and alert the clinic at once (no health data in the alert)."""
     Referral.objects.create(intake=intake, reason=Referral.Reason.URGENT)
     message_queue(
-        channel=Channel.EMAIL,
         template="staff_urgent_alert",
         purpose="staff_urgent_alert",
         idempotency_key=f"intake-{intake.pk}",
-        recipient=settings.CLINIC_STAFF_ALERT_EMAIL,
+        recipient=Recipient(channel=Channel.EMAIL, address=settings.CLINIC_STAFF_ALERT_EMAIL),
         context={
             "intake_id": intake.pk,
             "staff_url": settings.SITE_URL + f"/staff/intakes/{intake.pk}/",
         },
-        intake=intake,
+        about=intake_about(intake.pk),
+        opt_out_link=False,  # the clinic's own alert: nobody may switch it off by a link
     )
-
-
-def patient_contact(patient: Patient) -> str:
-    return patient.phone if patient.channel == Channel.SMS else patient.email

@@ -15,10 +15,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clinic.messaging.models import Channel
+from clinic.messaging.recipients import Recipient
 from clinic.messaging.services import message_queue, messages_queue
 from clinic.zones import clinic_zone, clinic_zone_name
 from intake.models import Intake, Referral, Urgency
-from intake.services import patient_contact
+from intake.recipients import intake_about, patient_recipient
 from referrals import selectors
 from referrals.errors import (
     AlreadyBooked,
@@ -436,8 +437,8 @@ def _patient_message_item(
     """message_queue's arguments for one message to the patient (None: no way to reach
     them), so a scan can queue many at once with messages_queue."""
     patient = appointment.patient
-    recipient = patient_contact(patient)
-    if not recipient:
+    recipient = patient_recipient(patient)
+    if not recipient.address:
         return None
     attachments = []
     if patient.channel == Channel.EMAIL:
@@ -449,14 +450,12 @@ def _patient_message_item(
             }
         ]
     return {
-        "channel": patient.channel,
         "template": f"appointment_{kind}",
         "purpose": f"appointment_{kind}",
         "idempotency_key": f"appointment-{appointment.pk}-v{appointment.version}",
         "recipient": recipient,
         "context": {**_patient_context(appointment), **(extra or {})},
-        "patient": patient,
-        "intake": appointment.intake,
+        "about": intake_about(appointment.intake_id),
         "attachments": attachments,
         "unprompted": unprompted,
     }
@@ -488,11 +487,10 @@ def _clinician_notice(
         return
     zone = clinic_zone_name()
     message_queue(
-        channel=Channel.EMAIL,
         template=f"appointment_clinician_{event}",
         purpose=f"appointment_clinician_{event}",
         idempotency_key=f"appointment-{appointment.pk}-v{appointment.version}-c{clinician.pk}",
-        recipient=clinician.email,
+        recipient=Recipient(channel=Channel.EMAIL, address=clinician.email),
         context={
             "clinician_name": clinician.display_name,
             "when": selectors.when_text(starts_at or appointment.starts_at, zone),
@@ -504,5 +502,6 @@ def _clinician_notice(
             "admin_url": settings.SITE_URL
             + f"/admin/referrals/appointment/{appointment.pk}/change/",
         },
-        intake=appointment.intake,
+        about=intake_about(appointment.intake_id),
+        opt_out_link=False,  # the clinic's own mail to its clinicians
     )

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from clinic.messaging.models import Message
+from clinic.messaging.models import Message, Suppression
+from clinic.messaging.recipients import address_normalise
 
 
 @admin.register(Message)
@@ -15,3 +16,19 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    """Staff add an opt-out someone asked for by phone, or delete one to opt them back in."""
+
+    list_display = ("created_at", "channel", "address", "source")
+    list_filter = ("channel", "source")
+    search_fields = ("address",)
+    readonly_fields = ("created_at",)
+    fields = ("channel", "address", "source", "created_at")
+
+    def save_model(self, request, obj, form, change) -> None:
+        # The list compares normalised addresses: store the form the send step looks up.
+        obj.address = address_normalise(channel=obj.channel, address=obj.address)
+        super().save_model(request, obj, form, change)

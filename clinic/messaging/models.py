@@ -1,4 +1,5 @@
-"""The message log: one row per email or SMS, the unit of idempotency and of retries."""
+"""The message log (one row per email or SMS, the unit of idempotency and of retries) and
+the suppression list (who asked for no more messages on a channel)."""
 
 from django.db import models
 from django.utils import timezone
@@ -21,13 +22,16 @@ class Message(models.Model):
     template = models.CharField(max_length=64)
     purpose = models.CharField(max_length=64)
     idempotency_key = models.CharField(max_length=128)
+    # The normalised address (E.164 phone, lower-cased email), as the suppression list keys it.
     recipient = models.CharField(max_length=254)
-    patient = models.ForeignKey(
-        "intake.Patient", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
-    )
-    intake = models.ForeignKey(
-        "intake.Intake", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
-    )
+    # The recipient's IANA time zone for quiet hours; "" for the clinic's own people.
+    recipient_zone = models.CharField(max_length=64, blank=True)
+    # What the message is about, opaque to messaging ("intake:42"); the staff side resolves it.
+    about = models.CharField(max_length=64, blank=True)
+    # Where a text that failed for good is sent by email instead ("" for none).
+    fallback_email = models.CharField(max_length=254, blank=True)
+    # Emails to patients carry a signed one-click opt-out; the clinic's own mail does not.
+    opt_out_link = models.BooleanField(default=False)
     subject = models.CharField(max_length=200, blank=True)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
@@ -41,7 +45,7 @@ class Message(models.Model):
     provider_id = models.CharField(max_length=128, blank=True)
     error = models.TextField(blank=True)
     not_before = models.DateTimeField(default=timezone.now)
-    # When a send task was last published; the dispatch scan republishes only stale ones.
+    # When a send task was last published; the send-due scan republishes only stale ones.
     enqueued_at = models.DateTimeField(null=True, blank=True)
     # When a worker last claimed it; "sending" long after this means the worker died.
     attempted_at = models.DateTimeField(null=True, blank=True)
@@ -56,7 +60,7 @@ class Message(models.Model):
             ),
         ]
         indexes = [
-            # The dispatch scan: queued messages whose time has come.
+            # The send-due scan: queued messages whose time has come.
             models.Index(
                 fields=["not_before"],
                 name="message_queued_due_idx",
@@ -68,12 +72,15 @@ class Message(models.Model):
                 name="message_sending_idx",
                 condition=models.Q(status="sending"),
             ),
-            # At most one unprompted message a day: what a patient was sent recently.
+            # At most one unprompted message a day: what one recipient (channel and address)
+            # was sent today, read by `DailyAllowance` (clinic/messaging/allowance.py).
             models.Index(
-                fields=["patient", "attempted_at"],
-                name="message_unprompted_idx",
+                fields=["channel", "recipient", "attempted_at"],
+                name="message_unprompted_to_idx",
                 condition=models.Q(unprompted=True),
             ),
+            # The staff intake page and the plan scan: the messages about one thing.
+            models.Index(fields=["about"], name="message_about_idx"),
             # The message log lists failed first, newest first.
             models.Index(fields=["status", "-created_at"], name="message_status_created_idx"),
         ]
@@ -81,3 +88,33 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.template} #{self.pk} ({self.status})"
+
+
+class Suppression(models.Model):
+    """An address that asked for no more messages on one channel, whichever intake it gave.
+
+    Checked at send time for every message; lifted by `START` (SMS) or an explicit opt-in.
+    """
+
+    class Source(models.TextChoices):
+        SMS_STOP = "sms_stop", "SMS STOP reply"
+        EMAIL_LINK = "email_link", "Email opt-out link"
+        STAFF = "staff", "Staff"
+        PATIENT_RECORD = "patient_record", "Carried over from a patient record"
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    # Normalised: E.164 for a phone, stripped and lower-cased for an email.
+    address = models.CharField(max_length=254)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # One row per address and channel; also the index the send-time check reads.
+            models.UniqueConstraint(
+                fields=["channel", "address"], name="suppression_unique_channel_address"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} suppression #{self.pk} ({self.source})"

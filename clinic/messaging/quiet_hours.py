@@ -8,9 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-# local_day_bounds is re-exported for clinic.messaging.services (zones live in clinic.zones).
 from clinic.zones import local_at, zone_of
-from clinic.zones import local_day_bounds as local_day_bounds
 
 
 def quiet_hours_next_allowed(*, at: datetime, zone: str | None) -> datetime:

@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
     batch_task="messaging.messages_send",  # clinic.tasking sends several ids as one task
 )
 def message_send(self, message_id: int) -> None:
-    message = services.message_deliver(message_id=message_id)
+    message = services.message_send(message_id=message_id)
     if message is None or self.request.is_eager:
         return
     wait = _retry_wait(message)
@@ -29,7 +29,7 @@ def message_send(self, message_id: int) -> None:
             raise self.retry(countdown=wait)
         except Retry:
             raise
-        except Exception:  # broker down: the dispatch scan republishes it when due
+        except Exception:  # broker down: the send-due scan republishes it when due
             logger.warning("could not schedule the retry of message %s", message_id)
 
 
@@ -37,7 +37,7 @@ def message_send(self, message_id: int) -> None:
 def messages_send(message_ids: list[int]) -> None:
     """Several messages in one task: the batched form of message_send."""
     try:
-        attempted = services.messages_deliver(message_ids=message_ids)
+        attempted = services.messages_send(message_ids=message_ids)
     except Exception:  # the scan recovers whatever this left queued or sending
         logger.exception("a batch of %s messages was not delivered", len(message_ids))
         return
@@ -54,7 +54,7 @@ def _retry_wait(message: Message) -> float:
     """Seconds until a provider retry, or 0 when the message is done or waits for a scan.
 
     Only a provider retry (minutes at most) comes back by countdown; a message waiting
-    for the morning or tomorrow is found by the dispatch scan, never by a long ETA.
+    for the morning or tomorrow is found by the send-due scan, never by a long ETA.
     """
     if message.status != Message.Status.QUEUED:
         return 0
@@ -62,6 +62,6 @@ def _retry_wait(message: Message) -> float:
     return wait if 0 < wait <= settings.MESSAGE_RETRY_MAX_SECONDS else 0
 
 
-@shared_task(name="messaging.messages_dispatch_due")
-def messages_dispatch_due() -> int:
-    return services.messages_dispatch_due()
+@shared_task(name="messaging.messages_send_due")
+def messages_send_due() -> int:
+    return services.messages_send_due()

@@ -6,12 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clinic.links import BadLink, ExpiredLink, link_token_read
-from clinic.messaging.services import (
-    OPT_OUT_LINK_PURPOSE,
-    patient_opt_out_by_link,
-    sms_inbound_receive,
-)
+from clinic.links import link_token_read
+from clinic.messaging.inbound import sms_inbound_receive
+from clinic.messaging.suppressions import OPT_OUT_LINK_PURPOSE, message_opt_out_by_link
 from clinic.messaging.twilio import twilio_signature_valid
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -44,15 +41,11 @@ def sms_inbound(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def opt_out(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        patient_id = link_token_read(
-            purpose=OPT_OUT_LINK_PURPOSE, token=token, max_age=settings.MESSAGE_OPT_OUT_LINK_MAX_AGE
-        )
-    except ExpiredLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=410)
-    except BadLink as exc:
-        return render(request, "intake/bad_link.html", {"message": exc.message}, status=404)
+    # A bad or expired link rises as BadLink/ExpiredLink: the middleware shows the refusal page.
+    message_id = link_token_read(
+        purpose=OPT_OUT_LINK_PURPOSE, token=token, max_age=settings.MESSAGE_OPT_OUT_LINK_MAX_AGE
+    )
     if request.method == "GET":
         return render(request, "messaging/opt_out.html", {"token": token})
-    patient_opt_out_by_link(patient_id=patient_id)
+    message_opt_out_by_link(message_id=message_id)
     return render(request, "messaging/opted_out.html")

@@ -23,7 +23,7 @@ def content_type_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0003_patient_search_trigram"),
+        ("intake", "0004_opt_outs_to_suppressions"),
         # The table is created by referrals' own migrations; its state leaves there first.
         ("referrals", "0003_referral_moves_to_intake"),
         ("contenttypes", "0002_remove_content_type_name"),

@@ -1,4 +1,4 @@
-"""Sending properly: consent and opt-out at send time, retries, failure, fallback, idempotency."""
+"""Sending properly: the suppression list at send time, retries, failure, fallback, idempotency."""
 
 from datetime import timedelta
 
@@ -8,16 +8,19 @@ from django.core import mail
 from django.utils import timezone
 
 from clinic.messaging import services
-from clinic.messaging.models import Message
+from clinic.messaging.models import Message, Suppression
+from clinic.messaging.recipients import Recipient
 from clinic.messaging.services import (
-    message_deliver,
     message_queue,
     message_retry_delay,
-    messages_dispatch_due,
+    message_send,
+    messages_send_due,
 )
 from clinic.messaging.sms import FileSmsBackend, SmsError, outbox
-from clinic.messaging.tasks import message_send
+from clinic.messaging.suppressions import opt_out_url, suppression_add
+from clinic.messaging.tasks import message_send as message_send_task
 from intake.models import Patient
+from intake.recipients import patient_recipient
 
 pytestmark = pytest.mark.django_db
 DAYTIME = "2026-06-10T12:00:00+00:00"  # 13:00 in London
@@ -44,13 +47,12 @@ def _patient(**overrides) -> Patient:
 
 def _queue(patient, *, channel="sms", key="k", unprompted=True, purpose="test") -> Message:
     return message_queue(
-        channel=channel,
         template="message_fallback" if channel == "email" else "sms_opt_in_confirm",
         purpose=purpose,
         idempotency_key=key,
-        recipient=patient.phone if channel == "sms" else patient.email,
+        recipient=patient_recipient(patient, channel=channel),
         context={"text": "Hello"},
-        patient=patient,
+        about="intake:1",
         unprompted=unprompted,
     )
 
@@ -78,8 +80,8 @@ def flaky(settings):
 
 def test_a_task_run_twice_sends_once():
     message = _queue(_patient())
-    message_send(message.pk)
-    message_send(message.pk)
+    message_send_task(message.pk)
+    message_send_task(message.pk)
     assert len(outbox.messages) == 1
     message.refresh_from_db()
     assert message.status == "sent"
@@ -96,47 +98,42 @@ def test_queueing_twice_with_one_key_records_one_message():
 def test_an_opted_out_patient_gets_nothing_even_if_queued_before():
     patient = _patient()
     message = _queue(patient, unprompted=False)
-    Patient.objects.filter(pk=patient.pk).update(opted_out_at=timezone.now())
-    message = message_deliver(message_id=message.pk)
+    suppression_add(channel="sms", address=patient.phone, source="staff")
+    message = message_send(message_id=message.pk)
     assert message.status == "skipped"
-    assert outbox.messages == []
-
-
-def test_consent_withdrawn_before_sending_stops_an_unprompted_message():
-    patient = _patient()
-    message = _queue(patient)
-    Patient.objects.filter(pk=patient.pk).update(consent_follow_up=False)
-    assert message_deliver(message_id=message.pk).status == "skipped"
+    assert message.error == "recipient opted out"
     assert outbox.messages == []
 
 
 def test_a_message_to_the_clinic_is_not_held_by_patient_rules():
     message = message_queue(
-        channel="email",
         template="staff_urgent_alert",
         purpose="staff_urgent_alert",
         idempotency_key="intake-1",
-        recipient="triage@clinic.example",
+        recipient=Recipient(channel="email", address="triage@clinic.example"),
         context={"intake_id": 1, "staff_url": "http://x/"},
         unprompted=True,
+        opt_out_link=False,
     )
-    assert message_deliver(message_id=message.pk).status == "sent"
+    assert message_send(message_id=message.pk).status == "sent"
+    assert "List-Unsubscribe" not in mail.outbox[0].extra_headers
+    assert "stop all messages" not in mail.outbox[0].body.lower()
 
 
 def test_a_transient_provider_error_is_retried_later_with_backoff(flaky):
     flaky.failures = 1
     message = _queue(_patient())
-    message = message_deliver(message_id=message.pk)
+    message = message_send(message_id=message.pk)
     assert message.status == "queued"
     assert message.attempts == 1
     wait = message.not_before - timezone.now()
     assert timedelta(seconds=15) <= wait <= timedelta(seconds=30)
     # Not before its time…
-    assert message_deliver(message_id=message.pk).status == "queued"
+    assert message_send(message_id=message.pk).status == "queued"
     assert flaky.calls == 1
     # …then it goes.
     with time_machine.travel(message.not_before, tick=False):
-        assert message_deliver(message_id=message.pk).status == "sent"
+        assert message_send(message_id=message.pk).status == "sent"
     assert flaky.calls == 2
 
 
@@ -156,7 +153,7 @@ def test_a_message_that_keeps_failing_is_failed_after_the_last_attempt(flaky, se
     message = _queue(patient)
     for _ in range(3):
         with time_machine.travel(Message.objects.get(pk=message.pk).not_before, tick=False):
-            message = message_deliver(message_id=message.pk)
+            message = message_send(message_id=message.pk)
     assert message.status == "failed"
     assert message.attempts == 3
     assert flaky.calls == 3
@@ -167,12 +164,12 @@ def test_a_permanent_failure_falls_back_to_email_when_the_patient_has_one(flaky)
     flaky.failures, flaky.permanent = 1, True
     patient = _patient()
     message = _queue(patient, key="followup-7", unprompted=False)
-    message = message_deliver(message_id=message.pk)
+    message = message_send(message_id=message.pk)
     assert message.status == "failed"
     fallback = Message.objects.get(channel="email")
     assert fallback.recipient == "sam@example.com"
     assert fallback.idempotency_key == "followup-7:email-fallback"
-    message_deliver(message_id=fallback.pk)
+    message_send(message_id=fallback.pk)
     assert len(mail.outbox) == 1
     assert "could not reach you by text" in mail.outbox[0].body
     assert message.body_text in mail.outbox[0].body
@@ -181,7 +178,7 @@ def test_a_permanent_failure_falls_back_to_email_when_the_patient_has_one(flaky)
 def test_every_patient_email_carries_a_working_opt_out(client):
     patient = _patient(channel="email")
     message = _queue(patient, channel="email", unprompted=False)
-    message_deliver(message_id=message.pk)
+    message_send(message_id=message.pk)
     sent = mail.outbox[0]
     url = sent.extra_headers["List-Unsubscribe"].strip("<>")
     assert url in sent.body
@@ -192,43 +189,42 @@ def test_every_patient_email_carries_a_working_opt_out(client):
     response = client.get(path)
     assert response.status_code == 200
     assert b"Stop all messages" in response.content
-    patient.refresh_from_db()
-    assert patient.opted_out_at is None
+    assert not Suppression.objects.exists()
     # The button (or the mail client's one-click POST) opts out.
     response = client.post(path, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
-    patient.refresh_from_db()
-    assert patient.opted_out_at is not None
+    suppression = Suppression.objects.get()
+    assert (suppression.channel, suppression.address) == ("email", "sam@example.com")
+    assert suppression.source == "email_link"
 
 
 def test_the_opt_out_link_covers_every_record_with_that_email(client):
     first = _patient(channel="email")
     second = _patient(channel="email", email="SAM@example.com")
     other = _patient(channel="email", email="someone@example.com")
-    services.patient_opt_out_by_link(patient_id=first.pk)
-    assert Patient.objects.filter(opted_out_at__isnull=False).count() == 2
-    second.refresh_from_db()
-    other.refresh_from_db()
-    assert second.opted_out_at is not None and other.opted_out_at is None
+    message = _queue(first, channel="email", unprompted=False)
+    client.post(opt_out_url(message.pk).removeprefix("http://testserver"))
+    for patient, key in ((second, "s"), (other, "o")):
+        message_send(message_id=_queue(patient, channel="email", key=key, unprompted=False).pk)
+    assert [sent.to for sent in mail.outbox] == [["someone@example.com"]]
 
 
 def test_a_tampered_opt_out_link_is_refused_and_changes_nothing(client):
-    patient = _patient(channel="email")
-    url = services.opt_out_url(patient.pk).removeprefix("http://testserver")
+    message = _queue(_patient(channel="email"), channel="email")
+    url = opt_out_url(message.pk).removeprefix("http://testserver")
     response = client.post(url[:-3] + "xx/")
     assert response.status_code == 404
-    patient.refresh_from_db()
-    assert patient.opted_out_at is None
+    assert not Suppression.objects.exists()
 
 
-def test_the_dispatch_scan_republishes_a_message_the_broker_lost(
+def test_the_send_due_scan_republishes_a_message_the_broker_lost(
     django_capture_on_commit_callbacks,
 ):
     message = _queue(_patient())  # its on-commit publish never ran: as if Redis lost it
-    assert messages_dispatch_due() == 0  # published too recently to count as lost
+    assert messages_send_due() == 0  # published too recently to count as lost
     later = timezone.now() + timedelta(minutes=3)
     with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
-        assert messages_dispatch_due() == 1
+        assert messages_send_due() == 1
     message.refresh_from_db()
     assert message.status == "sent"
     assert len(outbox.messages) == 1
@@ -242,13 +238,13 @@ def test_the_dispatch_scan_sends_a_deferred_message_once_its_time_comes(
         message = _queue(patient)  # 22:30 in London: waits for 09:00
     assert message.enqueued_at is None
     with django_capture_on_commit_callbacks(execute=True):
-        assert messages_dispatch_due(now=message.not_before - timedelta(seconds=1)) == 0
+        assert messages_send_due(now=message.not_before - timedelta(seconds=1)) == 0
     with (
         time_machine.travel(message.not_before, tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert messages_dispatch_due() == 1
-        assert messages_dispatch_due() == 0  # not published twice
+        assert messages_send_due() == 1
+        assert messages_send_due() == 0  # not published twice
     assert len(outbox.messages) == 1
 
 
@@ -257,18 +253,18 @@ def test_the_dispatch_scan_recovers_a_message_whose_worker_died_while_sending(
 ):
     message = _queue(_patient())
     Message.objects.filter(pk=message.pk).update(status="sending", attempted_at=timezone.now())
-    assert messages_dispatch_due(now=timezone.now() + timedelta(minutes=1)) == 0
+    assert messages_send_due(now=timezone.now() + timedelta(minutes=1)) == 0
     with (
         time_machine.travel(timezone.now() + timedelta(minutes=6), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert messages_dispatch_due() == 1
+        assert messages_send_due() == 1
     message.refresh_from_db()
     assert message.status == "sent"
 
 
 def test_a_deleted_message_is_a_no_op_for_a_late_task():
-    assert message_deliver(message_id=987654) is None
+    assert message_send(message_id=987654) is None
 
 
 def test_the_file_backend_delivers_once_per_key_and_logs_every_call(settings, tmp_path):
@@ -293,9 +289,9 @@ def test_the_send_task_comes_back_after_the_backoff_by_countdown(flaky, monkeypa
         countdowns.append(countdown)
         return Retry()
 
-    monkeypatch.setattr(message_send, "retry", retry)
+    monkeypatch.setattr(message_send_task, "retry", retry)
     with pytest.raises(Retry):
-        message_send.run(message.pk)  # as a worker runs it, not eagerly
+        message_send_task.run(message.pk)  # as a worker runs it, not eagerly
     assert 15 <= countdowns[0] <= 30
 
 
@@ -304,9 +300,9 @@ def test_the_send_task_never_schedules_a_wait_for_the_morning_by_countdown(monke
     with time_machine.travel("2026-06-10T21:30:00+00:00", tick=False):
         message = _queue(patient)
         monkeypatch.setattr(
-            message_send, "retry", lambda countdown: pytest.fail("no long countdown")
+            message_send_task, "retry", lambda countdown: pytest.fail("no long countdown")
         )
-        message_send.run(message.pk)
+        message_send_task.run(message.pk)
     message.refresh_from_db()
     assert message.status == "queued"
 
@@ -318,14 +314,14 @@ def test_the_batch_task_sends_each_message_once_and_a_bad_one_does_not_stop_the_
 
     patient = _patient()
     first, second, third = (_queue(patient, key=f"k{n}", unprompted=False) for n in range(3))
-    real = services._send
+    real = services._provider_send
 
     def send(message):
         if message.pk == second.pk:
             raise RuntimeError("a provider library bug")
         return real(message)
 
-    monkeypatch.setattr(services, "_send", send)
+    monkeypatch.setattr(services, "_provider_send", send)
     messages_send.run([first.pk, second.pk, third.pk])
     messages_send.run([first.pk, second.pk, third.pk])  # run twice: still sent once each
     statuses = dict(Message.objects.values_list("pk", "status"))
@@ -343,7 +339,7 @@ def test_the_batch_task_hands_a_provider_retry_to_the_single_task_by_countdown(f
     message = _queue(_patient())
     scheduled = []
     monkeypatch.setattr(
-        message_send,
+        message_send_task,
         "apply_async",
         lambda args, countdown, retry: scheduled.append((args, countdown)),
     )

@@ -1,9 +1,9 @@
-"""The provider's inbound SMS webhook: signed requests only; STOP-type words opt out."""
+"""The provider's inbound SMS webhook: signed requests only; STOP-type words suppress the number."""
 
 import pytest
 import time_machine
 
-from clinic.messaging.models import Message
+from clinic.messaging.models import Message, Suppression
 from clinic.messaging.sms import outbox
 from clinic.messaging.twilio import twilio_signature, twilio_signature_valid
 from intake.models import Patient
@@ -61,18 +61,17 @@ def test_it_matches_twilios_published_signature_example():
 
 
 def test_it_refuses_a_bad_signature_and_changes_nothing(client):
-    patient = _patient()
+    _patient()
     response = _post(client, "STOP", signature="bm90IGEgc2lnbmF0dXJl")
     assert response.status_code == 403
-    patient.refresh_from_db()
-    assert patient.opted_out_at is None
+    assert not Suppression.objects.exists()
     assert Message.objects.count() == 0
 
 
 def test_it_refuses_a_missing_signature(client):
     _patient()
     assert _post(client, "STOP", signature="").status_code == 403
-    assert Patient.objects.filter(opted_out_at__isnull=False).count() == 0
+    assert not Suppression.objects.exists()
 
 
 def test_it_refuses_everything_when_no_auth_token_is_configured(client, settings):
@@ -116,17 +115,14 @@ def test_a_signature_for_other_parameters_is_refused(client):
         "u n s u b s c r i b e",
     ],
 )
-def test_each_opt_out_word_opts_out_every_patient_with_that_number(client, body):
-    first, second = _patient(), _patient(name="Sam again")
-    other = _patient(phone="+12025550188")
+def test_each_opt_out_word_suppresses_that_number_for_sms(client, body):
+    _patient(), _patient(name="Sam again"), _patient(phone="+12025550188")
     response = _post(client, body)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/xml")
-    for patient in (first, second):
-        patient.refresh_from_db()
-        assert patient.opted_out_at is not None
-    other.refresh_from_db()
-    assert other.opted_out_at is None
+    suppression = Suppression.objects.get()
+    assert (suppression.channel, suppression.address) == ("sms", PHONE)
+    assert suppression.source == "sms_stop"
 
 
 def test_an_opt_out_is_confirmed_by_one_text_even_if_the_webhook_comes_twice(
@@ -142,22 +138,20 @@ def test_an_opt_out_is_confirmed_by_one_text_even_if_the_webhook_comes_twice(
 
 
 def test_start_opts_back_in(client, django_capture_on_commit_callbacks):
-    patient = _patient()
+    _patient()
     with django_capture_on_commit_callbacks(execute=True):
         _post(client, "STOP", sid="SM1")
         _post(client, "start", sid="SM2")
-    patient.refresh_from_db()
-    assert patient.opted_out_at is None
+    assert not Suppression.objects.exists()
     assert len(outbox.messages) == 2
     assert "subscribed again" in outbox.messages[1].body
 
 
 def test_other_replies_change_nothing(client):
-    patient = _patient()
+    _patient()
     for body in ("Thanks!", "stop running?", "STOPPED", ""):
         assert _post(client, body).status_code == 200
-    patient.refresh_from_db()
-    assert patient.opted_out_at is None
+    assert not Suppression.objects.exists()
     assert Message.objects.count() == 0
 
 

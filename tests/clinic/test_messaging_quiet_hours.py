@@ -8,10 +8,11 @@ import time_machine
 
 from clinic.messaging.models import Message
 from clinic.messaging.quiet_hours import quiet_hours_next_allowed
-from clinic.messaging.services import message_deliver, message_queue
+from clinic.messaging.services import message_queue, message_send
 from clinic.messaging.sms import outbox
 from clinic.zones import local_day_bounds
 from intake.models import Patient
+from intake.recipients import patient_recipient
 
 NY = "America/New_York"
 LONDON = "Europe/London"
@@ -118,13 +119,11 @@ def _patient(**overrides) -> Patient:
 
 def _unprompted(patient: Patient, key: str) -> Message:
     return message_queue(
-        channel="sms",
         template="sms_opt_in_confirm",
         purpose="test_unprompted",
         idempotency_key=key,
-        recipient=patient.phone,
+        recipient=patient_recipient(patient),
         context={},
-        patient=patient,
         unprompted=True,
     )
 
@@ -135,10 +134,10 @@ def test_an_unprompted_message_queued_at_night_waits_for_the_morning():
     with time_machine.travel(local(LONDON, 2026, 6, 10, 23, 15), tick=False):
         message = _unprompted(patient, "night")
         assert message.not_before == local(LONDON, 2026, 6, 11, 9, 0)
-        message_deliver(message_id=message.pk)
+        message_send(message_id=message.pk)
     assert outbox.messages == []
     with time_machine.travel(local(LONDON, 2026, 6, 11, 9, 1), tick=False):
-        message_deliver(message_id=message.pk)
+        message_send(message_id=message.pk)
     assert len(outbox.messages) == 1
 
 
@@ -147,15 +146,13 @@ def test_a_reply_to_the_patients_own_action_is_not_held_by_quiet_hours():
     patient = _patient()
     with time_machine.travel(local(LONDON, 2026, 6, 10, 23, 15), tick=False):
         message = message_queue(
-            channel="sms",
             template="sms_opt_in_confirm",
             purpose="test_reply",
             idempotency_key="1",
-            recipient=patient.phone,
+            recipient=patient_recipient(patient),
             context={},
-            patient=patient,
         )
-        message_deliver(message_id=message.pk)
+        message_send(message_id=message.pk)
     assert len(outbox.messages) == 1
 
 
@@ -165,7 +162,7 @@ def test_a_message_whose_retry_falls_into_the_night_is_held_at_send_time():
     with time_machine.travel(local(LONDON, 2026, 6, 10, 19, 50), tick=False):
         message = _unprompted(patient, "late")
     with time_machine.travel(local(LONDON, 2026, 6, 10, 20, 5), tick=False):
-        message = message_deliver(message_id=message.pk)
+        message = message_send(message_id=message.pk)
     assert message.status == "queued"
     assert message.not_before == local(LONDON, 2026, 6, 11, 9, 0)
     assert outbox.messages == []
@@ -177,13 +174,13 @@ def test_a_patient_gets_at_most_one_unprompted_message_a_day():
     with time_machine.travel(local(LONDON, 2026, 6, 10, 10, 0), tick=False):
         first = _unprompted(patient, "a")
         second = _unprompted(patient, "b")
-        message_deliver(message_id=first.pk)
-        second = message_deliver(message_id=second.pk)
+        message_send(message_id=first.pk)
+        second = message_send(message_id=second.pk)
     assert len(outbox.messages) == 1
     assert second.status == "queued"
     assert second.not_before == local(LONDON, 2026, 6, 11, 9, 0)
     with time_machine.travel(local(LONDON, 2026, 6, 11, 9, 0), tick=False):
-        message_deliver(message_id=second.pk)
+        message_send(message_id=second.pk)
     assert len(outbox.messages) == 2
 
 
@@ -192,15 +189,13 @@ def test_replies_do_not_use_up_the_daily_allowance():
     patient = _patient()
     with time_machine.travel(local(LONDON, 2026, 6, 10, 10, 0), tick=False):
         reply = message_queue(
-            channel="sms",
             template="sms_opt_in_confirm",
             purpose="test_reply",
             idempotency_key="r",
-            recipient=patient.phone,
+            recipient=patient_recipient(patient),
             context={},
-            patient=patient,
         )
-        message_deliver(message_id=reply.pk)
-        unprompted = message_deliver(message_id=_unprompted(patient, "u").pk)
+        message_send(message_id=reply.pk)
+        unprompted = message_send(message_id=_unprompted(patient, "u").pk)
     assert unprompted.status == "sent"
     assert len(outbox.messages) == 2

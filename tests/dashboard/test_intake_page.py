@@ -62,7 +62,9 @@ def test_the_follow_up_and_its_answer_show_to_clinicians(
 
 
 def test_messages_referrals_and_the_advice_sheet_are_listed(clinician_client, urgent_intake):
-    Message.objects.filter(intake=urgent_intake).update(status="failed", error="SMTPError")
+    Message.objects.filter(about=f"intake:{urgent_intake.pk}").update(
+        status="failed", error="SMTPError"
+    )
     response = clinician_client.get(f"/staff/intakes/{urgent_intake.pk}/")
     page = response.content.decode()
     assert "staff_urgent_alert" in page and "Failed" in page and "SMTPError" in page

@@ -10,7 +10,7 @@ from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from clinic.messaging.models import Message
-from clinic.messaging.services import message_deliver, messages_dispatch_due
+from clinic.messaging.services import message_send, messages_send_due
 from dashboard import selectors
 from dashboard.models import AuditEvent
 from intake.models import FollowUp, Intake
@@ -99,13 +99,13 @@ def test_a_resent_message_is_published_once_and_gets_its_attempts_back(
         assert (failed.status, failed.attempts) == ("queued", 0)
         assert failed.enqueued_at == timezone.now()
         assert len(published) == 1
-        assert messages_dispatch_due() == 0
+        assert messages_send_due() == 0
 
         def provider_down(self, email_messages):
             raise SMTPServerDisconnected("Connection unexpectedly closed")
 
         monkeypatch.setattr(locmem.EmailBackend, "send_messages", provider_down)
-        failed = message_deliver(message_id=failed.pk)
+        failed = message_send(message_id=failed.pk)
     assert (failed.status, failed.attempts) == ("queued", 1)
 
 
@@ -142,7 +142,7 @@ def test_resending_an_unknown_message_is_a_404(front_desk_client):
 
 
 def test_resend_from_the_intake_page_returns_there(clinician_client, urgent_intake):
-    message = Message.objects.get(intake=urgent_intake)
+    message = Message.objects.get(about=f"intake:{urgent_intake.pk}")
     Message.objects.filter(pk=message.pk).update(status="failed")
     url = f"/staff/intakes/{urgent_intake.pk}/"
     response = clinician_client.post(f"/staff/messages/{message.pk}/resend/", {"next": url})

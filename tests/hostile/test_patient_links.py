@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from clinic.messaging.services import opt_out_url
+from clinic.messaging.models import Message
+from clinic.messaging.suppressions import opt_out_url
 from intake.links import follow_up_token, intake_token
 from referrals import services as booking
 from referrals.models import Slot
@@ -36,6 +37,12 @@ def two_patients(settings):
     return alex, olive, alex_booking, olive_booking
 
 
+def _message_id(intake) -> int:
+    """A message about this intake (the opt-out link signs a message id), or a made-up id."""
+    found = Message.objects.filter(about=f"intake:{intake.pk}").values_list("pk", flat=True)
+    return found.first() or 10_000 + intake.pk
+
+
 def urls_for(intake, appointment) -> dict[str, str]:
     token = intake_token(intake)
     return {
@@ -46,7 +53,7 @@ def urls_for(intake, appointment) -> dict[str, str]:
         "follow-up": f"/f/{follow_up_token(intake.follow_up)}/?answer=better",
         "appointment": f"/book/appointment/{appointment_token(appointment)}/",
         "calendar": f"/book/appointment/{appointment_token(appointment)}/calendar.ics",
-        "opt-out": opt_out_url(intake.patient_id).removeprefix("http://testserver"),
+        "opt-out": opt_out_url(_message_id(intake)).removeprefix("http://testserver"),
     }
 
 

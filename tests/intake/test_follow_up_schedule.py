@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
 
 from clinic.messaging.models import Message
 from clinic.messaging.sms import outbox
+from clinic.messaging.suppressions import suppression_add
 from intake.follow_ups import followups_send_due
 from intake.models import FollowUp, Patient
 from tests.support import factories
@@ -87,13 +87,13 @@ def test_a_follow_up_due_at_night_goes_out_at_nine_in_the_patients_zone(
     assert message.not_before == datetime(2026, 6, 9, 13, 0, tzinfo=UTC)  # 09:00 EDT
     follow_up.refresh_from_db()
     assert follow_up.sent_at == message.not_before
-    from clinic.messaging.services import messages_dispatch_due
+    from clinic.messaging.services import messages_send_due
 
     with (
         time_machine.travel(message.not_before, tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        messages_dispatch_due()
+        messages_send_due()
     subjects = [sent.subject for sent in mail.outbox]
     assert subjects.count("How is your knee compared with last week?") == 1
 
@@ -102,11 +102,26 @@ def test_no_follow_up_is_sent_to_a_patient_who_opted_out_after_the_intake(
     client, django_capture_on_commit_callbacks
 ):
     follow_up = _submit(client)
-    Patient.objects.update(opted_out_at=timezone.now())
+    suppression_add(channel="email", address="ALEX@example.com", source="email_link")
     mail.outbox.clear()
     result = _run(WEEK_LATER, django_capture_on_commit_callbacks)
     assert (result.sent, result.cancelled) == (0, 1)
     assert mail.outbox == []
+    follow_up.refresh_from_db()
+    assert follow_up.status == "cancelled"
+
+
+def test_no_follow_up_is_sent_to_a_patient_who_withdrew_consent_after_the_intake(
+    client, django_capture_on_commit_callbacks
+):
+    # Consent is intake's own check, made when the question is queued (messaging knows none).
+    follow_up = _submit(client)
+    Patient.objects.update(consent_follow_up=False)
+    mail.outbox.clear()
+    result = _run(WEEK_LATER, django_capture_on_commit_callbacks)
+    assert (result.sent, result.cancelled) == (0, 1)
+    assert mail.outbox == []
+    assert not Message.objects.filter(purpose="follow_up").exists()
     follow_up.refresh_from_db()
     assert follow_up.status == "cancelled"
 
@@ -140,7 +155,7 @@ def test_the_reminder_respects_an_opt_out_that_came_after_the_question(
 ):
     follow_up = _submit(client)
     _run(WEEK_LATER, django_capture_on_commit_callbacks)
-    Patient.objects.update(opted_out_at=timezone.now())
+    suppression_add(channel="email", address="ALEX@example.com", source="email_link")
     mail.outbox.clear()
     _run(WEEK_LATER + timedelta(days=3), django_capture_on_commit_callbacks)
     assert mail.outbox == []
@@ -290,7 +305,8 @@ def test_the_scan_leaves_alone_intakes_with_a_plan_no_consent_urgent_or_opted_ou
     _lost_plan(patient_overrides={"consent_follow_up": False})
     _lost_plan(red_flags=["numb_cold_foot"])
     opted_out = _lost_plan()
-    Patient.objects.filter(pk=opted_out.patient_id).update(opted_out_at=SUBMITTED)
+    Patient.objects.filter(pk=opted_out.patient_id).update(email="opted-out@example.com")
+    suppression_add(channel="email", address="opted-out@example.com", source="staff")
     later = SUBMITTED + timedelta(minutes=3)
     assert _scan_plans(later, django_capture_on_commit_callbacks, monkeypatch) == []
 
@@ -308,6 +324,6 @@ def test_the_plan_task_sends_the_plan_once_with_the_sheet_ready(
         plan_send(intake_id=intake.pk)
         plan_send(intake_id=intake.pk)
     assert default_storage.exists(advice_sheet_key(intake.outcome))
-    assert Message.objects.filter(intake=intake, purpose="intake_plan").count() == 1
+    assert Message.objects.filter(about=f"intake:{intake.pk}", purpose="intake_plan").count() == 1
     assert len(mail.outbox) == 1
     assert "/advice.pdf" in mail.outbox[0].body

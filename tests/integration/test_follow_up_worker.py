@@ -75,7 +75,7 @@ def test_intakes_submitted_while_redis_is_stopped_get_everything_once_it_is_back
     from django.core.files.storage import default_storage
 
     from clinic.celery import app
-    from clinic.messaging.tasks import messages_dispatch_due
+    from clinic.messaging.tasks import messages_send_due
     from clinic.tasking import wait_for_publisher
     from intake.advice import advice_sheet_key
     from intake.tasks import advice_sheets_render_missing
@@ -113,7 +113,7 @@ def test_intakes_submitted_while_redis_is_stopped_get_everything_once_it_is_back
         outcomes = [Intake.objects.get(pk=i).outcome for i in (intake_id, urgent["id"])]
 
         def alert_and_sheets_out() -> bool:
-            messages_dispatch_due.delay()
+            messages_send_due.delay()
             advice_sheets_render_missing.delay()
             return wait_for(
                 lambda: (
@@ -147,7 +147,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     count = 200
     _due_follow_ups_make(count)
     from clinic.celery import app
-    from clinic.messaging.tasks import messages_dispatch_due
+    from clinic.messaging.tasks import messages_send_due
     from clinic.tasking import wait_for_publisher
     from intake.tasks import followups_send_due
 
@@ -176,7 +176,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     def all_sent() -> bool:
         # Beat's two scans, every few seconds here instead of every minute.
         followups_send_due.delay()
-        messages_dispatch_due.delay()
+        messages_send_due.delay()
         return wait_for(lambda: sent("follow_up") == count, timeout=2)
 
     assert wait_for(all_sent, timeout=60, every=0), _state()

@@ -1,0 +1,56 @@
+"""Rendering a message from its templates, with the opt-out footer every patient email carries.
+
+Templates come as a trio per email (`templates/emails/<name>-subject.txt`, `-body.txt`,
+`-body.html`) and one file per SMS (`templates/sms/<name>.txt`). A message is rendered when
+it is queued and stored, so what was sent can be read back from the log. Only the opt-out
+link is filled in at send time: it signs the message's own id, which does not exist yet
+when a batch is rendered, and a live link has no business sitting in the log.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from clinic.messaging.models import Channel
+from clinic.messaging.suppressions import opt_out_url
+
+# Stands in the stored body for the signed opt-out link until the message is sent.
+OPT_OUT_URL_SLOT = "[[stride-opt-out-link]]"
+
+
+def message_render(
+    *, channel: str, template: str, context: dict[str, Any], opt_out_link: bool
+) -> tuple[str, str, str]:
+    """(subject, text, html) of one message; SMS has only text."""
+    context = {
+        "clinic_name": settings.CLINIC_NAME,
+        "clinic_phone": settings.CLINIC_PHONE,
+        "site_url": settings.SITE_URL,
+        **context,
+    }
+    if channel == Channel.SMS:
+        return "", render_to_string(f"sms/{template}.txt", context).strip(), ""
+    subject = " ".join(render_to_string(f"emails/{template}-subject.txt", context).split())
+    text: str = render_to_string(f"emails/{template}-body.txt", context).strip() + "\n"
+    html: str = render_to_string(f"emails/{template}-body.html", context)
+    if opt_out_link:
+        text, html = _opt_out_footer_add(text, html, context)
+    return subject, text, html
+
+
+def _opt_out_footer_add(text: str, html: str, context: dict[str, Any]) -> tuple[str, str]:
+    # Every email to a patient carries the opt-out, whichever template it came from.
+    footer = {**context, "opt_out_url": OPT_OUT_URL_SLOT}
+    text += "\n" + render_to_string("emails/_opt_out_footer.txt", footer).strip() + "\n"
+    html_footer = render_to_string("emails/_opt_out_footer.html", footer)
+    if "</body>" in html:
+        return text, html.replace("</body>", html_footer + "</body>", 1)
+    return text, html + html_footer
+
+
+def opt_out_link_fill(body: str, *, message_id: int) -> str:
+    """The stored body with its opt-out slot replaced by this message's signed link."""
+    if OPT_OUT_URL_SLOT not in body:
+        return body
+    return body.replace(OPT_OUT_URL_SLOT, opt_out_url(message_id))
