@@ -1,22 +1,14 @@
 """Communication/message-{id}: each email or text the clinic sent. Never the body text.
 
-Which patient and intake a message is about: the message log's `about` reference
-("intake:42", "patient:7") where that field exists, else its patient and intake foreign
-keys (the message log is being reshaped; this mapping reads either shape).
+The message log knows what a message is about only as an opaque reference ("intake:42");
+the patient is that intake's. A message with no recipient zone went to the clinic's own
+people (an urgent alert), so its recipient is the clinic's staff, not the patient.
 """
 
-from django.db.models import (
-    BigIntegerField,
-    Case,
-    F,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, Substr
+from django.db.models import BigIntegerField, Case, F, OuterRef, QuerySet, Subquery, When
+from django.db.models.functions import Cast, Substr
 from fhir.resources.R4B.communication import Communication
+from fhir.resources.R4B.reference import Reference
 
 from clinic.messaging.models import Channel, Message
 from fhir_api.mappings.base import RowSource
@@ -29,6 +21,13 @@ MEDIA = {
     Channel.EMAIL: {"system": MODES, "code": "EMAILWRIT", "display": "email"},
     Channel.SMS: {"system": MODES, "code": "SMSWRIT", "display": "SMS"},
 }
+ABOUT_INTAKE = "intake:"
+
+
+def _recipient(message: Message, patient_pk: int | None) -> list[Reference] | None:
+    if not message.recipient_zone:
+        return [Reference(display="The clinic's staff")]
+    return [patient_reference(patient_pk)] if patient_pk else None
 
 
 def build(message: Message) -> Communication:
@@ -41,21 +40,18 @@ def build(message: Message) -> Communication:
         category=[local_concept("message-template", message.template, message.template)],
         medium=[{"coding": [MEDIA[Channel(message.channel)]]}],
         subject=patient_reference(patient_pk) if patient_pk else None,
-        recipient=[patient_reference(patient_pk)] if patient_pk else None,
+        recipient=_recipient(message, patient_pk),
         about=[reference("QuestionnaireResponse", intake_id(intake_pk))] if intake_pk else None,
         sent=message.sent_at,
     )
 
 
-def _has_field(name: str) -> bool:
-    return any(field.name == name for field in Message._meta.get_fields())
-
-
-def _about_id(prefix: str) -> Case:
+def _about_intake_id() -> Case:
+    """The intake of an "intake:<id>" reference, else None."""
     return Case(
         When(
-            about__regex=rf"^{prefix}[0-9]{{1,18}}$",
-            then=Cast(Substr("about", len(prefix) + 1), output_field=BigIntegerField()),
+            about__regex=rf"^{ABOUT_INTAKE}[0-9]{{1,18}}$",
+            then=Cast(Substr("about", len(ABOUT_INTAKE) + 1), output_field=BigIntegerField()),
         ),
         default=None,
         output_field=BigIntegerField(),
@@ -63,25 +59,15 @@ def _about_id(prefix: str) -> Case:
 
 
 def rows() -> QuerySet[Message]:
-    sent = Message.objects.filter(status=Message.Status.SENT, sent_at__isnull=False)
-    if _has_field("about"):
-        intake_pk = _about_id("intake:")
-        sent = sent.annotate(fhir_intake_id=intake_pk).annotate(
-            fhir_patient_id=Case(
-                When(about__regex=r"^patient:[0-9]{1,18}$", then=_about_id("patient:")),
-                default=Subquery(
-                    Intake.objects.filter(pk=OuterRef("fhir_intake_id")).values("patient_id")[:1],
-                    output_field=IntegerField(),
-                ),
-                output_field=BigIntegerField(),
-            )
+    patient = Intake.objects.filter(pk=OuterRef("fhir_intake_id")).values("patient_id")[:1]
+    return (
+        Message.objects.filter(status=Message.Status.SENT, sent_at__isnull=False)
+        .annotate(fhir_intake_id=_about_intake_id())
+        .annotate(
+            fhir_patient_id=Subquery(patient, output_field=BigIntegerField()),
+            fhir_last_updated=F("sent_at"),
         )
-    else:
-        sent = sent.annotate(
-            fhir_intake_id=F("intake_id"),
-            fhir_patient_id=Coalesce("patient_id", "intake__patient_id"),
-        )
-    return sent.annotate(fhir_last_updated=F("sent_at"))
+    )
 
 
 SOURCES = [RowSource(RESOURCE_TYPE, "message", rows, build, patient_lookup="fhir_patient_id")]

@@ -4,6 +4,7 @@ pain scores with LOINC, the triage, referrals and messages; each validated by th
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 from fhir.resources.R4B.patient import Patient as FhirPatient
 from fhir.resources.R4B.questionnaire import Questionnaire
 
@@ -157,8 +158,8 @@ def test_only_sent_messages_are_communications(client, access):
         idempotency_key="1",
         status="sent",
         sent_at=intake.submitted_at,
-        intake=intake,
-        patient=intake.patient,
+        about=f"intake:{intake.pk}",
+        recipient_zone="Europe/London",
         **common,
     )
     Message.objects.create(purpose="p", idempotency_key="2", status="queued", **common)
@@ -166,5 +167,46 @@ def test_only_sent_messages_are_communications(client, access):
     (message,) = entries(bundle)
     assert message["id"] == f"message-{sent.pk}"
     assert message["subject"]["reference"] == f"Patient/patient-{intake.patient_id}"
+    assert message["recipient"] == [{"reference": f"Patient/patient-{intake.patient_id}"}]
     assert message["about"][0]["reference"] == f"QuestionnaireResponse/intake-{intake.pk}"
     assert message["medium"][0]["coding"][0]["code"] == "EMAILWRIT"
+    by_patient = fhir_json(
+        get(client, f"/Communication?patient=patient-{intake.patient_id}", access)
+    )
+    assert by_patient["total"] == 1
+
+
+def test_a_message_to_the_clinics_staff_names_them_as_recipient_not_the_patient(client, access):
+    intake = factories.make_intake()
+    Message.objects.create(
+        purpose="alert",
+        idempotency_key="1",
+        status="sent",
+        sent_at=intake.submitted_at,
+        about=f"intake:{intake.pk}",
+        recipient_zone="",
+        channel="email",
+        template="staff_alert",
+        recipient="triage@clinic.example",
+        body_text="x",
+    )
+    (message,) = entries(fhir_json(get(client, "/Communication", access)))
+    assert message["recipient"] == [{"display": "The clinic's staff"}]
+    assert message["subject"]["reference"] == f"Patient/patient-{intake.patient_id}"
+
+
+def test_a_message_about_nothing_we_know_has_no_subject(client, access):
+    Message.objects.create(
+        purpose="p",
+        idempotency_key="1",
+        status="sent",
+        sent_at=timezone.now(),
+        about="something:else",
+        channel="sms",
+        template="t",
+        recipient="+15550100",
+        body_text="x",
+        recipient_zone="UTC",
+    )
+    (message,) = entries(fhir_json(get(client, "/Communication", access)))
+    assert "subject" not in message and "about" not in message and "recipient" not in message
