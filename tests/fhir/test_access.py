@@ -93,5 +93,5 @@ def test_a_write_method_is_refused_with_an_operation_outcome(client):
 
 def test_a_token_in_the_query_string_is_not_accepted(client):
     access = token(client)
-    response = client.get(f"/fhir/R4/Patient?access_token={access}")
+    response = get(client, f"/Patient?access_token={access}", None)
     assert response.status_code == 401

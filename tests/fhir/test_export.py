@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from fhir_api import services
 from fhir_api.models import ExportJob
 from tests.support import factories
-from tests.support.fhir import fhir_json, get, kick_off, ndjson_lines, token
+from tests.support.fhir import delete, fhir_json, get, kick_off, ndjson_lines, token
 
 pytestmark = pytest.mark.django_db
 DAY1 = datetime(2026, 11, 1, 10, tzinfo=UTC)
@@ -122,12 +122,7 @@ def test_delete_cancels_and_removes_the_files(export, client, access, intakes):
     job = ExportJob.objects.get()
     path = job.output[0]["path"]
     assert default_storage.exists(path)
-    assert (
-        client.delete(
-            f"/fhir/R4{status}", headers={"Authorization": f"Bearer {access}"}
-        ).status_code
-        == 202
-    )
+    assert delete(client, status, access).status_code == 202
     assert not default_storage.exists(path)
     assert get(client, status, access).status_code == 404
     assert ExportJob.objects.get().status == ExportJob.Status.CANCELLED
@@ -174,7 +169,7 @@ def test_another_client_cannot_see_or_cancel_a_job(export, client, access, intak
     other = token(client)
     assert get(client, status, other).status_code == 404
     assert get(client, manifest["output"][0]["url"], other).status_code == 404
-    deleted = client.delete(f"/fhir/R4{status}", headers={"Authorization": f"Bearer {other}"})
+    deleted = delete(client, status, other)
     assert deleted.status_code == 404
     assert get(client, status, access).status_code == 200
 

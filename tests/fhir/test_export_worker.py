@@ -13,9 +13,10 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from bench import harness
+from bench.fhir_export_bench import intakes_make
 from fhir_api.models import ExportJob
 from tests.support import factories
-from tests.support.fhir import get, kick_off, ndjson_lines, token
+from tests.support.fhir import delete, get, kick_off, ndjson_lines, token
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -95,17 +96,17 @@ def test_a_real_worker_runs_the_export_to_a_manifest_of_valid_ndjson(client, wor
 
 
 def test_delete_on_the_status_url_cancels_a_real_export_and_leaves_no_file(client, worker):
-    for i in range(40):
-        factories.make_intake(patient_overrides={"email": f"c{i}@example.com"})
+    # Rows made in bulk: no advice sheets or messages queue ahead of the export on the worker.
+    intakes_make(300)
     access = token(client)
     response = kick_off(client, access)
     status = response["Content-Location"].removeprefix("http://testserver/fhir/R4")
     # Cancel once the worker has taken the job (running, or already finished).
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while ExportJob.objects.get().status == ExportJob.Status.PENDING:
         assert time.monotonic() < deadline, "the worker never took the job"
         time.sleep(0.02)
-    deleted = client.delete(f"/fhir/R4{status}", headers={"Authorization": f"Bearer {access}"})
+    deleted = delete(client, status, access)
     assert deleted.status_code == 202
     assert get(client, status, access).status_code == 404
     job = ExportJob.objects.get()

@@ -35,11 +35,23 @@ def token(client: Client, scopes: str = "system/*.read") -> str:
     return response.json()["access_token"]
 
 
+def _checked(response):
+    """Every FHIR answer a test sees is parsed and validated by the library, errors too."""
+    if response.get("Content-Type", "").startswith("application/fhir+json") and response.content:
+        validate(json.loads(response.content))
+    return response
+
+
 def get(client: Client, path: str, access_token: str | None, **headers: str):
     if access_token:
         headers["Authorization"] = f"Bearer {access_token}"
     url = path if path.startswith("http") else f"{BASE}{path}"
-    return client.get(url.removeprefix("http://testserver"), headers=headers)
+    return _checked(client.get(url.removeprefix("http://testserver"), headers=headers))
+
+
+def delete(client: Client, path: str, access_token: str):
+    headers = {"Authorization": f"Bearer {access_token}"}
+    return _checked(client.delete(f"{BASE}{path}", headers=headers))
 
 
 def validate(data: dict[str, Any]) -> Any:
