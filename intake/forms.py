@@ -194,3 +194,11 @@ class FollowUpAnswerForm(forms.Form):
         empty_value=None,
         required=False,
     )
+    pain_worst_week = forms.TypedChoiceField(
+        label="Worst pain in the past week (optional)",
+        help_text="0 = no pain, 10 = the worst pain you can imagine.",
+        choices=[("", "Rather not say")] + [(str(n), str(n)) for n in range(11)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )

@@ -16,7 +16,7 @@ from rest_framework.fields import empty
 from clinic.api import StrictSerializer
 from clinic.messaging.models import Channel
 from intake import triage
-from intake.follow_ups import ANSWER_MESSAGE, PAIN_NOW_MESSAGE
+from intake.follow_ups import ANSWER_MESSAGE, PAIN_NOW_MESSAGE, PAIN_WORST_WEEK_MESSAGE
 from intake.models import FollowUp
 
 if TYPE_CHECKING:  # the stubs' name for a lazy translation; dev-only package
@@ -166,14 +166,24 @@ class FollowUpResponseInputSerializer(StrictSerializer):
         allow_null=True,
         error_messages=_messages(PAIN_NOW_MESSAGE, "invalid", "min_value", "max_value"),
     )
+    pain_worst_week = WholeNumberField(
+        min_value=0,
+        max_value=10,
+        required=False,
+        allow_null=True,
+        help_text="Worst pain in the past week, 0–10 (compared with the intake's).",
+        error_messages=_messages(PAIN_WORST_WEEK_MESSAGE, "invalid", "min_value", "max_value"),
+    )
 
 
 class FollowUpResponseOutputSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=FollowUp.Answer.choices)
     pain_now = serializers.IntegerField(allow_null=True)
+    pain_worst_week = serializers.IntegerField(allow_null=True)
     not_improving = serializers.BooleanField()
     links = serializers.DictField(
-        child=serializers.URLField(), help_text='{"book": url} when not improving.'
+        child=serializers.URLField(),
+        help_text='{"book": url} when not improving (none once an appointment is booked).',
     )
 
 

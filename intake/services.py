@@ -63,6 +63,7 @@ def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) ->
             answers=clean_answers,
             knee=clean_answers["knee"],
             pain_now=clean_answers["pain_now"],
+            pain_worst_week=clean_answers.get("pain_worst_week"),
             duration_days=clean_answers["duration_days"],
             age=clean_answers["age"],
             urgency=result.urgency,
