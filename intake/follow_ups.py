@@ -158,7 +158,8 @@ def plans_missing(*, now: datetime | None = None, limit: int = 500) -> list[int]
         )
         .exclude(urgency=Urgency.URGENT)
         .exclude(Exists(has_plan))
-        .exclude(Exists(_patient_suppressed))
+        .exclude(Q(patient__guardian_name="") & Exists(_patient_suppressed))
+        .exclude(Q(patient__guardian_name__gt="") & Exists(_guardian_suppressed))
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -168,6 +169,12 @@ def plans_missing(*, now: datetime | None = None, limit: int = 500) -> list[int]
 _patient_suppressed = Suppression.objects.filter(
     Q(channel=Channel.EMAIL, address=Lower(OuterRef("patient__email")))
     | Q(channel=Channel.SMS, address=OuterRef("patient__phone")),
+    channel=OuterRef("patient__channel"),
+)
+# For a child, the guardian's contact is the one messages use, so the one that counts.
+_guardian_suppressed = Suppression.objects.filter(
+    Q(channel=Channel.EMAIL, address=Lower(OuterRef("patient__guardian_email")))
+    | Q(channel=Channel.SMS, address=OuterRef("patient__guardian_phone")),
     channel=OuterRef("patient__channel"),
 )
 

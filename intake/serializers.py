@@ -59,6 +59,19 @@ class AnswersField(ServiceCheckedField):
     pass
 
 
+# Documents `patient.guardian`; `intake.validation.patient_clean` checks it.
+class GuardianInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    relationship = serializers.CharField(max_length=100, help_text="e.g. mother, father.")
+    email = serializers.EmailField(required=False, allow_blank=True, allow_null=True)
+    phone = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="Email or phone: one."
+    )
+    completed_by_guardian = serializers.BooleanField(
+        required=False, default=False, help_text="Must be true when the patient is under 13."
+    )
+
+
 # Documents the `patient` object; `intake.validation.patient_clean` checks it.
 class PatientInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
@@ -75,7 +88,15 @@ class PatientInputSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="IANA name, e.g. Europe/London; blank: the clinic's.",
     )
-    consent_follow_up = serializers.BooleanField(required=False, default=False)
+    consent_follow_up = serializers.BooleanField(
+        required=False, default=False, help_text="Under 16: the guardian's consent."
+    )
+    guardian = GuardianInputSerializer(
+        required=False,
+        allow_null=True,
+        help_text="Required when answers.age is under 16 (section 9); null or absent otherwise. "
+        "Messages for a child go to the guardian's contact.",
+    )
 
 
 @extend_schema_field(PatientInputSerializer)
@@ -114,9 +135,22 @@ class IntakeLinksSerializer(serializers.Serializer):
     advice_sheet = serializers.URLField(help_text="The take-home advice sheet (PDF).")
 
 
+class GuardianOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    relationship = serializers.CharField()
+    email = serializers.EmailField(allow_null=True)
+    phone = serializers.CharField(allow_null=True)
+    completed_by_guardian = serializers.BooleanField()
+
+
+class PatientOutputSerializer(serializers.Serializer):
+    guardian = GuardianOutputSerializer(allow_null=True, help_text="null for adults.")
+
+
 class IntakeOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     token = serializers.CharField()
+    patient = PatientOutputSerializer()
     triage = TriageSerializer()
     links = IntakeLinksSerializer()
 
