@@ -208,3 +208,144 @@ def test_a_childs_texts_go_to_the_guardians_phone(client, django_capture_on_comm
         followups_send_due()
     assert outbox.messages
     assert {m.to for m in outbox.messages} == {"+12025550188"}
+
+
+# --- The web form ------------------------------------------------------------------------
+
+
+def web_details(**overrides):
+    data = {
+        "step": "details",
+        "safety": "none",
+        "knee": "right",
+        "pain_locations": ["outside"],
+        "pain_triggers": ["running"],
+        "pain_now": "4",
+        "duration_days": "3",
+        "duration_unit": "days",
+        "age": "14",
+        "name": "Jo Young",
+        "channel": "email",
+        "timezone": "Europe/London",
+        "consent_follow_up": "on",
+        "guardian_name": "Sam Parent",
+        "guardian_relationship": "father",
+        "guardian_email": "sam.parent@example.com",
+        "guardian_phone": "",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def age_step(client, age):
+    return client.post("/intake/", {"step": "age", "safety": "none", "age": str(age)})
+
+
+def test_a_child_of_14_is_asked_for_a_guardian_without_the_box(client):
+    html = age_step(client, 14).content.decode()
+    assert 'id="guardian"' in html
+    for name in ("guardian_name", "guardian_relationship", "guardian_email", "guardian_phone"):
+        assert f'name="{name}"' in html
+    assert 'name="completed_by_guardian"' not in html
+    assert 'name="email"' not in html  # a child's own contact is not asked
+
+
+def test_a_child_of_12_is_told_kindly_a_parent_must_fill_it_in_with_the_box(client):
+    html = age_step(client, 12).content.decode()
+    assert 'id="guardian-fills-in"' in html
+    assert "a parent or guardian must fill in this form" in html
+    assert 'name="completed_by_guardian"' in html
+    assert "I am the parent or guardian filling this in" in html
+
+
+def test_an_adult_gets_no_guardian_questions(client):
+    html = age_step(client, 16).content.decode()
+    assert 'name="guardian_name"' not in html
+    assert 'name="email"' in html
+
+
+def test_under_12_gets_the_kind_page_with_the_warning_signs_and_their_routes(client):
+    response = age_step(client, 11)
+    assert response.status_code == 200
+    html = response.content.decode().replace("&#x27;", "'")
+    assert triage.UNDER_12_MESSAGE in html
+    assert "family doctor" in html and "children's health service" in html
+    assert "A limping child with a fever needs care today." in html
+    for flag in triage.RED_FLAGS.values():
+        assert flag.statement in html
+    assert "Go to an emergency department now, or call 911." in html
+    assert "Get seen today" in html
+    assert 'name="pain_now"' not in html
+    assert_nothing_saved()
+
+
+def test_the_age_step_refuses_a_missing_age(client):
+    response = client.post("/intake/", {"step": "age", "safety": "none", "age": ""})
+    assert response.status_code == 400
+    assert "Please tell us the age." in response.content.decode()
+
+
+def test_a_child_without_a_guardian_on_the_form_gets_field_errors_and_nothing_is_saved(client):
+    data = web_details(guardian_name="", guardian_relationship="", guardian_email="")
+    response = client.post("/intake/", data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "Please tell us the parent or guardian's name." in errors["guardian_name"]
+    assert "how they are related" in errors["guardian_relationship"][0]
+    assert errors["guardian_email"] and errors["guardian_phone"]
+    html = response.content.decode()
+    assert 'id="guardian"' in html and "error-summary" in html
+    assert_nothing_saved()
+
+
+def test_a_bad_guardian_email_on_the_form_is_shown_by_its_field(client):
+    response = client.post("/intake/", web_details(guardian_email="nope"))
+    assert response.status_code == 400
+    assert "guardian_email" in response.context["form"].errors
+    assert_nothing_saved()
+
+
+def test_under_13_without_the_box_is_refused_kindly_on_the_form(client):
+    response = client.post("/intake/", web_details(age="12"))
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["completed_by_guardian"] == [GUARDIAN_MUST_FILL_IN_MESSAGE]
+    assert_nothing_saved()
+    response = client.post("/intake/", web_details(age="12", completed_by_guardian="on"))
+    assert response.status_code == 302
+    assert Patient.objects.get().completed_by_guardian is True
+
+
+def test_a_child_with_a_guardian_on_the_form_is_saved_and_messaged_through_the_guardian(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/intake/", web_details())
+    assert response.status_code == 302
+    patient = Patient.objects.get()
+    assert (patient.guardian_name, patient.guardian_relationship) == ("Sam Parent", "father")
+    assert (patient.email, patient.phone) == ("", "")
+    plan = Message.objects.get(purpose="intake_plan")
+    assert plan.recipient == "sam.parent@example.com"
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "days"),
+    [("3", "days", 3), ("3", "weeks", 21), ("2", "months", 60), ("5", None, 5)],
+)
+def test_the_duration_is_asked_in_days_weeks_or_months_and_stored_in_days(
+    client, amount, unit, days
+):
+    data = web_details(age="30", email="jo@example.com", duration_days=amount, duration_unit=unit)
+    response = client.post("/intake/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert Intake.objects.get().duration_days == days
+
+
+def test_a_duration_too_long_once_in_days_is_refused_by_its_field(client):
+    response = client.post(
+        "/intake/", web_details(age="30", duration_days="200", duration_unit="months")
+    )
+    assert response.status_code == 400
+    assert "duration_days" in response.context["form"].errors
+    assert_nothing_saved()
