@@ -38,6 +38,9 @@ class AuditEvent(models.Model):
         ALERT_RAISE = "alert_raise", "Urgent alert raised"
         ALERT_ESCALATE = "alert_escalate", "Urgent alert escalated to on-call"
         URGENT_MARK = "urgent_mark", "Marked urgent by a clinician"
+        # A client system (an EHR, a partner) over FHIR, named by its OAuth2 client id.
+        FHIR_READ = "fhir_read", "Read FHIR resources"
+        FHIR_EXPORT = "fhir_export", "Bulk FHIR export"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

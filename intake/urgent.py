@@ -309,16 +309,10 @@ def _staff_alert_queue(intake: Intake) -> Message:
 
 
 def route_recipient(intake: Intake) -> Recipient | None:
-    """Who hears the route: a child's guardian if there is one, else the patient; on their
-    channel, or the other one when that is the only contact given. None without a contact."""
+    """Who hears the route: the patient on their channel, or on the other one when that is
+    the only contact given; a child's parent or guardian instead (patient_recipient does
+    that). None without any contact."""
     patient = intake.patient
-    # Guardians arrive with another change; until then (and for adults) there is none.
-    guardian: Any = getattr(patient, "guardian", None)
-    email: str = (guardian and getattr(guardian, "email", None)) or ""
-    phone: str = (guardian and getattr(guardian, "phone", None)) or ""
-    if email or phone:
-        channel = Channel.EMAIL if email else Channel.SMS
-        return Recipient(channel=channel, address=email or phone, zone=patient.timezone)
     channels: tuple[str, ...] = (patient.channel, Channel.SMS, Channel.EMAIL)
     for each in channels:
         recipient = patient_recipient(patient, channel=each)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0009_pattern_names'),
+        ('intake', '0008_follow_up_v2_guardian'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

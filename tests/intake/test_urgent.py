@@ -355,14 +355,20 @@ def test_the_api_refuses_bad_red_flags_field_by_field(client, follow_up, red_fla
     assert StaffAlert.objects.count() == 0
 
 
-def test_a_childs_route_text_goes_to_the_guardian_when_there_is_one():
-    from types import SimpleNamespace
-
-    from intake.urgent import route_recipient
-
-    intake = factories.make_intake(red_flags=["child_limp_hip_pain"])
-    assert route_recipient(intake).address == "alex@example.com"
-    # Guardians arrive with another change: any `patient.guardian` with a contact is used.
-    intake.patient.guardian = SimpleNamespace(email="", phone="+12025550188")
-    recipient = route_recipient(intake)
-    assert (recipient.channel, recipient.address) == ("sms", "+12025550188")
+def test_a_childs_route_text_goes_to_the_guardian(django_capture_on_commit_callbacks):
+    guardian = {
+        "name": "Pat Parent",
+        "relationship": "mother",
+        "email": "",
+        "phone": "+1 202 555 0188",
+        "completed_by_guardian": True,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.make_intake(
+            age=14,
+            red_flags=["child_limp_hip_pain"],
+            patient_overrides={"guardian": guardian, "channel": "sms", "phone": ""},
+        )
+    route = Message.objects.get(purpose="urgent_route")
+    assert (route.channel, route.recipient, route.status) == ("sms", "+12025550188", "sent")
+    assert SAME_DAY_TEXT in route.body_text
