@@ -35,6 +35,7 @@ class AuditEvent(models.Model):
         REFERRAL_CLOSE = "referral_close", "Closed a referral"
         MESSAGE_RESEND = "message_resend", "Resent a message"
         TWO_FACTOR_SETUP = "two_factor_setup", "Set up two-factor sign-in"
+        ADMIN_VIEW = "admin_view", "Viewed patient data in the admin"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -9,9 +9,16 @@ from typing import Any
 
 import segno
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
+
+from clinic.http import client_ip
+from dashboard.models import AuditEvent
+from dashboard.services import audit_record
 
 PENDING_KEY = "dashboard_2fa_pending_key"
 
@@ -63,3 +70,22 @@ def setup_context(*, user: Any, session: SessionBase) -> dict[str, str]:
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "issuer": settings.CLINIC_NAME,
     }
+
+
+def code_refused(*, form: AuthenticationForm, user: Any, request: HttpRequest) -> None:
+    """A right password with a missing or wrong code: a failed sign-in like any other.
+
+    django-axes counts it (it listens to `user_login_failed`, as for a wrong password), and
+    the form says exactly what it says for a wrong password, so the answer never tells an
+    attacker that the password was right.
+    """
+    username = form.cleaned_data.get("username", "")
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+    form.add_error(None, form.get_invalid_login_error())
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.LOGIN_FAILED,
+        object_type="user",
+        object_id=user.pk,
+        ip_address=client_ip(request),
+    )

@@ -84,14 +84,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
             user = form.get_user()
             device = twofactor.device_for(user)
             if device is not None and not twofactor.verify(device, form.cleaned_data["otp_token"]):
-                form.add_error("otp_token", "That code is not right. Use the current code.")
-                services.audit_record(
-                    actor=None,
-                    action=AuditEvent.Action.LOGIN_FAILED,
-                    object_type="user",
-                    object_id=user.pk,
-                    ip_address=client_ip(request),
-                )
+                twofactor.code_refused(form=form, user=user, request=request)
             else:
                 auth_login(request, user)
                 session_start(request)
