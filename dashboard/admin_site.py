@@ -5,7 +5,6 @@ Installed as the default admin site by `StaffAdminConfig` (in INSTALLED_APPS in 
 `django.contrib.admin`), so every `admin.register` in the project lands here.
 """
 
-from collections.abc import Callable
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -48,10 +47,11 @@ class StaffAdminSite(admin.AdminSite):
         next_url = request.GET.get("next") or request.POST.get("next") or "/admin/"
         return redirect(f"{settings.LOGIN_URL}?{urlencode({'next': next_url})}")
 
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         inner = super().admin_view(view, cacheable)
         model = getattr(getattr(view, "__self__", None), "model", None)
-        audited = model is not None and model._meta.app_label in PATIENT_DATA_APPS
+        label = model._meta.label_lower if model is not None else ""
+        audited = label.split(".")[0] in PATIENT_DATA_APPS
 
         @wraps(inner)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
@@ -65,7 +65,7 @@ class StaffAdminSite(admin.AdminSite):
                 audit_record(
                     actor=request.user,
                     action=ADMIN_VIEW,
-                    object_type=model._meta.label_lower,
+                    object_type=label,
                     object_id=object_id,
                     object_ids=object_ids,
                     ip_address=client_ip(request),
