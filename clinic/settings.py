@@ -343,13 +343,18 @@ else:
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# One lock per (username, address) pair: failures from elsewhere never lock a colleague out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "dashboard/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "clinic.http.client_ip"
 # TOTP two-factor for staff: required by default in production, optional elsewhere.
 STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=PRODUCTION)
 OTP_TOTP_ISSUER = CLINIC_NAME
+# Enrolling an authenticator needs the signed-in session plus this one-time emailed link.
+STAFF_ENROLMENT_LINK_MAX_AGE = timedelta(
+    minutes=env.int("STAFF_ENROLMENT_LINK_MAX_AGE_MINUTES", default=30)
+)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

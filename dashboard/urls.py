@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboard import views
+from dashboard import two_factor_views, views
 
 app_name = "dashboard"
 
@@ -10,7 +10,12 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("login/", views.staff_login, name="login"),
     path("logout/", views.staff_logout, name="logout"),
-    path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/", two_factor_views.two_factor, name="two_factor"),
+    path(
+        "two-factor/enrol/<str:token>/",
+        two_factor_views.two_factor_enrol,
+        name="two_factor_enrol",
+    ),
     path("intakes/<int:intake_id>/", views.intake_detail, name="intake"),
     path(
         "intakes/<int:intake_id>/advice.pdf",

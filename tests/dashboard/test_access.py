@@ -246,6 +246,9 @@ def test_the_sign_in_page_is_open_and_sign_out_is_post_only(
 def test_a_bad_two_factor_code_is_a_400_with_the_field_named(clinician_client, token):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from tests.support.staff import enrolment_link
+
+    clinician_client.get(enrolment_link(clinician_client))  # setup opens only via the link
     response = clinician_client.post("/staff/two-factor/", {"otp_token": token})
     assert response.status_code == 400
     assert "otp_token" in response.context["form"].errors

@@ -8,7 +8,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dashboard.models import AuditEvent
-from tests.support.staff import PASSWORD
+from tests.support.staff import PASSWORD, enrolment_link
 
 pytestmark = pytest.mark.django_db
 
@@ -127,6 +127,7 @@ def test_setting_up_two_factor_confirms_the_device_and_opens_the_dashboard(
 ):
     settings.STAFF_REQUIRE_2FA = True
     _login(client, "dr.quinn")
+    client.get(enrolment_link(client))  # the one-time link emailed to the signed-in person
     page = client.get("/staff/two-factor/")
     assert page.status_code == 200
     assert "data:image/svg+xml" in page.content.decode()
