@@ -36,6 +36,7 @@ class AuditEvent(models.Model):
         MESSAGE_RESEND = "message_resend", "Resent a message"
         TWO_FACTOR_SETUP = "two_factor_setup", "Set up two-factor sign-in"
         ADMIN_VIEW = "admin_view", "Viewed patient data in the admin"
+        BOOKING_ON_BEHALF = "booking_on_behalf", "Booked for a patient"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboard import two_factor_views, views
+from dashboard import front_desk, two_factor_views, views
 
 app_name = "dashboard"
 
@@ -27,6 +27,7 @@ urlpatterns = [
         views.intake_acknowledge,
         name="intake_acknowledge",
     ),
+    path("intakes/<int:intake_id>/book/", front_desk.book_on_behalf, name="intake_book"),
     path("intakes/<int:intake_id>/contacted/", views.intake_contacted, name="intake_contacted"),
     path("intakes/<int:intake_id>/notes/", views.intake_note_add, name="intake_note_add"),
     path("intakes/<int:intake_id>/override/", views.intake_override, name="intake_override"),
