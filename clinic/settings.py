@@ -185,6 +185,10 @@ FOLLOW_UP_LINK_MAX_AGE = timedelta(days=env.int("FOLLOW_UP_LINK_MAX_AGE_DAYS", d
 SLOT_LENGTH_MINUTES = env.int("SLOT_LENGTH_MINUTES", default=30)
 BOOKING_MIN_NOTICE = timedelta(hours=env.int("BOOKING_MIN_NOTICE_HOURS", default=2))
 BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=28)
+# Open (future, booked) appointments allowed per contact (phone or email, across intakes) and
+# per client address, for patients' own bookings (referrals/verification.py).
+BOOKING_MAX_OPEN_PER_CONTACT = env.int("BOOKING_MAX_OPEN_PER_CONTACT", default=2)
+BOOKING_MAX_OPEN_PER_ADDRESS = env.int("BOOKING_MAX_OPEN_PER_ADDRESS", default=4)
 
 # --- Messaging --------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

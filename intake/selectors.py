@@ -24,12 +24,11 @@ def intake_get_by_token(token: str, *, max_age: timedelta | None = None) -> Inta
     return _intake_or_bad_link(intake_id)
 
 
-def _intake_or_bad_link(intake_id: int) -> Intake:
-    intake = (
-        Intake.objects.select_related("patient", "outcome", "follow_up")
-        .filter(pk=intake_id)
-        .first()
-    )
+def _intake_or_bad_link(intake_id: int, *, for_booking: bool = False) -> Intake:
+    related = ["patient", "outcome", "follow_up"]
+    if for_booking:  # the booking pages ask whether the contact is confirmed (referrals)
+        related.append("contact_verification")
+    intake = Intake.objects.select_related(*related).filter(pk=intake_id).first()
     if intake is None:
         raise BadLink
     return intake
@@ -47,7 +46,7 @@ def intake_open_for_booking(token: str) -> tuple[Intake, int]:
         raise
     except BadLink:
         intake_id, issued_at = link_token_open(purpose=RESULT_LINK_PURPOSE, token=token)
-    return _intake_or_bad_link(intake_id), issued_at
+    return _intake_or_bad_link(intake_id, for_booking=True), issued_at
 
 
 def intake_links(intake: Intake, token: str | None = None) -> dict[str, str]:

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.errors import ApplicationError
+from clinic.http import client_ip
 from intake.models import Intake, Urgency
 from intake.selectors import intake_open_for_booking
-from referrals import selectors, services
+from referrals import selectors, services, verification
 from referrals.errors import AlreadyBooked, AppointmentNotChangeable
 from referrals.models import Appointment, Slot
 
@@ -111,6 +112,8 @@ def book(request: HttpRequest, token: str) -> HttpResponse:
     existing = selectors.appointment_active_for_intake(intake)
     if existing is not None:
         return _appointment_redirect(existing, issued_at=issued_at)
+    if not verification.contact_verified(intake):
+        return redirect("referrals:verify", token=token)
     return _picker(
         request,
         zone_name=intake.patient.timezone,
@@ -126,6 +129,8 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(opened, HttpResponse):
         return opened
     intake, issued_at = opened
+    if not verification.contact_verified(intake):
+        return redirect("referrals:verify", token=token)
     zone_name = intake.patient.timezone
     picker: dict[str, Any] = {
         "zone_name": zone_name,
@@ -146,8 +151,11 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
             button="Confirm booking",
         )
     try:
+        verification.booking_gate(intake=intake, client_ip=client_ip(request))
         appointment = services.appointment_book(
-            intake=intake, slot_id=_slot_id(request.POST.get("slot"))
+            intake=intake,
+            slot_id=_slot_id(request.POST.get("slot")),
+            booked_from=client_ip(request),
         )
     except ApplicationError as exc:
         # Already booked (another tab, a double click): the patient sees that appointment,

@@ -13,7 +13,7 @@ from referrals import services
 from referrals.models import Appointment
 from referrals.selectors import appointment_get_by_token, appointment_token
 from tests.support import factories
-from tests.support.booking import NOW, make_clinician, open_slots
+from tests.support.booking import NOW, make_clinician, open_slots, verify_contact
 
 pytestmark = pytest.mark.django_db
 BUTTON = "Book your free second opinion"
@@ -70,6 +70,7 @@ def test_the_page_follows_the_patients_clock_across_daylight_saving(client):
     with time_machine.travel(datetime(2026, 10, 29, 12, 0, tzinfo=UTC), tick=False):
         make_clinician(hours=((9, 10),))
         intake = factories.make_intake(duration_days=10)
+        verify_contact(intake)
         html = client.get(f"/book/{intake_token(intake)}/").content.decode()
     friday = html.index("Friday 30 October")
     monday = html.index("Monday 2 November")
