@@ -37,6 +37,9 @@ class AuditEvent(models.Model):
         TWO_FACTOR_SETUP = "two_factor_setup", "Set up two-factor sign-in"
         ADMIN_VIEW = "admin_view", "Viewed patient data in the admin"
         BOOKING_ON_BEHALF = "booking_on_behalf", "Booked for a patient"
+        # A client system (an EHR, a partner) over FHIR, named by its OAuth2 client id.
+        FHIR_READ = "fhir_read", "Read FHIR resources"
+        FHIR_EXPORT = "fhir_export", "Bulk FHIR export"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
