@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboard import views
+from dashboard import front_desk, two_factor_views, views
 
 app_name = "dashboard"
 
@@ -10,7 +10,12 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("login/", views.staff_login, name="login"),
     path("logout/", views.staff_logout, name="logout"),
-    path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/", two_factor_views.two_factor, name="two_factor"),
+    path(
+        "two-factor/enrol/<str:token>/",
+        two_factor_views.two_factor_enrol,
+        name="two_factor_enrol",
+    ),
     path("intakes/<int:intake_id>/", views.intake_detail, name="intake"),
     path(
         "intakes/<int:intake_id>/advice.pdf",
@@ -22,6 +27,7 @@ urlpatterns = [
         views.intake_acknowledge,
         name="intake_acknowledge",
     ),
+    path("intakes/<int:intake_id>/book/", front_desk.book_on_behalf, name="intake_book"),
     path("intakes/<int:intake_id>/contacted/", views.intake_contacted, name="intake_contacted"),
     path("intakes/<int:intake_id>/notes/", views.intake_note_add, name="intake_note_add"),
     path("intakes/<int:intake_id>/override/", views.intake_override, name="intake_override"),

@@ -240,7 +240,9 @@ def _reminder_due(starts_at: datetime, now: datetime) -> datetime | None:
     return due if due > now else None
 
 
-def appointment_book(*, intake: Intake, slot_id: Any, now: datetime | None = None) -> Appointment:
+def appointment_book(
+    *, intake: Intake, slot_id: Any, now: datetime | None = None, booked_from: str | None = None
+) -> Appointment:
     """Book the intake's free second opinion in one slot, open its referral, confirm it.
 
     The checks before the insert only give clearer answers; the constraints decide.
@@ -265,6 +267,7 @@ def appointment_book(*, intake: Intake, slot_id: Any, now: datetime | None = Non
                     reminder_due_at=_reminder_due(slot.starts_at, now),
                     created_at=now,
                     updated_at=now,
+                    booked_from=booked_from,
                 )
         except IntegrityError:
             existing = selectors.appointment_active_for_intake(intake)
