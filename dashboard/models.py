@@ -35,6 +35,9 @@ class AuditEvent(models.Model):
         REFERRAL_CLOSE = "referral_close", "Closed a referral"
         MESSAGE_RESEND = "message_resend", "Resent a message"
         TWO_FACTOR_SETUP = "two_factor_setup", "Set up two-factor sign-in"
+        OUTCOME_RECORD = "outcome_record", "Recorded an appointment's outcome"
+        QUALITY_VIEW = "quality_view", "Viewed triage quality"
+        QUALITY_EXPORT = "quality_export", "Downloaded triage quality rows"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboard import views
+from dashboard import outcomes_views, views
 
 app_name = "dashboard"
 
@@ -29,4 +29,9 @@ urlpatterns = [
     path("messages/", views.message_log, name="messages"),
     path("messages/<int:message_id>/resend/", views.message_resend, name="message_resend"),
     path("outcomes/", views.outcomes, name="outcomes"),
+    path(
+        "appointments/<int:appointment_id>/outcome/",
+        outcomes_views.appointment_outcome,
+        name="appointment_outcome",
+    ),
 ]

@@ -348,7 +348,7 @@ def _refuse_unless_changeable(appointment: Appointment, *, now: datetime) -> Non
     state = selectors.appointment_state(appointment, now=now)
     if state == "cancelled":
         raise AppointmentCancelled
-    if state == "past":
+    if state != "booked":  # begun, attended or not attended: it has taken place
         raise AppointmentPast
 
 
