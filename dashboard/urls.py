@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboard import outcomes_views, views
+from dashboard import outcomes_views, quality_views, views
 
 app_name = "dashboard"
 
@@ -34,4 +34,6 @@ urlpatterns = [
         outcomes_views.appointment_outcome,
         name="appointment_outcome",
     ),
+    path("quality/", quality_views.quality, name="quality"),
+    path("quality/rows.csv", quality_views.quality_csv_download, name="quality_csv"),
 ]
