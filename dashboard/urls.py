@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboard import outcomes_views, quality_views, views
+from dashboard import hours_views, outcomes_views, quality_views, views
 
 app_name = "dashboard"
 
@@ -34,6 +34,7 @@ urlpatterns = [
         outcomes_views.appointment_outcome,
         name="appointment_outcome",
     ),
+    path("appointments/displaced/", hours_views.displaced, name="appointments_displaced"),
     path("quality/", quality_views.quality, name="quality"),
     path("quality/rows.csv", quality_views.quality_csv_download, name="quality_csv"),
 ]

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 
 from clinic.errors import ApplicationError, InvalidInput
 from referrals import services
+from referrals.hours import appointments_displaced
 from referrals.models import (
     Appointment,
     AppointmentOutcome,
@@ -26,12 +27,23 @@ from referrals.outcomes import appointment_outcome_record
 
 
 def _regenerate(request: HttpRequest, clinician: Clinician) -> None:
+    before = set(appointments_displaced().values_list("pk", flat=True))
     changes = services.slot_generate(clinician=clinician)
     messages.info(
         request,
         f"Slots for {clinician}: {changes.created} added, {changes.withdrawn} withdrawn, "
         f"{changes.reoffered} offered again.",
     )
+    displaced = [a for a in appointments_displaced() if a.pk not in before]
+    if displaced:
+        # The booked appointments under the removed hours: cancelled, patients told.
+        times = ", ".join(f"#{a.pk} {a.starts_at:%Y-%m-%d %H:%M} UTC" for a in displaced)
+        messages.warning(
+            request,
+            f"{len(displaced)} booked appointment(s) were under the removed hours and are "
+            f"cancelled; each patient was told and offered the nearest times: {times}. "
+            "The front desk's list is at /staff/appointments/displaced/.",
+        )
 
 
 class WeeklyAvailabilityInline(admin.TabularInline):

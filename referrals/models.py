@@ -182,6 +182,9 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Cancelled because the clinic removed the hours under it (referrals.hours), not by the
+    # patient: the front desk's list of appointments to follow up.
+    cancelled_by_clinic = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["starts_at"]

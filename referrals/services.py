@@ -29,6 +29,7 @@ from referrals.errors import (
     SlotRefused,
     SlotTaken,
 )
+from referrals.hours import appointments_displace
 from referrals.models import (
     ACTIVE_APPOINTMENT,
     Appointment,
@@ -188,6 +189,8 @@ def slot_generate(*, clinician: Clinician, now: datetime | None = None) -> SlotC
         used = set(Appointment.objects.filter(slot_id__in=gone).values_list("slot_id", flat=True))
         Slot.objects.filter(pk__in=gone - used).delete()
         Slot.objects.filter(pk__in=used).update(offered=False)
+        # Nobody keeps a time that no longer exists: cancel, tell, offer the nearest times.
+        appointments_displace(slot_ids=used, now=now)
     return SlotChanges(created=len(new), withdrawn=len(gone), reoffered=len(reoffer))
 
 
