@@ -38,6 +38,7 @@ class AuditEvent(models.Model):
         OUTCOME_RECORD = "outcome_record", "Recorded an appointment's outcome"
         QUALITY_VIEW = "quality_view", "Viewed triage quality"
         QUALITY_EXPORT = "quality_export", "Downloaded triage quality rows"
+        PATIENT_MERGE = "patient_merge", "Merged two patient records"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dashboard import hours_views, outcomes_views, quality_views, views
+from dashboard import episodes_views, hours_views, outcomes_views, quality_views, views
 
 app_name = "dashboard"
 
@@ -35,6 +35,7 @@ urlpatterns = [
         name="appointment_outcome",
     ),
     path("appointments/displaced/", hours_views.displaced, name="appointments_displaced"),
+    path("patients/<int:patient_id>/merge/", episodes_views.patient_merge, name="patient_merge"),
     path("quality/", quality_views.quality, name="quality"),
     path("quality/rows.csv", quality_views.quality_csv_download, name="quality_csv"),
 ]

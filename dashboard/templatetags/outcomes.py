@@ -27,3 +27,11 @@ def appointment_states(intake: Intake, caps: dict[str, bool]) -> dict[str, Any]:
         ],
         "caps": caps,
     }
+
+
+@register.inclusion_tag("dashboard/_earlier_episodes.html")
+def earlier_episodes(intake: Intake, caps: dict[str, bool]) -> dict[str, Any]:
+    """Staff only: the person's other episodes (matched on email or phone), one query."""
+    from dashboard.episodes import earlier_episodes as episodes
+
+    return {"intake": intake, "episodes": episodes(intake), "caps": caps}
