@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dashboard', '0002_staff_groups'),
+        ('dashboard', '0003_pattern_names'),
     ]
 
     operations = [
