@@ -151,7 +151,7 @@ def _screen_context(screen: SafetyScreen, form: CallBackForm) -> dict:
 @require_GET
 def intake_result(request: HttpRequest, token: str) -> HttpResponse:
     intake: Intake = intake_get_by_token(token)  # a bad link: ApplicationErrorMiddleware
-    context = result_context(intake)
+    context = result_context(intake, token)  # onward links echo this token
     if not context["urgent"]:
         return render(request, "intake/result.html", context)
     urgent = _urgent_context(list(intake.outcome.red_flags))
