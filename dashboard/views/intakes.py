@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from dashboard import access, selectors, services
+from dashboard import access, services
 from dashboard.access import staff_view
 from dashboard.forms import (
     AcknowledgeForm,
@@ -19,6 +19,13 @@ from dashboard.forms import (
     OverrideForm,
 )
 from dashboard.models import AuditEvent
+from dashboard.selectors.appointments import appointments_for_intake, booking_on_behalf_url
+from dashboard.selectors.intake_page import (
+    answers_plain,
+    intake_for_staff,
+    messages_for_intake,
+    outcome_plain,
+)
 from dashboard.views.common import audit, capabilities
 from intake.advice import advice_sheet_response
 from intake.models import Intake, Referral, TriageOutcome
@@ -27,7 +34,7 @@ from intake.models import Intake, Referral, TriageOutcome
 def _intake_page(
     request: HttpRequest, intake_id: int, *, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    intake = selectors.intake_for_staff(intake_id)
+    intake = intake_for_staff(intake_id)
     if intake is None:
         raise Http404("No such intake.")
     caps = capabilities(request.user)
@@ -41,9 +48,9 @@ def _intake_page(
         "acknowledgement": getattr(intake, "acknowledgement", None),
         "referrals": list(intake.referrals.all()),
         "contacts": list(intake.contacts.all()),
-        "message_list": selectors.messages_for_intake(intake),
-        "appointments": selectors.appointments_for_intake(intake),
-        "booking_url": selectors.booking_on_behalf_url(intake),
+        "message_list": messages_for_intake(intake),
+        "appointments": appointments_for_intake(intake),
+        "booking_url": booking_on_behalf_url(intake),
         "advice_sheet_url": reverse("dashboard:intake_advice_sheet", args=[intake.pk]),
         "forms": {
             "contact": ContactForm(),
@@ -56,8 +63,8 @@ def _intake_page(
     if caps["clinical"]:
         context.update(
             {
-                "answers": selectors.answers_plain(intake.answers),
-                "outcome": selectors.outcome_plain(intake),
+                "answers": answers_plain(intake.answers),
+                "outcome": outcome_plain(intake),
                 "notes": list(intake.notes.all()),
                 "overrides": overrides,
                 "current_override": overrides[0] if overrides else None,

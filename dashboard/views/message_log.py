@@ -6,10 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from clinic.messaging.models import Message
-from dashboard import access, selectors, services
+from dashboard import access, services
 from dashboard.access import staff_view
 from dashboard.forms import MessageFilterForm
 from dashboard.models import AuditEvent
+from dashboard.selectors.message_log import MESSAGE_PAGE_SIZE, messages_logged
+from dashboard.selectors.paging import CappedPaginator
 from dashboard.views.common import audit, capabilities
 
 
@@ -21,8 +23,8 @@ def message_log(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         data = form.cleaned_data
-        log = selectors.message_log(status=data["status"], channel=data["channel"])
-        paginator = selectors.CappedPaginator(log, selectors.MESSAGE_PAGE_SIZE)
+        log = messages_logged(status=data["status"], channel=data["channel"])
+        paginator = CappedPaginator(log, MESSAGE_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
     shown = [m.pk for m in page.object_list] if page else []
     audit(request, AuditEvent.Action.MESSAGES_VIEW, object_type="message", object_ids=shown)

@@ -3,16 +3,17 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dashboard import access, charts, selectors
+from dashboard import access, charts
 from dashboard.access import staff_view
 from dashboard.models import AuditEvent
+from dashboard.selectors.outcomes import outcomes_per_pattern, weekly_intakes
 from dashboard.views.common import audit, capabilities
 
 
 @staff_view(access.CLINICAL)
 def outcomes(request: HttpRequest) -> HttpResponse:
-    per_pattern = selectors.outcomes_per_pattern()
-    weeks = selectors.weekly_intakes()
+    per_pattern = outcomes_per_pattern()
+    weeks = weekly_intakes()
     audit(request, AuditEvent.Action.OUTCOMES_VIEW)
     context = {
         "per_pattern": per_pattern,

@@ -7,18 +7,26 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dashboard import access, selectors
+from dashboard import access
 from dashboard.access import staff_view
 from dashboard.forms import QueueFilterForm
 from dashboard.middleware import REFRESH_HEADER
 from dashboard.models import AuditEvent
+from dashboard.selectors.appointments import appointments_today
+from dashboard.selectors.paging import CappedPaginator
+from dashboard.selectors.queue import (
+    QUEUE_PAGE_SIZE,
+    intake_queue,
+    referrals_not_improving,
+    urgent_unacknowledged,
+)
 from dashboard.views.common import audit, capabilities
 
 
 def _top_blocks() -> dict[str, Any]:
     """The urgent and not-improving blocks: the part of the queue the live refresh replaces."""
-    urgent, urgent_more = selectors.urgent_unacknowledged()
-    not_improving, not_improving_more = selectors.referrals_not_improving()
+    urgent, urgent_more = urgent_unacknowledged()
+    not_improving, not_improving_more = referrals_not_improving()
     return {
         "urgent": urgent,
         "urgent_more": urgent_more,
@@ -42,8 +50,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         status = 400
     else:
-        intakes = selectors.intake_queue(**form.queue_kwargs())
-        paginator = selectors.CappedPaginator(intakes, selectors.QUEUE_PAGE_SIZE)
+        intakes = intake_queue(**form.queue_kwargs())
+        paginator = CappedPaginator(intakes, QUEUE_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
     blocks = _top_blocks()
     shown = _top_block_ids(blocks)
@@ -56,7 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         **blocks,
-        "appointments_today": selectors.appointments_today(),
+        "appointments_today": appointments_today(),
         "filter_query": query.urlencode(),
         "caps": caps,
     }

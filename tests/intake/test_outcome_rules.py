@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from dashboard.selectors import outcome_plain
+from dashboard.selectors.intake_page import outcome_plain
 from intake import advice, triage
 from intake.selectors import result_context, triage_public
 from tests.support import factories
