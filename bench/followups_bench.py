@@ -32,6 +32,7 @@ def _env() -> dict[str, str]:
     )
 
 
+# Long on purpose: one bulk_create per table in foreign-key order, read top to bottom.
 def due_follow_ups_make(count: int) -> None:
     """`count` consenting SMS patients whose follow-up fell due a minute ago (bulk)."""
     from intake.models import FollowUp, Intake, Patient, Pattern, Urgency
@@ -117,6 +118,7 @@ def _wait_all_sent(count: int, timeout: float) -> float:
     raise RuntimeError(f"not all {count} follow-ups were sent within {timeout} s")
 
 
+# Long on purpose: one benchmark scenario (set up, measure, report), read top to bottom.
 def run(quick: bool = False) -> dict:
     count = 1_000 if quick else 10_000
     env = _env()

@@ -36,6 +36,7 @@ BODY = {
 }
 
 
+# Long on purpose: one benchmark scenario (set up, measure, report), read top to bottom.
 def run(quick: bool = False) -> dict:
     rounds, seconds = (2, 2.0) if quick else (5, 5.0)
     clients = 32

@@ -133,6 +133,7 @@ def static_base_url() -> str:
 # --- Reading the outcome into what the sheet prints ---------------------------------------
 
 
+# Long on purpose: the one dict the sheet prints from; a split would hide what it prints.
 def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
     """Everything the sheet prints, from the stored outcome and the current rules texts."""
     intake = outcome.intake

@@ -46,6 +46,7 @@ def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict
     return clean_patient, clean_answers
 
 
+# Long on purpose: the transaction's writes in the order they happen, read top to bottom.
 def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) -> Intake:
     """Validate, triage and save an intake with its outcome, follow-up or urgent referral.
 

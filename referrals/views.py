@@ -86,6 +86,30 @@ def _error_text(exc: ApplicationError) -> str:
     return next(iter(exc.errors.get("slot", [])), exc.detail)
 
 
+def _chosen(
+    request: HttpRequest, raw: str | None, *, picker: dict[str, Any], **confirm: Any
+) -> HttpResponse:
+    """GET with ?slot=: that time to confirm, or the picker again when it is not open."""
+    slot = _open_slot(raw)
+    if slot is None:
+        error = "Please choose one of the free times below."
+        return _picker(request, **picker, status=400, error=error)
+    return _confirm(request, slot=slot, zone_name=picker["zone_name"], **confirm)
+
+
+def _refused(
+    request: HttpRequest, exc: ApplicationError, *, picker: dict[str, Any]
+) -> HttpResponse:
+    """The picker again after a refused booking or move: why, and the nearest open times."""
+    return _picker(
+        request,
+        **picker,
+        status=exc.status_code,
+        error=_error_text(exc),
+        alternatives=exc.extra.get("alternatives"),
+    )
+
+
 def _open_intake(request: HttpRequest, token: str) -> Intake | HttpResponse:
     """The token's intake, or the page refusing a booking; a bad link rises to
     ApplicationErrorMiddleware (404, or 410 when expired)."""
@@ -125,14 +149,10 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
         "heading": "Book your free second opinion",
     }
     if request.method == "GET":
-        slot = _open_slot(request.GET.get("slot"))
-        if slot is None:
-            error = "Please choose one of the free times below."
-            return _picker(request, **picker, status=400, error=error)
-        return _confirm(
+        return _chosen(
             request,
-            slot=slot,
-            zone_name=zone_name,
+            request.GET.get("slot"),
+            picker=picker,
             heading="Confirm your appointment",
             back=reverse("referrals:book", args=[token]),
             button="Confirm booking",
@@ -151,13 +171,7 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
         )
         if active is not None:
             return _appointment_redirect(active)
-        return _picker(
-            request,
-            **picker,
-            status=exc.status_code,
-            error=_error_text(exc),
-            alternatives=exc.extra.get("alternatives"),
-        )
+        return _refused(request, exc, picker=picker)
     messages.success(request, "Your appointment is booked. We've sent you a confirmation.")
     return _appointment_redirect(appointment)
 
@@ -218,14 +232,10 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         raw = request.GET.get("slot")
         if raw is None:
             return _picker(request, **picker)
-        slot = _open_slot(raw)
-        if slot is None:
-            error = "Please choose one of the free times below."
-            return _picker(request, **picker, status=400, error=error)
-        return _confirm(
+        return _chosen(
             request,
-            slot=slot,
-            zone_name=zone_name,
+            raw,
+            picker=picker,
             heading="Move your appointment",
             back=here,
             button="Move my appointment",
@@ -238,13 +248,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     except AppointmentNotChangeable:
         return _appointment_redirect(appointment)
     except ApplicationError as exc:
-        return _picker(
-            request,
-            **picker,
-            status=exc.status_code,
-            error=_error_text(exc),
-            alternatives=exc.extra.get("alternatives"),
-        )
+        return _refused(request, exc, picker=picker)
     messages.success(request, "Your appointment has moved. We've sent you the new details.")
     return _appointment_redirect(appointment)
 

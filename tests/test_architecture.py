@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import architecture
+from tests.support import architecture, long_functions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -184,3 +184,23 @@ def test_lazy_task_service_imports_are_found_by_where_they_sit(tmp_path):
     )
     found = architecture.lazy_task_service_imports(root, ["intake", "referrals"])
     assert found == ["intake.tasks -> intake.services", "referrals.services -> referrals.tasks"]
+
+
+# --- Long functions -------------------------------------------------------------------------
+
+
+def test_every_long_function_is_split_or_says_why():
+    assert long_functions.unexplained(ROOT) == []
+
+
+def test_a_long_function_without_a_reason_is_reported_and_one_with_a_reason_is_not(tmp_path):
+    body = "".join(f"    x{n} = {n}\n" for n in range(long_functions.MAX_LINES + 1))
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "long.py").write_text(
+        f'def plain():\n    """Docstrings do not count."""\n{body}\n\n'
+        f"# Long on purpose: a table of steps.\n@staticmethod\ndef explained():\n{body}"
+    )
+    (tmp_path / "app" / "short.py").write_text("def short():\n    return 1\n")
+    assert long_functions.unexplained(tmp_path) == [
+        f"app/long.py:1 plain ({long_functions.MAX_LINES + 1} lines)"
+    ]
