@@ -25,7 +25,7 @@ AFTER_SUBMIT_SCAN_GRACE = timedelta(minutes=2)
 AFTER_SUBMIT_SCAN_WINDOW = timedelta(days=2)
 
 
-def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def intake_validate(*, patient: object, answers: object) -> tuple[dict[str, Any], dict[str, Any]]:
     """Check the patient's details and answers together, reporting every bad field at once."""
     errors: dict[str, list[str]] = {}
     clean_patient: dict[str, Any] = {}
@@ -47,7 +47,7 @@ def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict
 
 
 # Long on purpose: the transaction's writes in the order they happen, read top to bottom.
-def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) -> Intake:
+def intake_submit(*, patient: object, answers: object, now: datetime | None = None) -> Intake:
     """Validate, triage and save an intake with its outcome, follow-up or urgent referral.
 
     Everything is written in one transaction; other work goes to the broker only after

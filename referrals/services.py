@@ -9,7 +9,6 @@ range). A lost race surfaces here as an IntegrityError and leaves as a 409 with 
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -114,7 +113,7 @@ def _slot_taken(*, slot: Slot, now: datetime) -> SlotTaken:
     return SlotTaken(alternatives=[selectors.slot_public(s) for s in alternatives])
 
 
-def _slot_for_booking(*, slot_id: Any, now: datetime) -> Slot:
+def _slot_for_booking(*, slot_id: object, now: datetime) -> Slot:
     """The slot a patient asked for, or a clear refusal: unknown, past, too soon, too far,
     withdrawn or held."""
     if not isinstance(slot_id, int) or isinstance(slot_id, bool):
@@ -147,7 +146,9 @@ def _reminder_due(starts_at: datetime, now: datetime) -> datetime | None:
     return due if due > now else None
 
 
-def appointment_book(*, intake: Intake, slot_id: Any, now: datetime | None = None) -> Appointment:
+def appointment_book(
+    *, intake: Intake, slot_id: object, now: datetime | None = None
+) -> Appointment:
     """Book the intake's free second opinion in one slot, open its referral, confirm it.
 
     The checks before the insert only give clearer answers; the constraints decide.
@@ -203,7 +204,7 @@ def appointment_cancel(*, appointment: Appointment, now: datetime | None = None)
 
 
 def appointment_reschedule(
-    *, appointment: Appointment, slot_id: Any, now: datetime | None = None
+    *, appointment: Appointment, slot_id: object, now: datetime | None = None
 ) -> Appointment:
     """Move a booked appointment to another slot. The same row moves, so every link the
     patient already has shows the new time."""
@@ -214,10 +215,7 @@ def appointment_reschedule(
         if slot_id == appointment.slot_id:
             raise SlotRefused("This is already your appointment's time.")
         slot = _slot_for_booking(slot_id=slot_id, now=now)
-        previous: dict[str, Any] = {
-            "clinician": appointment.clinician,
-            "starts_at": appointment.starts_at,
-        }
+        previous_clinician, previous_starts_at = appointment.clinician, appointment.starts_at
         appointment.slot = slot
         appointment.clinician = slot.clinician
         appointment.starts_at = slot.starts_at
@@ -232,15 +230,15 @@ def appointment_reschedule(
         except IntegrityError:
             raise _slot_taken(slot=slot, now=now) from None
         notifications.patient_confirmation(appointment, now=now, rescheduled=True)
-        if previous["clinician"].pk != slot.clinician_id:
+        if previous_clinician.pk != slot.clinician_id:
             notifications.clinician_notice(
                 appointment,
                 event="cancelled",
-                clinician=previous["clinician"],
-                starts_at=previous["starts_at"],
+                clinician=previous_clinician,
+                starts_at=previous_starts_at,
             )
         notifications.clinician_notice(
-            appointment, event="booked", previous_starts_at=previous["starts_at"]
+            appointment, event="booked", previous_starts_at=previous_starts_at
         )
     return appointment
 
