@@ -20,7 +20,7 @@ from intake.models import Intake, Referral, Urgency
 
 
 def intake_for_staff(intake_id: int) -> Intake | None:
-    """One intake with everything its staff page shows, in a fixed number of queries (6).
+    """One intake with everything its staff page shows, in a fixed number of queries.
 
     `opted_out_at`: when the patient's address on their channel went on the suppression
     list (None if it is not on it), read in the same query.
