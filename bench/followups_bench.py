@@ -60,10 +60,7 @@ def due_follow_ups_make(count: int) -> None:
             Intake(
                 patient=p,
                 answers=answers,
-                knee=answers["knee"],
-                pain_now=answers["pain_now"],
-                duration_days=answers["duration_days"],
-                age=answers["age"],
+                **Intake.answer_columns(answers),
                 urgency=Urgency.SELF_CARE,
                 pattern=Pattern.RUNNERS_KNEE,
                 submitted_at=submitted,

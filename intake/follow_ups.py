@@ -39,6 +39,7 @@ from intake.links import (
 )
 from intake.models import FollowUp, Intake, Referral, Urgency
 from intake.recipients import intake_about, patient_recipient
+from intake.selectors import intake_with_outcome
 from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 from intake.tasks import plan_send as plan_send_task
 
@@ -135,11 +136,7 @@ def plan_send(*, intake_id: int) -> Message | None:
     The sheet comes first so that its link opens at once; a sheet that fails to render does
     not hold the message back (the sheet is rendered again when it is asked for).
     """
-    intake = (
-        Intake.objects.select_related("patient", "outcome", "follow_up")
-        .filter(pk=intake_id)
-        .first()
-    )
+    intake = intake_with_outcome(intake_id)
     if intake is None:
         return None
     try:

@@ -1,5 +1,7 @@
 """The patient's episode: who they are, what they answered, triage, follow-up, referrals."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -105,6 +107,11 @@ class Intake(models.Model):
 
     def __str__(self) -> str:
         return f"Intake #{self.pk}"
+
+    @staticmethod
+    def answer_columns(answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers an intake also keeps in columns of their own (constraints, queries)."""
+        return {key: answers[key] for key in ("knee", "pain_now", "duration_days", "age")}
 
     @property
     def follow_up_or_none(self) -> "FollowUp | None":

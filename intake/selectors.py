@@ -15,14 +15,19 @@ def intake_get_by_token(token: str, *, max_age: timedelta | None = None) -> Inta
     `max_age` defaults to the patients' link lifetime (PATIENT_LINK_MAX_AGE).
     """
     intake_id = link_token_read(purpose=RESULT_LINK_PURPOSE, token=token, max_age=max_age)
-    intake = (
+    intake = intake_with_outcome(intake_id)
+    if intake is None:
+        raise BadLink
+    return intake
+
+
+def intake_with_outcome(intake_id: int) -> Intake | None:
+    """The intake with its patient, outcome and follow-up joined, or None. One query."""
+    return (
         Intake.objects.select_related("patient", "outcome", "follow_up")
         .filter(pk=intake_id)
         .first()
     )
-    if intake is None:
-        raise BadLink
-    return intake
 
 
 def intake_links(intake: Intake, token: str | None = None) -> dict[str, str]:

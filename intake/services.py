@@ -62,10 +62,7 @@ def intake_submit(*, patient: object, answers: object, now: datetime | None = No
         intake = Intake.objects.create(
             patient=person,
             answers=clean_answers,
-            knee=clean_answers["knee"],
-            pain_now=clean_answers["pain_now"],
-            duration_days=clean_answers["duration_days"],
-            age=clean_answers["age"],
+            **Intake.answer_columns(clean_answers),
             urgency=result.urgency,
             pattern=result.pattern,
             submitted_at=now,

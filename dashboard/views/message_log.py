@@ -11,29 +11,24 @@ from dashboard.access import staff_view
 from dashboard.forms import MessageFilterForm
 from dashboard.models import AuditEvent
 from dashboard.selectors.message_log import MESSAGE_PAGE_SIZE, messages_logged
-from dashboard.selectors.paging import CappedPaginator
-from dashboard.views.common import audit, capabilities
+from dashboard.views.common import audit, capabilities, filter_query, filtered_page
 
 
 @staff_view(access.MESSAGE_LOG)
 def message_log(request: HttpRequest) -> HttpResponse:
     form = MessageFilterForm(request.GET)
-    status, page = 200, None
-    if not form.is_valid():
-        status = 400
-    else:
-        data = form.cleaned_data
-        log = messages_logged(status=data["status"], channel=data["channel"])
-        paginator = CappedPaginator(log, MESSAGE_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+    page, status = filtered_page(
+        request,
+        form,
+        lambda data: messages_logged(status=data["status"], channel=data["channel"]),
+        per_page=MESSAGE_PAGE_SIZE,
+    )
     shown = [m.pk for m in page.object_list] if page else []
     audit(request, AuditEvent.Action.MESSAGES_VIEW, object_type="message", object_ids=shown)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "filter_query": query.urlencode(),
+        "filter_query": filter_query(request),
         "caps": capabilities(request.user),
     }
     return render(request, "dashboard/messages.html", context, status=status)

@@ -13,14 +13,13 @@ from dashboard.forms import QueueFilterForm
 from dashboard.middleware import REFRESH_HEADER
 from dashboard.models import AuditEvent
 from dashboard.selectors.appointments import appointments_today
-from dashboard.selectors.paging import CappedPaginator
 from dashboard.selectors.queue import (
     QUEUE_PAGE_SIZE,
     intake_queue,
     referrals_not_improving,
     urgent_unacknowledged,
 )
-from dashboard.views.common import audit, capabilities
+from dashboard.views.common import audit, capabilities, filter_query, filtered_page
 
 
 def _top_blocks() -> dict[str, Any]:
@@ -45,27 +44,20 @@ def queue(request: HttpRequest) -> HttpResponse:
         return _queue_refresh(request)
     caps = capabilities(request.user)
     form = QueueFilterForm(request.GET, clinical=caps["clinical"])
-    status = 200
-    page = None
-    if not form.is_valid():
-        status = 400
-    else:
-        intakes = intake_queue(**form.queue_kwargs())
-        paginator = CappedPaginator(intakes, QUEUE_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+    page, status = filtered_page(
+        request, form, lambda _: intake_queue(**form.queue_kwargs()), per_page=QUEUE_PAGE_SIZE
+    )
     blocks = _top_blocks()
     shown = _top_block_ids(blocks)
     if page is not None:
         shown += [i.pk for i in page.object_list]
     audit(request, AuditEvent.Action.QUEUE_VIEW, object_type="intake", object_ids=shown)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         **blocks,
         "appointments_today": appointments_today(),
-        "filter_query": query.urlencode(),
+        "filter_query": filter_query(request),
         "caps": caps,
     }
     return render(request, "dashboard/queue.html", context, status=status)
