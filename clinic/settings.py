@@ -164,6 +164,7 @@ REQUEST_MAX_BYTES = 64 * 1024
 # --- The clinic -------------------------------------------------------------------------
 CLINIC_NAME = env.str("CLINIC_NAME", default="Stride Sports Medicine Clinic")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="+1 555 010 0199")
+EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="911")
 CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="12 Riverside Way, Springfield")
 CLINIC_STAFF_ALERT_EMAIL = env.str("CLINIC_STAFF_ALERT_EMAIL", default="triage@clinic.example")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -29,12 +29,14 @@ class CareRoute(models.TextChoices):
 
 
 class Pattern(models.TextChoices):
-    RUNNERS_KNEE = "runners_knee", "Runner's knee"
-    PATELLAR_TENDINITIS = "patellar_tendinitis", "Patellar tendinitis"
+    """The pattern ids (a stable contract) with the names shown to patients (the rules')."""
+
+    RUNNERS_KNEE = "runners_knee", "Runner's knee (pain around the kneecap)"
+    PATELLAR_TENDINITIS = "patellar_tendinitis", "Patellar tendinopathy (jumper's knee)"
     IT_BAND_SYNDROME = "it_band_syndrome", "IT band syndrome"
-    MENISCUS_TEAR = "meniscus_tear", "Meniscus tear"
-    OSTEOARTHRITIS = "osteoarthritis", "Osteoarthritis"
-    UNCLEAR = "unclear", "Unclear"
+    MENISCUS_TEAR = "meniscus_tear", "Possible meniscus tear"
+    OSTEOARTHRITIS = "osteoarthritis", "Knee osteoarthritis"
+    UNCLEAR = "unclear", "No clear pattern"
 
 
 class Patient(models.Model):

@@ -17,7 +17,7 @@ from clinic.api import StrictSerializer
 from clinic.messaging.models import Channel
 from intake import triage
 from intake.follow_ups import ANSWER_MESSAGE, PAIN_NOW_MESSAGE
-from intake.models import FollowUp
+from intake.models import CareRoute, FollowUp, Urgency
 
 if TYPE_CHECKING:  # the stubs' name for a lazy translation; dev-only package
     from django_stubs_ext import StrPromise
@@ -93,16 +93,40 @@ class AdviceSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class AssessmentReasonSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    text = serializers.CharField()
+
+
+# Reads an `intake.explain.OutcomeExplanation` (the patient's): ids where the contract had
+# ids, and the words beside them.
 class TriageSerializer(serializers.Serializer):
     pattern = serializers.CharField(allow_null=True, help_text="null for an urgent intake.")
+    pattern_name = serializers.CharField(
+        allow_null=True, help_text="The pattern's name shown to patients; null when urgent."
+    )
     secondary_patterns = serializers.ListField(child=serializers.CharField())
-    urgency = serializers.ChoiceField(choices=["urgent", "assessment", "self_care"])
-    red_flags = serializers.ListField(child=serializers.CharField())
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    care_route = serializers.ChoiceField(
+        choices=CareRoute.choices,
+        allow_null=True,
+        help_text="Where an urgent patient should go; null when not urgent.",
+    )
+    care_route_text = serializers.CharField(
+        allow_null=True, help_text="What the care route tells the patient; null when not urgent."
+    )
+    red_flags = serializers.ListField(child=serializers.CharField(), source="red_flag_ids")
+    assessment_reasons = AssessmentReasonSerializer(
+        many=True,
+        help_text="Why an assessment is advised, in the rules' order; empty unless "
+        "the urgency is assessment.",
+    )
     advice = AdviceSerializer(many=True)
-    factors = serializers.ListField(child=serializers.CharField())
+    factors = serializers.ListField(child=serializers.CharField(), source="factor_ids")
     matched_signs = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField())
     )
+    disclaimer = serializers.CharField(help_text="Shown with every pattern, next to it.")
     rules_version = serializers.CharField()
 
 
