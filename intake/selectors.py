@@ -6,7 +6,7 @@ from typing import Any
 from clinic.links import BadLink, link_token_read
 from intake.explain import outcome_explained, warning_signs
 from intake.links import RESULT_LINK_PURPOSE, intake_path, intake_token, intake_url
-from intake.models import Intake, Urgency
+from intake.models import Intake, Patient, Urgency
 
 
 def intake_get_by_token(token: str, *, max_age: timedelta | None = None) -> Intake:
@@ -44,8 +44,22 @@ def intake_public_payload(intake: Intake, *, token: str | None = None) -> dict[s
     return {
         "id": intake.pk,
         "token": token,
+        "patient": {"guardian": guardian_public(intake.patient)},
         "triage": outcome_explained(intake.outcome, audience="patient"),
         "links": intake_links(intake, token),
+    }
+
+
+def guardian_public(patient: Patient) -> dict[str, Any] | None:
+    """A child's parent or guardian as the API echoes it; None for an adult."""
+    if not patient.has_guardian:
+        return None
+    return {
+        "name": patient.guardian_name,
+        "relationship": patient.guardian_relationship,
+        "email": patient.guardian_email or None,
+        "phone": patient.guardian_phone or None,
+        "completed_by_guardian": patient.completed_by_guardian,
     }
 
 

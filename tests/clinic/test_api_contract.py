@@ -51,6 +51,9 @@ def schema(client) -> dict[str, Any]:
 
 
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    # A nullable nested serializer is spelled `{"allOf": [{"$ref": ...}], "nullable": true}`.
+    if "$ref" not in node and len(node.get("allOf", ())) == 1:
+        return {**_resolve(schema, node["allOf"][0]), "nullable": node.get("nullable", False)}
     while "$ref" in node:
         node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
     return node
