@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from dashboard import front_desk, two_factor_views
 from dashboard.views import intakes, message_log, outcomes, queue, sign_in
 
 app_name = "dashboard"
@@ -10,7 +11,12 @@ urlpatterns = [
     path("", queue.queue, name="queue"),
     path("login/", sign_in.staff_login, name="login"),
     path("logout/", sign_in.staff_logout, name="logout"),
-    path("two-factor/", sign_in.two_factor, name="two_factor"),
+    path("two-factor/", two_factor_views.two_factor, name="two_factor"),
+    path(
+        "two-factor/enrol/<str:token>/",
+        two_factor_views.two_factor_enrol,
+        name="two_factor_enrol",
+    ),
     path("intakes/<int:intake_id>/", intakes.intake_detail, name="intake"),
     path(
         "intakes/<int:intake_id>/advice.pdf",
@@ -22,6 +28,7 @@ urlpatterns = [
         intakes.intake_acknowledge,
         name="intake_acknowledge",
     ),
+    path("intakes/<int:intake_id>/book/", front_desk.book_on_behalf, name="intake_book"),
     path("intakes/<int:intake_id>/contacted/", intakes.intake_contacted, name="intake_contacted"),
     path("intakes/<int:intake_id>/notes/", intakes.intake_note_add, name="intake_note_add"),
     path("intakes/<int:intake_id>/override/", intakes.intake_override, name="intake_override"),

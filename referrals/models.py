@@ -179,6 +179,9 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The client address that booked it (patients only): the cap on open appointments per
+    # address counts these (referrals/verification.py).
+    booked_from = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at"]
@@ -211,3 +214,22 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"Appointment #{self.pk} ({self.status})"
+
+
+class ContactVerification(models.Model):
+    """One intake's proof that its contact is reachable, asked before its first booking: a
+    code sent by SMS, or a link sent by email (referrals/verification.py). Once per intake."""
+
+    intake = models.OneToOneField(
+        "intake.Intake", on_delete=models.CASCADE, related_name="contact_verification"
+    )
+    channel = models.CharField(max_length=8)
+    address = models.CharField(max_length=254)
+    # SMS: a keyed hash of the six-digit code (never the code itself); email: blank.
+    code_hash = models.CharField(max_length=128, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Contact check for intake #{self.intake_id}"

@@ -10,9 +10,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.links import BadLink, link_token_make, link_token_read
+from clinic.links import BadLink, link_token_make, link_token_open
 from clinic.zones import clinic_zone, zone_of
-from intake.links import intake_path
+from intake.links import booking_path
 from intake.models import Intake
 from intake.selectors import intake_get_by_token
 from referrals.errors import AppointmentNotFound
@@ -170,13 +170,18 @@ def appointment_changeable(appointment: Appointment, *, now: datetime | None = N
     return appointment_state(appointment, now=now) == "booked"
 
 
-def appointment_token(appointment: Appointment) -> str:
-    return link_token_make(purpose=APPOINTMENT_LINK_PURPOSE, object_id=appointment.pk)
+def appointment_token(appointment: Appointment, *, issued_at: int | None = None) -> str:
+    """An appointment-only link (its pages and .ics; never the intake, the booking or the
+    API); `issued_at` when made from a link the patient already holds."""
+    return link_token_make(
+        purpose=APPOINTMENT_LINK_PURPOSE, object_id=appointment.pk, issued_at=issued_at
+    )
 
 
-def appointment_get_by_token(token: str) -> Appointment:
-    """The appointment a link opens (whatever its status now), or BadLink / ExpiredLink."""
-    appointment_id = link_token_read(purpose=APPOINTMENT_LINK_PURPOSE, token=token)
+def appointment_open_by_token(token: str) -> tuple[Appointment, int]:
+    """The appointment a link opens (whatever its status now) and when the link was first
+    issued, or BadLink / ExpiredLink."""
+    appointment_id, issued_at = link_token_open(purpose=APPOINTMENT_LINK_PURPOSE, token=token)
     appointment = (
         Appointment.objects.select_related("slot", "clinician", "patient", "intake")
         .filter(pk=appointment_id)
@@ -184,7 +189,12 @@ def appointment_get_by_token(token: str) -> Appointment:
     )
     if appointment is None:
         raise BadLink
-    return appointment
+    return appointment, issued_at
+
+
+def appointment_get_by_token(token: str) -> Appointment:
+    """The appointment a link opens (whatever its status now), or BadLink / ExpiredLink."""
+    return appointment_open_by_token(token)[0]
 
 
 def appointment_active_for_intake(intake: Intake) -> Appointment | None:
@@ -215,8 +225,9 @@ def appointment_get_for_token_holder(*, token: str, appointment_id: int) -> Appo
     return appointment
 
 
-def book_path(intake: Intake) -> str:
-    return intake_path(intake, "book")
+def book_path(intake: Intake, *, issued_at: int | None = None) -> str:
+    """ "Book again": a booking-only link (it opens neither the result nor the API)."""
+    return booking_path(intake, issued_at=issued_at)
 
 
 def appointment_url(appointment: Appointment) -> str:
@@ -224,10 +235,11 @@ def appointment_url(appointment: Appointment) -> str:
     return settings.SITE_URL + reverse("referrals:appointment", args=[token])
 
 
-def appointment_links(appointment: Appointment) -> dict[str, str]:
+def appointment_links(appointment: Appointment, token: str | None = None) -> dict[str, str]:
     """The patient's links: they carry the appointment id only, so after a reschedule they
-    show the new time and after a cancellation they say so."""
-    token = appointment_token(appointment)
+    show the new time and after a cancellation they say so. A page passes the `token` it was
+    opened with (echoed, never renewed)."""
+    token = token or appointment_token(appointment)
     return {
         name: settings.SITE_URL + reverse(f"referrals:appointment-{name}", args=[token])
         for name in ("cancel", "reschedule", "ics")

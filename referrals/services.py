@@ -147,7 +147,7 @@ def _reminder_due(starts_at: datetime, now: datetime) -> datetime | None:
 
 
 def appointment_book(
-    *, intake: Intake, slot_id: object, now: datetime | None = None
+    *, intake: Intake, slot_id: object, now: datetime | None = None, booked_from: str | None = None
 ) -> Appointment:
     """Book the intake's free second opinion in one slot, open its referral, confirm it.
 
@@ -173,6 +173,7 @@ def appointment_book(
                     reminder_due_at=_reminder_due(slot.starts_at, now),
                     created_at=now,
                     updated_at=now,
+                    booked_from=booked_from,
                 )
         except IntegrityError:
             existing = selectors.appointment_active_for_intake(intake)

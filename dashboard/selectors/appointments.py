@@ -5,10 +5,10 @@ today's appointments, an intake's appointments, and bookings that followed an in
 from typing import Any
 
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from clinic.zones import clinic_zone, clinic_zone_name, local_day_bounds
-from intake.links import intake_path
 from intake.models import Intake, Referral, Urgency
 from referrals.models import Appointment
 
@@ -48,13 +48,13 @@ def appointments_for_intake(intake: Intake) -> list[Any]:
 
 
 def booking_on_behalf_url(intake: Intake) -> str | None:
-    """Staff book through the patient's own booking page (the confirmation goes to them).
+    """Staff book through their own page (dashboard/front_desk.py), never the patient's link.
 
     None for an urgent intake: urgent cases get same-day care, not an appointment.
     """
     if intake.urgency == Urgency.URGENT:
         return None
-    return intake_path(intake, "book")
+    return reverse("dashboard:intake_book", args=[intake.pk])
 
 
 def bookings_from_invitations() -> dict[str, int]:

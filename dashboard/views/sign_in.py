@@ -1,12 +1,9 @@
 """Staff sign-in, sign-out and TOTP two-factor (set up the first time, passed each session)."""
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,12 +12,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 
-from clinic.http import client_ip
-from dashboard import access, services, twofactor
-from dashboard.access import user_can
+from dashboard import twofactor
 from dashboard.forms import (
     StaffLoginForm,
-    TwoFactorForm,
 )
 from dashboard.middleware import session_start
 from dashboard.models import AuditEvent
@@ -45,14 +39,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
             user = form.get_user()
             device = twofactor.device_for(user)
             if device is not None and not twofactor.verify(device, form.cleaned_data["otp_token"]):
-                form.add_error("otp_token", "That code is not right. Use the current code.")
-                services.audit_record(
-                    actor=None,
-                    action=AuditEvent.Action.LOGIN_FAILED,
-                    object_type="user",
-                    object_id=user.pk,
-                    ip_address=client_ip(request),
-                )
+                twofactor.code_refused(form=form, user=user, request=request)
             else:
                 auth_login(request, user)
                 session_start(request)
@@ -72,36 +59,3 @@ def staff_logout(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
     messages.info(request, "You are signed out.")
     return redirect(settings.LOGIN_URL)
-
-
-@never_cache
-def two_factor(request: HttpRequest) -> HttpResponse:
-    """Set up (first time) or pass (new session) TOTP two-factor sign-in."""
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
-    if not request.user.is_authenticated:
-        return redirect(settings.LOGIN_URL)
-    if not user_can(request.user, access.USE):
-        raise PermissionDenied
-    device = twofactor.device_for(request.user)
-    setup = device is None
-    form = TwoFactorForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if setup:
-            device = twofactor.device_pending(user=request.user, session=request.session)
-        if twofactor.verify(device, form.cleaned_data["otp_token"]):
-            if setup:
-                twofactor.device_confirm(device=device, session=request.session)
-                audit(
-                    request,
-                    AuditEvent.Action.TWO_FACTOR_SETUP,
-                    object_type="user",
-                    object_id=request.user.pk,
-                )
-            otp_login(request, device)
-            return redirect(settings.LOGIN_REDIRECT_URL)
-        form.add_error("otp_token", "That code is not right. Use the current code.")
-    context: dict[str, Any] = {"form": form, "setup": setup}
-    if setup:
-        context.update(twofactor.setup_context(user=request.user, session=request.session))
-    return render(request, "dashboard/two_factor.html", context, status=400 if form.errors else 200)
