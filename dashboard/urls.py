@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from dashboard import front_desk, two_factor_views
+from dashboard import (
+    episodes_views,
+    front_desk,
+    hours_views,
+    outcomes_views,
+    quality_views,
+    two_factor_views,
+)
 from dashboard.views import intakes, message_log, outcomes, queue, sign_in
 
 app_name = "dashboard"
@@ -36,4 +43,13 @@ urlpatterns = [
     path("messages/", message_log.message_log, name="messages"),
     path("messages/<int:message_id>/resend/", message_log.message_resend, name="message_resend"),
     path("outcomes/", outcomes.outcomes, name="outcomes"),
+    path(
+        "appointments/<int:appointment_id>/outcome/",
+        outcomes_views.appointment_outcome,
+        name="appointment_outcome",
+    ),
+    path("appointments/displaced/", hours_views.displaced, name="appointments_displaced"),
+    path("patients/<int:patient_id>/merge/", episodes_views.patient_merge, name="patient_merge"),
+    path("quality/", quality_views.quality, name="quality"),
+    path("quality/rows.csv", quality_views.quality_csv_download, name="quality_csv"),
 ]

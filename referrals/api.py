@@ -18,7 +18,11 @@ from referrals.models import Appointment, Slot
 
 
 def _status_body(appointment: Appointment) -> dict[str, Any]:
-    status_public = {**selectors.appointment_public(appointment), "status": appointment.status}
+    status_public = {
+        **selectors.appointment_public(appointment),
+        "status": appointment.status,
+        "state": selectors.appointment_state(appointment),
+    }
     return serializers.AppointmentStatusSerializer(status_public).data
 
 

@@ -16,7 +16,13 @@ from intake.links import booking_path
 from intake.models import Intake
 from intake.selectors import intake_get_by_token
 from referrals.errors import AppointmentNotFound
-from referrals.models import ACTIVE_APPOINTMENT, Appointment, Clinician, Slot
+from referrals.models import (
+    ACTIVE_APPOINTMENT,
+    HOLDS_SECOND_OPINION,
+    Appointment,
+    Clinician,
+    Slot,
+)
 
 APPOINTMENT_LINK_PURPOSE = "appointment"
 PAGE_DAYS = 14  # the booking page shows two weeks; the API and generation go to the horizon
@@ -153,17 +159,33 @@ def when_text(value: datetime, zone_name: str) -> str:
 # --- Appointments ---------------------------------------------------------------------------
 
 
-def appointment_state(appointment: Appointment, *, now: datetime | None = None) -> str:
-    """`booked` while it can still move or be cancelled, `cancelled`, or `past` once it has
-    begun (or staff marked it completed or a no-show): the pages, the API and the services
-    all ask this one question."""
+AppointmentState = str  # "booked", "awaiting_outcome", "attended", "did_not_attend", "cancelled"
+APPOINTMENT_STATE_LABELS = {
+    "booked": "Booked",
+    "awaiting_outcome": "Awaiting outcome",
+    "attended": "Attended",
+    "did_not_attend": "Did not attend",
+    "cancelled": "Cancelled",
+}
+
+
+def appointment_state(appointment: Appointment, *, now: datetime | None = None) -> AppointmentState:
+    """The one answer to "where is this appointment?": the pages, messages, the API and the
+    services all ask it.
+
+    `booked` while it is still ahead (it can move or be cancelled); `awaiting_outcome` once it
+    has begun and nobody has recorded what happened; `attended` or `did_not_attend` from the
+    recorded outcome (referrals.outcomes); `cancelled`.
+    """
     if appointment.status == Appointment.Status.CANCELLED:
         return "cancelled"
-    if appointment.status == Appointment.Status.BOOKED and appointment.starts_at > (
-        now or timezone.now()
-    ):
+    if appointment.status == Appointment.Status.COMPLETED:
+        return "attended"
+    if appointment.status == Appointment.Status.NO_SHOW:
+        return "did_not_attend"
+    if appointment.starts_at > (now or timezone.now()):
         return "booked"
-    return "past"
+    return "awaiting_outcome"
 
 
 def appointment_changeable(appointment: Appointment, *, now: datetime | None = None) -> bool:
@@ -199,7 +221,7 @@ def appointment_get_by_token(token: str) -> Appointment:
 
 def appointment_active_for_intake(intake: Intake) -> Appointment | None:
     return (
-        Appointment.objects.filter(ACTIVE_APPOINTMENT, intake=intake)
+        Appointment.objects.filter(HOLDS_SECOND_OPINION, intake=intake)
         .select_related("clinician")
         .first()
     )

@@ -26,6 +26,7 @@ from referrals.errors import (
     SlotRefused,
     SlotTaken,
 )
+from referrals.hours import appointments_displace
 from referrals.models import (
     ACTIVE_APPOINTMENT,
     Appointment,
@@ -94,6 +95,8 @@ def slot_generate(*, clinician: Clinician, now: datetime | None = None) -> SlotC
         used = set(Appointment.objects.filter(slot_id__in=gone).values_list("slot_id", flat=True))
         Slot.objects.filter(pk__in=gone - used).delete()
         Slot.objects.filter(pk__in=used).update(offered=False)
+        # Nobody keeps a time that no longer exists: cancel, tell, offer the nearest times.
+        appointments_displace(slot_ids=used, now=now)
     return SlotChanges(created=len(new), withdrawn=len(gone), reoffered=len(reoffer))
 
 
@@ -256,7 +259,7 @@ def _refuse_unless_changeable(appointment: Appointment, *, now: datetime) -> Non
     state = selectors.appointment_state(appointment, now=now)
     if state == "cancelled":
         raise AppointmentCancelled
-    if state == "past":
+    if state != "booked":  # begun, attended or not attended: it has taken place
         raise AppointmentPast
 
 

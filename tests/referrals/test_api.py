@@ -239,6 +239,7 @@ def test_the_token_holder_cancels_and_the_slot_opens_again(client, clinician, in
     response = post_json(client, url, {"token": intake_token(intake)})
     assert response.status_code == 200
     assert response.json()["status"] == "cancelled"
+    assert response.json()["state"] == "cancelled"  # the one state selector's answer
     assert slot.pk in {s.pk for s in open_slots()}
     again = post_json(client, url, {"token": intake_token(intake)})
     assert (again.status_code, again.json()["type"]) == (409, "appointment_cancelled")
