@@ -32,8 +32,8 @@ SECOND_LOOK = {
 }
 
 
-@transaction.atomic
 # Long on purpose: one demo story seeded row by row, read top to bottom.
+@transaction.atomic
 def seed_history(stdout: TextIOBase) -> None:
     if Patient.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists():
         stdout.write("Demo history: already there.\n")
