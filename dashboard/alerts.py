@@ -1,6 +1,6 @@
 """Staff views of urgent alerts: the "Acknowledge" button beside each unacknowledged alert.
 
-The queue's urgent block lists the alerts (dashboard.selectors.urgent_unacknowledged); this
+The queue's urgent block lists the alerts (dashboard.selectors.queue.urgent_unacknowledged); this
 POST acknowledges one and returns to the queue. The service audits it and stops escalation.
 """
 

@@ -98,6 +98,7 @@ def static_base_url() -> str:
 # --- Reading the outcome into what the sheet prints ---------------------------------------
 
 
+# Long on purpose: one flat dict of what the sheet prints, urgent and normal, read in one place.
 def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
     """Everything the sheet prints: the outcome explained to the patient, and the clinic's
     details. The rules version is the outcome's own, like every text the sheet prints."""

@@ -41,6 +41,7 @@ from intake.links import (
 )
 from intake.models import FollowUp, Intake, Referral, Urgency
 from intake.recipients import intake_about, patient_recipient
+from intake.selectors import intake_with_outcome
 from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 from intake.tasks import plan_send as plan_send_task
 from intake.urgent import urgent_case_open, urgent_texts
@@ -132,11 +133,7 @@ def plan_send(*, intake_id: int) -> Message | None:
     The sheet comes first so that its link opens at once; a sheet that fails to render does
     not hold the message back (the sheet is rendered again when it is asked for).
     """
-    intake = (
-        Intake.objects.select_related("patient", "outcome", "follow_up")
-        .filter(pk=intake_id)
-        .first()
-    )
+    intake = intake_with_outcome(intake_id)
     if intake is None:
         return None
     try:
@@ -367,6 +364,7 @@ def follow_up_red_flags_clean(red_flags: Any) -> list[str]:
     return [key for key in triage.RED_FLAGS if key in red_flags]
 
 
+# Long on purpose: clean, lock, check, record and route, in the order they must happen.
 def follow_up_respond(
     *,
     follow_up_id: int,

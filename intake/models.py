@@ -1,5 +1,7 @@
 """The patient's episode: who they are, what they answered, triage, follow-up, referrals."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -158,7 +160,7 @@ class Intake(models.Model):
         ]
         indexes = [
             # The staff queue: changed safety answers first, then by urgency and status, newest
-            # first (dashboard.selectors.intake_queue walks it in order).
+            # first (dashboard.selectors.queue.intake_queue walks it in order).
             models.Index(
                 fields=["-safety_answers_changed", "urgency", "status", "-submitted_at"],
                 name="intake_queue_idx",
@@ -169,6 +171,13 @@ class Intake(models.Model):
 
     def __str__(self) -> str:
         return f"Intake #{self.pk}"
+
+    @staticmethod
+    def answer_columns(answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers an intake also keeps in columns of their own (constraints, queries);
+        the worst pain of the week is optional."""
+        columns = {key: answers[key] for key in ("knee", "pain_now", "duration_days", "age")}
+        return {**columns, "pain_worst_week": answers.get("pain_worst_week")}
 
     @property
     def follow_up_or_none(self) -> "FollowUp | None":

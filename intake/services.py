@@ -22,7 +22,7 @@ AFTER_SUBMIT_SCAN_GRACE = timedelta(minutes=2)
 AFTER_SUBMIT_SCAN_WINDOW = timedelta(days=2)
 
 
-def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def intake_validate(*, patient: object, answers: object) -> tuple[dict[str, Any], dict[str, Any]]:
     """Check the patient's details and answers together, reporting every bad field at once."""
     errors: dict[str, list[str]] = {}
     clean_patient: dict[str, Any] = {}
@@ -44,10 +44,11 @@ def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict
     return clean_patient, clean_answers
 
 
+# Long on purpose: the transaction's writes in the order they happen, read top to bottom.
 def intake_submit(
     *,
-    patient: Any,
-    answers: Any,
+    patient: object,
+    answers: object,
     source: str = Intake.Source.FORM,
     safety_screen_id: int | None = None,
     now: datetime | None = None,
@@ -69,11 +70,7 @@ def intake_submit(
         intake = Intake.objects.create(
             patient=person,
             answers=clean_answers,
-            knee=clean_answers["knee"],
-            pain_now=clean_answers["pain_now"],
-            pain_worst_week=clean_answers.get("pain_worst_week"),
-            duration_days=clean_answers["duration_days"],
-            age=clean_answers["age"],
+            **Intake.answer_columns(clean_answers),
             urgency=result.urgency,
             pattern=result.pattern,
             source=source,

@@ -109,6 +109,7 @@ def outcome_errors(data: OutcomeInput) -> dict[str, list[str]]:
     return errors
 
 
+# Long on purpose: one transaction's checks and writes in order, read top to bottom.
 def appointment_outcome_record(
     *,
     appointment_id: int,

@@ -7,6 +7,7 @@ from clinic.messaging.models import Message, Suppression
 from clinic.messaging.sms import outbox
 from clinic.messaging.twilio import twilio_signature, twilio_signature_valid
 from intake.models import Patient
+from tests.support.factories import patient_row
 
 pytestmark = pytest.mark.django_db
 URL = "/m/sms/inbound/"
@@ -22,15 +23,8 @@ def _twilio(settings):
 
 
 def _patient(**overrides) -> Patient:
-    fields = {
-        "name": "Sam Stride",
-        "phone": PHONE,
-        "channel": "sms",
-        "timezone": "Europe/London",
-        "consent_follow_up": True,
-    }
-    fields.update(overrides)
-    return Patient.objects.create(**fields)
+    """An SMS-only patient (no email address)."""
+    return patient_row(**{"email": "", **overrides})
 
 
 def _post(client, body, *, sid="SM1", signature=None, from_number=PHONE, **extra):
