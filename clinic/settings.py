@@ -16,10 +16,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("STRIDE_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 PRODUCTION = DJANGO_ENV == "production"
+if not PRODUCTION:
+    # A developer's convenience only: production takes its secrets from the process
+    # environment (compose's env_file, the orchestrator), never from a file in /app, which
+    # an image build could have baked in.
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 _INSECURE_KEY = "django-insecure-stride-development-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY)

@@ -92,3 +92,26 @@ def test_production_refuses_to_start_with_an_insecure_setting(override, problem)
 def test_check_deploy_is_clean_in_production():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], GOOD_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_never_reads_an_env_file():
+    """Secrets come from the process environment only: a stray .env baked into an image or
+    left in /app must not configure production (issue 13, finding 3)."""
+    script = (
+        "import environ\n"
+        "calls = []\n"
+        "environ.Env.read_env = classmethod(lambda cls, *a, **k: calls.append(a))\n"
+        "import clinic.settings\n"
+        "print('read_env calls:', len(calls))\n"
+    )
+    result = _run(["-c", script], GOOD_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "read_env calls: 0" in result.stdout
+    development = _run(["-c", script], {"DJANGO_ENV": "development"})
+    assert "read_env calls: 1" in development.stdout, development.stderr
+
+
+def test_env_files_never_enter_the_image():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for pattern in (".env", "*.env", ".env.*"):
+        assert pattern in ignored
