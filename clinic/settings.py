@@ -9,6 +9,9 @@ refuses to start with an insecure setting (see `_refuse_insecure_production`).
 from datetime import timedelta
 from pathlib import Path
 
+import math
+from collections import Counter
+
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
@@ -194,6 +197,12 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Stride <no-reply@clinic.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="clinic.messaging.sms.ConsoleSmsBackend")
+# Backends that deliver nothing to a patient: production refuses them.
+_DEVELOPMENT_SMS_BACKENDS = {
+    "clinic.messaging.sms.ConsoleSmsBackend",
+    "clinic.messaging.sms.RecordingSmsBackend",
+    "clinic.messaging.sms.FileSmsBackend",
+}
 SMS_FROM = env.str("SMS_FROM", default="+15550100199")
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
@@ -380,6 +389,13 @@ LOGGING = {
 }
 
 
+def _estimated_entropy_bits(secret: str) -> float:
+    """Shannon's estimate over the key's own characters: low for repeats and short alphabets."""
+    counts = Counter(secret)
+    per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    return per_char * len(secret)
+
+
 def _refuse_insecure_production() -> None:
     """Stop a production process from starting with a setting that would expose patients."""
     problems = []
@@ -387,6 +403,15 @@ def _refuse_insecure_production() -> None:
         problems.append("DEBUG is on")
     if SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50:
         problems.append("SECRET_KEY is the default or too short")
+    elif len(set(SECRET_KEY)) < 16 or _estimated_entropy_bits(SECRET_KEY) < 200:
+        # A random 50-character Django key scores about 245 bits; "ab" * 40 scores 80.
+        problems.append("SECRET_KEY has too little entropy (use 50+ random characters)")
+    if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+        problems.append("EMAIL_URL sends email to the console (set an smtp:// EMAIL_URL)")
+    if SMS_BACKEND in _DEVELOPMENT_SMS_BACKENDS:
+        problems.append(f"SMS_BACKEND is {SMS_BACKEND.rsplit('.', 1)[-1]}, not a provider")
+    if not SITE_URL.startswith("https://"):
+        problems.append("SITE_URL is not https:// (patients' links would travel in clear)")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS is empty")
     if BENCH_ENDPOINTS:
