@@ -1,0 +1,23 @@
+"""The API's JSON parser: DRF's, made safe against bodies built to break the decoder."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework import exceptions
+from rest_framework.parsers import JSONParser
+
+
+class StrideJSONParser(JSONParser):
+    """DRF's JSON parser, with a body nested past Python's recursion limit a parse error.
+
+    `json` recurses once per level, so 20,000 brackets (40 KB, under the size limit) raise
+    RecursionError, which DRF does not catch: a 500 for anyone who tries.
+    """
+
+    def parse(
+        self, stream: Any, media_type: str | None = None, parser_context: Mapping | None = None
+    ) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from exc
