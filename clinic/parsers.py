@@ -20,4 +20,5 @@ class StrideJSONParser(JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError as exc:
-            raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from exc
+            detail = "JSON parse error - the body is nested too deeply."
+            raise exceptions.ParseError(detail) from exc

@@ -6,11 +6,10 @@ email and SMS, so `make run` works on a bare machine. `DATABASE_URL` and
 refuses to start with an insecure setting (see `_refuse_insecure_production`).
 """
 
-from datetime import timedelta
-from pathlib import Path
-
 import math
 from collections import Counter
+from datetime import timedelta
+from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
