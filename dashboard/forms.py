@@ -6,13 +6,14 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from clinic.messaging.models import Channel, Message
+from clinic.text import ValidTextFormMixin
 from dashboard.models import Contact
 from intake.models import Intake, Pattern, Urgency
 
 ALL_STATUSES = "all"
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(ValidTextFormMixin, forms.Form):
     """Filters and search for the intake list. Front desk never gets the pattern filter."""
 
     q = forms.CharField(label="Search name, email or phone", required=False, max_length=100)
@@ -59,7 +60,7 @@ class QueueFilterForm(forms.Form):
         }
 
 
-class MessageFilterForm(forms.Form):
+class MessageFilterForm(ValidTextFormMixin, forms.Form):
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *Message.Status.choices]
     )
@@ -68,7 +69,7 @@ class MessageFilterForm(forms.Form):
     )
 
 
-class StaffLoginForm(AuthenticationForm):
+class StaffLoginForm(ValidTextFormMixin, AuthenticationForm):
     """Username and password, plus the six-digit code for staff who set up two-factor."""
 
     otp_token = forms.CharField(
@@ -80,7 +81,7 @@ class StaffLoginForm(AuthenticationForm):
     )
 
 
-class TwoFactorForm(forms.Form):
+class TwoFactorForm(ValidTextFormMixin, forms.Form):
     otp_token = forms.CharField(
         label="Six-digit code",
         max_length=8,
@@ -88,15 +89,15 @@ class TwoFactorForm(forms.Form):
     )
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(ValidTextFormMixin, forms.Form):
     """No fields: the intake in the URL is the whole input."""
 
 
-class ContactForm(forms.Form):
+class ContactForm(ValidTextFormMixin, forms.Form):
     method = forms.ChoiceField(label="How", choices=Contact.Method.choices)
 
 
-class NoteForm(forms.Form):
+class NoteForm(ValidTextFormMixin, forms.Form):
     text = forms.CharField(label="Note", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_text(self) -> str:
@@ -106,7 +107,7 @@ class NoteForm(forms.Form):
         return text
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(ValidTextFormMixin, forms.Form):
     pattern = forms.ChoiceField(
         label="Pattern", required=False, choices=[("", "Keep as is"), *Pattern.choices]
     )

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from clinic.messaging.models import Channel
+from clinic.text import ValidTextFormMixin
 from clinic.zones import clinic_zone_name, zone_names
 from intake import triage
 
@@ -92,7 +93,7 @@ def _field_for(question: Any) -> forms.Field:
     )
 
 
-class SafetyForm(forms.Form):
+class SafetyForm(ValidTextFormMixin, forms.Form):
     """Step one: every warning-sign question answered yes or no, before anything else."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -109,7 +110,7 @@ class SafetyForm(forms.Form):
         return [key for key in triage.RED_FLAGS if self.cleaned_data.get(key) == "yes"]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(ValidTextFormMixin, forms.Form):
     """Step two: the rest of the questions, then the patient's contact details and consent."""
 
     safety = forms.CharField(widget=forms.HiddenInput)
@@ -178,7 +179,7 @@ class IntakeForm(forms.Form):
                 self.add_error(field if field in self.fields else None, message)
 
 
-class FollowUpAnswerForm(forms.Form):
+class FollowUpAnswerForm(ValidTextFormMixin, forms.Form):
     """The one-week check-in: the answer chosen in the message, and an optional score."""
 
     answer = forms.ChoiceField(
