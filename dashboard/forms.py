@@ -1,9 +1,11 @@
 """The dashboard's forms: queue filters, the sign-in, and one form per staff action."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from clinic.messaging.models import Channel, Message
 from clinic.text import ValidTextFormMixin
@@ -11,6 +13,29 @@ from dashboard.models import Contact
 from intake.models import Intake, Pattern, Urgency
 
 ALL_STATUSES = "all"
+
+# Staff date filters: Stride holds nothing older than 2000, and a year like 9999 overflows
+# the end-of-day arithmetic (a 500), so anything outside this window is a field error.
+EARLIEST_FILTER_DATE = date(2000, 1, 1)
+LATEST_FILTER_DATE = date(2099, 12, 31)
+
+
+def _filter_date(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(
+            attrs={
+                "type": "date",
+                "min": EARLIEST_FILTER_DATE.isoformat(),
+                "max": LATEST_FILTER_DATE.isoformat(),
+            }
+        ),
+        validators=[
+            MinValueValidator(EARLIEST_FILTER_DATE, "Choose a date in 2000 or later."),
+            MaxValueValidator(LATEST_FILTER_DATE, "Choose a date before 2100."),
+        ],
+    )
 
 
 class QueueFilterForm(ValidTextFormMixin, forms.Form):
@@ -28,12 +53,8 @@ class QueueFilterForm(ValidTextFormMixin, forms.Form):
         required=False,
         choices=[*Intake.Status.choices, (ALL_STATUSES, "Any status")],
     )
-    submitted_from = forms.DateField(
-        label="Submitted from", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    submitted_to = forms.DateField(
-        label="Submitted to", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    submitted_from = _filter_date("Submitted from")
+    submitted_to = _filter_date("Submitted to")
 
     def __init__(self, *args: Any, clinical: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -86,3 +86,21 @@ def _web_details() -> dict:
     from tests.intake.test_views import details
 
     return details()
+
+
+# --- Dates and numbers in query parameters (findings 13, 14) -------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"starts_from": "9999-12-31"},
+        {"starts_before": "9999-12-31T23:59:59"},
+        {"starts_from": "0001-01-01"},
+        {"starts_before": "0001-01-01"},
+    ],
+)
+def test_an_absurd_slot_filter_is_a_field_error(client, query):
+    response = client.get("/api/v1/slots/", query)
+    assert response.status_code in (400, 404), response.content[:300]
+    assert response.json()["type"] in ("validation_error", "not_found")
