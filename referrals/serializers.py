@@ -14,6 +14,8 @@ from rest_framework import serializers
 from clinic.api import StrictSerializer
 from referrals.models import Appointment
 
+# Every integer a client sends is bounded: ids are bigint primary keys.
+ID_MAX = 2**63 - 1
 EARLIEST_FILTER_DATE = date(2000, 1, 1)
 LATEST_FILTER_DATE = date(2099, 12, 31)
 
@@ -55,7 +57,7 @@ class DateOrDateTimeField(serializers.DateTimeField):
 
 
 class SlotFilterSerializer(serializers.Serializer):
-    clinician = serializers.IntegerField(required=False, min_value=1)
+    clinician = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
     starts_from = DateOrDateTimeField(
         required=False,
         input_formats=["iso-8601", "%Y-%m-%d"],
@@ -87,7 +89,7 @@ class SlotFilterSerializer(serializers.Serializer):
 
 
 class AppointmentCreateSerializer(StrictSerializer):
-    slot = serializers.IntegerField(min_value=1)
+    slot = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     token = serializers.CharField(max_length=400, help_text="The intake's patient token.")
 
 
@@ -96,7 +98,7 @@ class AppointmentCancelSerializer(StrictSerializer):
 
 
 class AppointmentRescheduleSerializer(StrictSerializer):
-    slot = serializers.IntegerField(min_value=1)
+    slot = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     token = serializers.CharField(max_length=400, help_text="The intake's patient token.")
 
 

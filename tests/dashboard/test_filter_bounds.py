@@ -20,3 +20,10 @@ def test_dates_in_a_sensible_range_filter_as_before(clinician_client):
         "/staff/", {"submitted_from": "2020-01-01", "submitted_to": "2030-12-31"}
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/staff/", "/staff/messages/"])
+@pytest.mark.parametrize("page", ["99999999999999999999999", "-1", "0", "1e9", "9" * 400])
+def test_an_absurd_page_number_never_errors(clinician_client, url, page):
+    response = clinician_client.get(url, {"page": page})
+    assert response.status_code in (200, 400)

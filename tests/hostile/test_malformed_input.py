@@ -98,6 +98,10 @@ def _web_details() -> dict:
         {"starts_before": "9999-12-31T23:59:59"},
         {"starts_from": "0001-01-01"},
         {"starts_before": "0001-01-01"},
+        {"clinician": "99999999999999999999999"},
+        {"clinician": "9223372036854775808"},
+        {"page": "99999999999999999999999"},
+        {"page": "9" * 400},
     ],
 )
 def test_an_absurd_slot_filter_is_a_field_error(client, query):
