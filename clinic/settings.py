@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Patient data is never cached: no-store on every dynamic answer (clinic/middleware.py).
+    "clinic.middleware.NoStoreMiddleware",
     "clinic.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
