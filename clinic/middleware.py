@@ -115,3 +115,23 @@ class NoStoreMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class HealthCheckMiddleware:
+    """Answer `GET /healthz` before the host check and the HTTPS redirect.
+
+    The container's health probe calls http://127.0.0.1:8000/healthz: plain HTTP, a host
+    that is not in ALLOWED_HOSTS, no proxy header. Behind SecurityMiddleware it would get a
+    301 to https or a 400, and the container would never turn healthy. The answer says only
+    whether the database answers; it carries nothing worth a host check.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz" and request.method in ("GET", "HEAD"):
+            from clinic.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

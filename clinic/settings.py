@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Patient data is never cached: no-store on every dynamic answer (clinic/middleware.py).
     "clinic.middleware.NoStoreMiddleware",
+    # The container's probe: before the host check and HTTPS redirect (docker-compose.yml).
+    "clinic.middleware.HealthCheckMiddleware",
     "clinic.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -140,3 +140,38 @@ def test_the_image_build_passes_the_production_refusals():
     env = dict(re.findall(r"([A-Z_]+)=(\S+)", step.split("python manage.py")[0]))
     result = _run(["manage.py", "check"], {"DJANGO_ENV": "production", **env})
     assert result.returncode == 0, result.stderr
+
+
+def test_compose_publishes_gunicorn_to_the_proxy_only():
+    """Only the TLS proxy may reach gunicorn: loopback on the host, or no port at all."""
+    web = _compose()["services"]["web"]
+    for port in web.get("ports", []):
+        published = port if isinstance(port, str) else f"{port['host_ip']}:{port['published']}"
+        assert published.startswith("127.0.0.1:"), port
+    bind = web["command"][web["command"].index("--bind") + 1]
+    assert bind.endswith(":8000")
+    for name, service in _compose()["services"].items():
+        if name != "web":
+            assert "ports" not in service, name
+
+
+def test_the_compose_healthcheck_reaches_a_health_url_that_answers_in_production(tmp_path):
+    test = _compose()["services"]["web"]["healthcheck"]["test"]
+    url = re.search(r"https?://[^'\" ]+", " ".join(test)).group(0)
+    assert url == "http://127.0.0.1:8000/healthz"
+    # Inside the container: plain HTTP, Host 127.0.0.1 (not in ALLOWED_HOSTS), no proxy
+    # header. Production settings must still answer 200 there, not 400 or a 301 to https.
+    script = (
+        "import django;django.setup()\n"
+        "from django.test import Client\n"
+        "r = Client(HTTP_HOST='127.0.0.1:8000').get('/healthz')\n"
+        "print('health', r.status_code, r.content.decode())\n"
+        "r = Client(HTTP_HOST='127.0.0.1:8000').get('/intake/')\n"
+        "print('other', r.status_code)\n"
+    )
+    database = f"sqlite:///{tmp_path / 'health.sqlite3'}"  # SELECT 1 needs no tables
+    env = {**GOOD_ENV, "DJANGO_SETTINGS_MODULE": "clinic.settings", "DATABASE_URL": database}
+    result = _run(["-c", script], env)
+    assert "health 200" in result.stdout, result.stdout + result.stderr
+    # Everything else still gets the host check.
+    assert "other 400" in result.stdout, result.stdout
