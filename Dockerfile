@@ -22,4 +22,4 @@ RUN SECRET_KEY=build-only-not-a-secret-0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ-abc
  && useradd --create-home --uid 10001 stride && mkdir -p /app/var && chown -R stride /app/var
 USER stride
 EXPOSE 8000
-CMD ["gunicorn", "clinic.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "clinic.wsgi:application", "--config", "gunicorn.conf.py"]

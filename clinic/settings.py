@@ -378,13 +378,22 @@ SILENCED_SYSTEM_CHECKS = (
 # Benchmark yardsticks (bench/); never in production.
 BENCH_ENDPOINTS = env.bool("STRIDE_BENCH_ENDPOINTS", default=False)
 
+# No patient link token reaches a log: django.request (every 4xx names its path), the
+# security and server loggers, and the console handler for anything else that propagates.
+_REDACT = {"filters": ["redact_tokens"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "clinic.log_filters.RedactTokensFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", **_REDACT},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.request": _REDACT,
+        "django.security": _REDACT,
+        "django.server": _REDACT,
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint narrates every rendering step at INFO; its warnings (a refused URL) stay.
         "weasyprint": {"level": "WARNING"},
