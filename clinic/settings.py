@@ -220,6 +220,10 @@ MESSAGE_RETRY_MAX_SECONDS = env.int("MESSAGE_RETRY_MAX_SECONDS", default=300)
 MESSAGE_SENDING_STALE = timedelta(seconds=env.int("MESSAGE_SENDING_STALE_SECONDS", default=300))
 # The send-due scan publishes a queued, due message again if its last publish is this old.
 MESSAGE_REENQUEUE_AFTER = timedelta(seconds=env.int("MESSAGE_REENQUEUE_SECONDS", default=120))
+# Anyone can enter any number or address: no recipient gets more than this many messages
+# in 24 hours, whatever the purpose, nor more than this many texts about booking changes.
+MESSAGE_DAILY_CAP = env.int("MESSAGE_DAILY_CAP", default=8)
+MESSAGE_BOOKING_TEXTS_PER_DAY = env.int("MESSAGE_BOOKING_TEXTS_PER_DAY", default=2)
 MESSAGE_OPT_OUT_LINK_MAX_AGE = timedelta(days=env.int("OPT_OUT_LINK_MAX_AGE_DAYS", default=730))
 # FileSmsBackend (integration tests, demos): where each text is written as a JSON line.
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
