@@ -101,7 +101,7 @@ def is_not_improving(*, answer: str, pain_now: int | None, intake_pain_now: int)
 
 
 def _base_context(intake: Intake) -> dict[str, Any]:
-    return {"first_name": intake.patient.first_name, "result_url": intake_url(intake, "result")}
+    return {"first_name": intake.patient.greeting_name, "result_url": intake_url(intake, "result")}
 
 
 def plan_message_queue(*, intake: Intake) -> Message | None:

@@ -401,7 +401,7 @@ def _reminders_send_batch(*, now: datetime, size: int) -> int:
 def _patient_context(appointment: Appointment) -> dict[str, Any]:
     patient = appointment.patient
     return {
-        "first_name": patient.first_name,
+        "first_name": patient.greeting_name,
         "when": selectors.when_text(appointment.starts_at, patient.timezone),
         "clinician_name": appointment.clinician.display_name,
         "clinician_title": appointment.clinician.title,
