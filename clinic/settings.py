@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "intake",
     "referrals",
     "dashboard",
+    "oauth2_provider",
+    "fhir_api",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +175,7 @@ REQUEST_MAX_BYTES = 64 * 1024
 # --- The clinic -------------------------------------------------------------------------
 CLINIC_NAME = env.str("CLINIC_NAME", default="Stride Sports Medicine Clinic")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="+1 555 010 0199")
+EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="911")
 CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="12 Riverside Way, Springfield")
 CLINIC_STAFF_ALERT_EMAIL = env.str("CLINIC_STAFF_ALERT_EMAIL", default="triage@clinic.example")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -294,6 +297,45 @@ CELERY_BEAT_SCHEDULE["referrals-appointment-reminders"] = {
 CELERY_BEAT_SCHEDULE["advice-sheets-render-missing"] = {
     "task": "intake.advice_sheets_render_missing",
     "schedule": timedelta(minutes=10),
+}
+
+# --- FHIR R4 (fhir_api/, docs/fhir.md) --------------------------------------------------
+# Clients of the clinic's systems read by OAuth2 client credentials (POST /o/token/); each
+# client's scopes are its FhirClient row (fhir_api/scopes.py).
+OAUTH2_PROVIDER = {
+    "SCOPES_BACKEND_CLASS": "fhir_api.scopes.ClientScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("FHIR_ACCESS_TOKEN_SECONDS", default=3600),
+    # The OAuth 2.0 Security BCP (RFC 9700) throughout: tokens stored hashed, never taken
+    # from a query string; the grants and methods it retires are off (only client
+    # credentials is used, but nothing else should be possible).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+}
+# Named here because a FhirClient row points at it (the toolkit's model, not swapped).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+# A search page: _count's default, and the most a client may ask for.
+FHIR_PAGE_SIZE = env.int("FHIR_PAGE_SIZE", default=50)
+FHIR_MAX_PAGE_SIZE = 1000
+# Bulk export files are removed this long after the export finished.
+FHIR_EXPORT_TTL_HOURS = env.int("FHIR_EXPORT_TTL_HOURS", default=24)
+# Rows read per database round trip while an export writes its NDJSON files.
+FHIR_EXPORT_CHUNK_SIZE = env.int("FHIR_EXPORT_CHUNK_SIZE", default=500)
+CELERY_BEAT_SCHEDULE["fhir-exports-run-pending"] = {
+    "task": "fhir_api.exports_run_pending",
+    "schedule": timedelta(minutes=1),
+    "options": {"expires": 55},
+}
+CELERY_BEAT_SCHEDULE["fhir-exports-expire"] = {
+    "task": "fhir_api.exports_expire",
+    "schedule": timedelta(minutes=30),
 }
 
 # --- REST framework ---------------------------------------------------------------------

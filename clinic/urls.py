@@ -1,10 +1,11 @@
-"""Every URL of Stride, one line per area: patients, API, staff, admin."""
+"""Every URL of Stride, one line per area: patients, API, staff, admin, FHIR."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from oauth2_provider import views as oauth2_views
 
 from clinic import views as clinic_views
 from intake import api as intake_api
@@ -34,6 +35,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("staff/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
+    path("fhir/R4/", include("fhir_api.urls")),
+    path("o/token/", oauth2_views.TokenView.as_view(), name="oauth2-token"),
 ]
 
 if settings.BENCH_ENDPOINTS:

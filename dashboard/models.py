@@ -35,6 +35,9 @@ class AuditEvent(models.Model):
         REFERRAL_CLOSE = "referral_close", "Closed a referral"
         MESSAGE_RESEND = "message_resend", "Resent a message"
         TWO_FACTOR_SETUP = "two_factor_setup", "Set up two-factor sign-in"
+        # A client system (an EHR, a partner) over FHIR, named by its OAuth2 client id.
+        FHIR_READ = "fhir_read", "Read FHIR resources"
+        FHIR_EXPORT = "fhir_export", "Bulk FHIR export"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -31,6 +31,7 @@ from clinic.messaging.models import Channel, Message, Suppression
 from clinic.zones import clinic_zone, clinic_zone_name, local_day_bounds
 from dashboard.models import Contact, Note, TriageOverride
 from intake import triage
+from intake.explain import OutcomeExplanation, outcome_explained
 from intake.links import intake_path
 from intake.models import FollowUp, Intake, Pattern, Referral, Urgency
 from referrals.models import Appointment
@@ -338,34 +339,11 @@ def answers_plain(answers: dict[str, Any]) -> list[Answer]:
     return rows
 
 
-def outcome_plain(intake: Intake) -> dict[str, Any] | None:
-    """The rules' outcome in words: pattern, why (matched signs), secondary patterns, version."""
+def outcome_plain(intake: Intake) -> OutcomeExplanation | None:
+    """The rules' outcome as clinicians read it (pattern, why, secondary patterns, version),
+    or None before there is one."""
     outcome = getattr(intake, "outcome", None)
-    if outcome is None:
-        return None
-    pattern = triage.PATTERNS.get(outcome.pattern)
-    return {
-        "pattern": outcome.pattern,
-        "pattern_name": pattern.name if pattern else outcome.pattern,
-        "urgency": outcome.urgency,
-        "urgency_name": Urgency(outcome.urgency).label,
-        "red_flags": [
-            triage.RED_FLAGS[f].question for f in outcome.red_flags if f in triage.RED_FLAGS
-        ],
-        "signs": [triage.SIGNS.get(s, s) for s in outcome.matched_signs.get(outcome.pattern, [])],
-        "scores": outcome.scores,
-        "secondary": [
-            {
-                "name": triage.PATTERNS[p].name if p in triage.PATTERNS else p,
-                "signs": [triage.SIGNS.get(s, s) for s in outcome.matched_signs.get(p, [])],
-            }
-            for p in outcome.secondary_patterns
-        ],
-        # The words the outcome was given under its own rules version (never re-scored).
-        "advice": [triage.advice_text(a, version=outcome.rules_version) for a in outcome.advice],
-        "factors": [triage.factor_label(f, version=outcome.rules_version) for f in outcome.factors],
-        "rules_version": outcome.rules_version,
-    }
+    return None if outcome is None else outcome_explained(outcome, audience="staff")
 
 
 # --- The message log ---------------------------------------------------------------------------

@@ -33,14 +33,18 @@ def audit_record(
     action: str,
     object_type: str = "",
     object_id: int | None = None,
-    object_ids: Iterable[int] = (),
+    object_ids: Iterable[int | str] = (),
     ip_address: str | None = None,
+    actor_name: str = "",
 ) -> AuditEvent:
-    """Write one audit row: who, what, which record(s), when. Ids only: never health data."""
+    """Write one audit row: who, what, which record(s), when. Ids only: never health data.
+
+    `actor` is a staff user; a system with no user (a FHIR client) is named by `actor_name`.
+    """
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=user,
-        actor_username=user.get_username() if user else "",
+        actor_username=user.get_username() if user else actor_name,
         action=action,
         object_type=object_type,
         object_id=object_id,

@@ -3,8 +3,10 @@
 The sheet is `templates/advice/sheet.html` (or `urgent.html`) rendered by WeasyPrint with
 a url_fetcher that can read nothing but the project's own static files. It is stored in
 Django's default storage (a folder locally, S3 in production) under a key made of the
-outcome id, the rules version whose texts it prints and SHEET_TEMPLATE_VERSION, so a
-change to either yields a new file instead of a stale one. See docs/advice-sheets.md.
+outcome id, the current rules version and SHEET_TEMPLATE_VERSION, so a change to either
+yields a new file instead of a stale one (the advice keeps the words of the outcome's own
+version; pattern names, warning signs and the disclaimer are the current rules').
+See docs/advice-sheets.md.
 """
 
 import logging
@@ -30,8 +32,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from clinic.zones import local_date
 from intake import triage
+from intake.explain import outcome_explained, warning_signs
 from intake.links import booking_url
-from intake.models import Intake, TriageOutcome, Urgency
+from intake.models import Intake, TriageOutcome
 from intake.selectors import intake_get_by_token
 from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 
@@ -39,48 +42,9 @@ logger = logging.getLogger(__name__)
 
 # Bump when the sheet's template or CSS changes what a patient would read or see: every
 # sheet is then rendered again on its next request instead of serving the old layout.
-SHEET_TEMPLATE_VERSION = "1"
+SHEET_TEMPLATE_VERSION = "2"
 STORAGE_PREFIX = "advice-sheets"
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF with PDF/UA-1 identification (WeasyPrint ≥ 61)
-
-# A short heading per checklist item; the rules' advice text is the line under it.
-# Presentation only: the clinical wording stays in intake.triage.rules.
-# Retired ids keep their heading, for outcomes made under earlier rules.
-ADVICE_HEADINGS: dict[str, str] = {
-    "pain_guided_running": "Let pain guide your running",
-    "return_to_running": "Build back gradually",
-    "ice_15": "Cold for pain relief",
-    "cross_train": "Cross-train",
-    "foam_roll_quads": "Foam-roll your thighs",
-    "reduce_mileage": "Run less for now",
-    "strength_lower_body": "Build leg strength",
-    "cadence_170_180": "Shorter, quicker steps",
-    "tendon_loading": "Load the tendon",
-    "young_athlete_load": "Go gently while growing",
-    "patellar_strap": "Try a knee strap",
-    "strength_regular": "Strength work",
-    "stretch_quads_hamstrings": "Stretch",
-    "foam_roll_daily": "Foam-roll every day",
-    "foam_roll_outer_thigh": "Foam-roll your outer thigh",
-    "strengthen_glutes_core": "Glutes and core",
-    "short_quick_strides": "Short, quick strides",
-    "warm_up_cool_down": "Warm up, cool down",
-    "ease_training_load": "Ease back",
-    "assessment_needed": "Have it checked",
-    "meniscus_info": "About meniscus tears",
-    "avoid_twisting": "Until you are examined",
-    "stay_active": "Keep moving",
-    "strength_oa": "Build strength",
-    "topical_nsaid": "Pain-relief gel",
-    "soft_surfaces": "Soft surfaces",
-    "seek_urgent_care": "Get medical help",
-    "replace_shoes": "Check your shoes",
-    "recovery_time": "Recover between runs",
-    "avoid_banked_surfaces": "Flat ground",
-    "motion_control_shoes": "Support your feet",
-    "monitor_pain": "Keep an eye on it",
-    "book_assessment": "Book your assessment",
-}
 
 
 class RefusedResource(ValueError):
@@ -134,13 +98,14 @@ def static_base_url() -> str:
 
 
 def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
-    """Everything the sheet prints, from the stored outcome and the current rules texts."""
+    """Everything the sheet prints: the outcome explained to the patient, and the clinic's
+    details. The rules version is the outcome's own, like every text the sheet prints."""
     intake = outcome.intake
     patient = intake.patient
+    explained = outcome_explained(outcome, audience="patient")
     # Dates, not datetimes: the template's `date` filter would move a datetime back into the
     # clinic's zone, and the patient reads their own calendar.
     submitted = local_date(intake.submitted_at, patient.timezone)
-    urgent = outcome.urgency == Urgency.URGENT
     context: dict[str, Any] = {
         "clinic_name": settings.CLINIC_NAME,
         "clinic_address": settings.CLINIC_ADDRESS,
@@ -148,29 +113,22 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
         "first_name": patient.first_name,
         "date": submitted,
         "created_iso": intake.submitted_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "urgent": urgent,
-        "disclaimer": triage.DISCLAIMER,
+        "urgent": explained.urgent,
+        "explained": explained,
+        "disclaimer": explained.disclaimer,
+        "advice": explained.advice,
+        # The urgent sheet's list (its own template); the normal sheet groups them by route.
         "warning_signs": [flag.question for flag in triage.RED_FLAGS.values()],
-        "rules_version": triage.RULES_VERSION,
+        "warning_groups": warning_signs(),
+        "rules_version": explained.rules_version,
     }
-    if urgent:
-        context["advice"] = [_advice_item("seek_urgent_care", outcome.rules_version)]
+    if explained.urgent:
         return context
-    pattern = triage.PATTERNS[outcome.pattern]
     link = booking_url(intake)  # printed in full on the sheet, and as a QR code
     follow_up = _follow_up_or_none(intake)
     context.update(
         {
-            "pattern_key": outcome.pattern,
-            "pattern_name": pattern.name,
-            "pattern_what": pattern.what_it_is,
-            "why": [triage.SIGNS[s] for s in outcome.matched_signs.get(outcome.pattern, [])],
-            "secondary": [triage.PATTERNS[p].name for p in outcome.secondary_patterns],
-            "advice": [_advice_item(a, outcome.rules_version) for a in outcome.advice],
-            "factors": [
-                triage.factor_label(f, version=outcome.rules_version) for f in outcome.factors
-            ],
-            "assessment": outcome.urgency == Urgency.ASSESSMENT,
+            "assessment": explained.assessment,
             "follow_up_at": (local_date(follow_up.due_at, patient.timezone) if follow_up else None),
             "patient_zone": patient.timezone,
             "booking_url": link,
@@ -180,12 +138,6 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
         }
     )
     return context
-
-
-def _advice_item(advice_id: str, rules_version: str) -> dict[str, str]:
-    # The words the outcome was given under its own rules version (never re-scored).
-    text = triage.advice_text(advice_id, version=rules_version)
-    return {"id": advice_id, "heading": ADVICE_HEADINGS.get(advice_id, ""), "text": text}
 
 
 def _follow_up_or_none(intake: Intake) -> Any:

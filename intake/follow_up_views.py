@@ -11,8 +11,9 @@ from django_ratelimit.decorators import ratelimit
 
 from intake.follow_ups import (
     FollowUpAlreadyAnswered,
+    encouragement_context,
     follow_up_get_by_token,
-    follow_up_not_improving,
+    follow_up_public,
     follow_up_respond,
 )
 from intake.forms import FollowUpAnswerForm
@@ -42,6 +43,7 @@ def follow_up_answer(request: HttpRequest, token: str) -> HttpResponse:
             follow_up_id=follow_up.pk,
             answer=form.cleaned_data["answer"],
             pain_now=form.cleaned_data["pain_now"],
+            pain_worst_week=form.cleaned_data["pain_worst_week"],
         )
     except FollowUpAlreadyAnswered:
         follow_up.refresh_from_db()
@@ -61,12 +63,17 @@ def _page(request, follow_up, form, chosen, status=200) -> HttpResponse:
 
 
 def _outcome(follow_up: FollowUp) -> dict:
-    not_improving = follow_up_not_improving(follow_up)
-    return {
+    public = follow_up_public(follow_up)
+    context = {
         "follow_up": follow_up,
-        "not_improving": not_improving,
-        "booking_url": booking_url(follow_up.intake) if not_improving else None,
+        "not_improving": public["not_improving"],
+        # Absent when a clinician already has the episode (booked or attended).
+        "booking_url": public["links"].get("book"),
     }
+    if not public["not_improving"]:
+        context |= encouragement_context(follow_up.intake)
+        context["exam_booking_url"] = booking_url(follow_up.intake)
+    return context
 
 
 def _already_answered(request: HttpRequest, follow_up: FollowUp) -> HttpResponse:

@@ -4,9 +4,9 @@ from datetime import timedelta
 from typing import Any
 
 from clinic.links import BadLink, link_token_read
-from intake import triage
+from intake.explain import outcome_explained, warning_signs
 from intake.links import RESULT_LINK_PURPOSE, intake_path, intake_token, intake_url
-from intake.models import Intake, Urgency
+from intake.models import Intake, Patient, Urgency
 
 
 def intake_get_by_token(token: str, *, max_age: timedelta | None = None) -> Intake:
@@ -32,90 +32,48 @@ def intake_links(intake: Intake, token: str | None = None) -> dict[str, str]:
     return {page: intake_url(intake, page, token=token) for page in pages}
 
 
-def triage_public(intake: Intake) -> dict[str, Any]:
-    """The triage as the patient may see it: for an urgent case, no pattern at all."""
-    outcome = intake.outcome
-    if outcome.urgency == Urgency.URGENT:
-        return {
-            "pattern": None,
-            "secondary_patterns": [],
-            "urgency": outcome.urgency,
-            "red_flags": list(outcome.red_flags),
-            "advice": [
-                {
-                    "id": "seek_urgent_care",
-                    "text": triage.advice_text("seek_urgent_care", version=outcome.rules_version),
-                }
-            ],
-            "factors": [],
-            "matched_signs": {},
-            "rules_version": outcome.rules_version,
-        }
-    return {
-        "pattern": outcome.pattern,
-        "secondary_patterns": list(outcome.secondary_patterns),
-        "urgency": outcome.urgency,
-        "red_flags": list(outcome.red_flags),
-        # The words the outcome was given under its own rules version (never re-scored).
-        "advice": [
-            {"id": a, "text": triage.advice_text(a, version=outcome.rules_version)}
-            for a in outcome.advice
-        ],
-        "factors": list(outcome.factors),
-        "matched_signs": dict(outcome.matched_signs),
-        "rules_version": outcome.rules_version,
-    }
-
-
 def intake_public_payload(intake: Intake, *, token: str | None = None) -> dict[str, Any]:
-    """The API body for a patient's intake (`POST` and `GET /api/v1/intakes/…`)."""
+    """The API body for a patient's intake (`POST` and `GET /api/v1/intakes/…`), for
+    IntakeOutputSerializer: `triage` is the outcome explained to the patient."""
     token = token or intake_token(intake)
     return {
         "id": intake.pk,
         "token": token,
-        "triage": triage_public(intake),
+        "patient": {"guardian": guardian_public(intake.patient)},
+        "triage": outcome_explained(intake.outcome, audience="patient"),
         "links": intake_links(intake, token),
+    }
+
+
+def guardian_public(patient: Patient) -> dict[str, Any] | None:
+    """A child's parent or guardian as the API echoes it; None for an adult."""
+    if not patient.has_guardian:
+        return None
+    return {
+        "name": patient.guardian_name,
+        "relationship": patient.guardian_relationship,
+        "email": patient.guardian_email or None,
+        "phone": patient.guardian_phone or None,
+        "completed_by_guardian": patient.completed_by_guardian,
     }
 
 
 def result_context(intake: Intake) -> dict[str, Any]:
     """What the result page shows, in plain words, from the stored outcome."""
-    outcome = intake.outcome
-    urgent = outcome.urgency == Urgency.URGENT
+    explained = outcome_explained(intake.outcome, audience="patient")
     token = intake_token(intake)
-    context: dict[str, Any] = {
+    return {
         "intake": intake,
         "token": token,
-        "urgent": urgent,
-        "urgency": outcome.urgency,
-        "disclaimer": triage.DISCLAIMER,
-        "warning_signs": [flag.question for flag in triage.RED_FLAGS.values()],
+        "urgent": explained.urgent,
+        "urgency": explained.urgency,
+        "explained": explained,
+        "warning_groups": warning_signs(),  # not "warning_signs": the urgent page's list
         "links": intake_links(intake, token),
         "actions": result_actions(intake, token),
+        "follow_up": intake.follow_up_or_none,
+        "patient_zone": intake.patient.timezone,
     }
-    if urgent:
-        return context
-    pattern = triage.PATTERNS.get(outcome.pattern)
-    follow_up = getattr(intake, "follow_up", None)
-    context.update(
-        {
-            "pattern_key": outcome.pattern,
-            "pattern_name": pattern.name if pattern else "We can't tell the pattern yet",
-            "pattern_what": pattern.what_it_is if pattern else "",
-            "why": [triage.SIGNS[sign] for sign in outcome.matched_signs.get(outcome.pattern, [])],
-            "secondary": [triage.PATTERNS[p].name for p in outcome.secondary_patterns],
-            "advice": [
-                {"id": a, "text": triage.advice_text(a, version=outcome.rules_version)}
-                for a in outcome.advice
-            ],
-            "factors": [
-                triage.factor_label(f, version=outcome.rules_version) for f in outcome.factors
-            ],
-            "follow_up": follow_up,
-            "patient_zone": intake.patient.timezone,
-        }
-    )
-    return context
 
 
 def result_actions(intake: Intake, token: str | None = None) -> list[dict[str, str]]:

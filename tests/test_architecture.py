@@ -21,9 +21,9 @@ def test_the_code_keeps_the_layers_and_has_no_import_cycle(tmp_path):
 
 
 def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
-    """The four packages, empty but for `files`, with the project's own contracts."""
+    """The five packages, empty but for `files`, with the project's own contracts."""
     root = tmp_path / "project"
-    for package in ("clinic", "intake", "referrals", "dashboard"):
+    for package in ("clinic", "intake", "referrals", "dashboard", "fhir_api"):
         (root / package).mkdir(parents=True)
         (root / package / "__init__.py").write_text("")
     for name, source in files.items():
@@ -60,6 +60,8 @@ def test_imports_down_the_layers_pass(tmp_path):
         ("intake/services.py", "referrals.models"),
         ("intake/views.py", "dashboard.access"),
         ("referrals/services.py", "dashboard.models"),
+        ("dashboard/views.py", "fhir_api.selectors"),
+        ("intake/models.py", "fhir_api.mappings"),
     ],
 )
 def test_an_import_up_the_layers_fails(tmp_path, importer, imported):

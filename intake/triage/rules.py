@@ -847,6 +847,15 @@ DISCLAIMER: Final = (
     "seek medical care. In an emergency call your local emergency number."
 )
 
+# --- Section 1: plain words beside the jargon --------------------------------------------------
+
+# (term as written in a text, its plain words), shown wherever a text uses the term.
+PLAIN_WORDS: Final = (
+    ("quadriceps", "front-of-thigh muscles"),
+    ("glutes", "buttock muscles"),
+    ("step rate", "steps per minute"),
+)
+
 # --- Earlier versions' texts, for stored outcomes (never re-scored) ---------------------------
 
 ADVICE_BY_VERSION: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(

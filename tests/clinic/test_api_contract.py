@@ -51,6 +51,9 @@ def schema(client) -> dict[str, Any]:
 
 
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    # A nullable nested serializer is spelled `{"allOf": [{"$ref": ...}], "nullable": true}`.
+    if "$ref" not in node and len(node.get("allOf", ())) == 1:
+        return {**_resolve(schema, node["allOf"][0]), "nullable": node.get("nullable", False)}
     while "$ref" in node:
         node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
     return node
@@ -162,6 +165,22 @@ def test_real_responses_have_exactly_the_schemas_keys(client, schema, settings):
         answered = check(answered, "follow_up_respond", "200")
         assert answered["not_improving"] is True
         assert set(answered["links"]) == {"book"}
+
+
+def test_every_urgency_fits_the_schema_with_its_nulls(client, schema):
+    """Urgent: no pattern, a care route; self-care: no route; every triage field declared."""
+    triage_schema = _resolve(schema, _body_schema(schema, "intake_create", "201"))
+    triage_node = _resolve(schema, triage_schema["properties"]["triage"])
+    for field in ("care_route", "care_route_text", "pattern", "pattern_name"):
+        assert triage_node["properties"][field].get("nullable"), field
+    urgent = _post(client, "/api/v1/intakes/", factories.body(red_flags=["numb_cold_foot"]))
+    self_care = _post(client, "/api/v1/intakes/", factories.body())
+    for response in (urgent, self_care):
+        assert response.status_code == 201
+        # The triage object only: `links.book` is optional, absent for an urgent intake.
+        _fits(schema, triage_node, response.json()["triage"], "intake_create.triage")
+    assert urgent.json()["triage"]["care_route"] == "emergency"
+    assert self_care.json()["triage"]["care_route"] is None
 
 
 def test_error_bodies_have_exactly_the_schemas_keys(client, schema, settings):

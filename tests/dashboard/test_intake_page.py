@@ -47,6 +47,24 @@ def test_an_urgent_intake_shows_the_warning_signs_reported(clinician_client, urg
     assert "Urgent alert, not yet acknowledged." in page
 
 
+def test_an_urgent_intake_shows_its_sign_as_a_statement_its_route_and_its_pattern(
+    clinician_client, urgent_intake
+):
+    page = clinician_client.get(f"/staff/intakes/{urgent_intake.pk}/").content.decode()
+    assert escape(triage.RED_FLAGS["calf_swelling_pain"].statement) in page
+    route = triage.route_text("same_day", emergency_number="911", clinic_phone="+1 555 010 0199")
+    assert f"Care route given: {escape(route)}" in page
+    # Clinicians see the pattern a patient with a warning sign is never shown.
+    assert escape(triage.pattern_name("runners_knee")) in page
+
+
+def test_an_assessment_shows_clinicians_why_it_was_advised(clinician_client):
+    intake = make_intake(duration_days=30)
+    page = clinician_client.get(f"/staff/intakes/{intake.pk}/").content.decode()
+    assert "Why an assessment is advised:" in page
+    assert triage.reason_text("lasted_over_a_week") in page
+
+
 def test_the_follow_up_and_its_answer_show_to_clinicians(
     clinician_client, front_desk, client, routine_intake
 ):
@@ -251,3 +269,26 @@ def test_bad_input_is_a_400_with_field_errors_and_nothing_written(
     routine_intake.refresh_from_db()
     assert routine_intake.status == "new"
     assert not AuditEvent.objects.exclude(action="intake_view").exists()
+
+
+def test_a_childs_page_shows_the_guardian_every_message_goes_to(clinician_client):
+    guardian = {
+        "name": "Sam Parent",
+        "relationship": "mother",
+        "phone": "+1 202 555 0188",
+        "completed_by_guardian": True,
+    }
+    intake = make_intake(
+        age=12,
+        patient_overrides={"email": "", "phone": "", "channel": "sms", "guardian": guardian},
+    )
+    page = clinician_client.get(f"/staff/intakes/{intake.pk}/").content.decode()
+    assert 'id="guardian"' in page
+    assert "Sam Parent (mother)" in page
+    assert "tel:+12025550188" in page
+
+
+def test_an_adults_page_has_no_guardian(clinician_client):
+    intake = make_intake()
+    page = clinician_client.get(f"/staff/intakes/{intake.pk}/").content.decode()
+    assert 'id="guardian"' not in page

@@ -146,6 +146,11 @@ def test_the_form_steps_and_their_errors_have_no_serious_violation(live_server, 
     for flag in RED_FLAGS:
         axe_page.locator(f"#id_{flag}_1").check()
     submit(axe_page)
+    failures["age"] = serious_violations(axe_page)
+    submit(axe_page)  # no age: the error summary
+    failures["age errors"] = serious_violations(axe_page)
+    axe_page.locator("#id_age").fill("34")
+    submit(axe_page)
     failures["details"] = serious_violations(axe_page)
     submit(axe_page)
     failures["details errors"] = serious_violations(axe_page)

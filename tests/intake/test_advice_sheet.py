@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from clinic.links import link_token_read
 from intake import advice, triage
+from intake.explain import ADVICE_HEADINGS
 from intake.links import RESULT_LINK_PURPOSE
 from intake.services import intake_submit
 from tests.support import factories
@@ -55,8 +56,15 @@ def test_each_pattern_prints_its_whole_plan_disclaimer_follow_up_and_booking_lin
     for sign in outcome.matched_signs.get(pattern, []):
         assert squash(triage.SIGNS[sign]) in text, sign
     assert squash(triage.DISCLAIMER) in text
+    # The warning signs as statements, each route's text after its signs.
     for flag in triage.RED_FLAGS.values():
-        assert squash(flag.question) in text
+        assert squash(flag.statement) in text
+        assert squash(flag.question) not in text
+    for route in triage.CARE_ROUTES:
+        route_text = triage.route_text(
+            route, emergency_number="911", clinic_phone="+1 555 010 0199"
+        )
+        assert squash(route_text) in text
     # The follow-up is due 2 December 13:00 UTC: in London that is still the 2nd.
     assert squash("Wednesday 2 December 2026") in text
     assert link_token_read(purpose=RESULT_LINK_PURPOSE, token=booking_token(text)) == intake.pk
@@ -164,4 +172,4 @@ def test_every_advice_item_has_a_checklist_heading():
     # Every version's ids: an outcome keeps the advice (and the heading) it was given.
     every_id = {a for texts in triage.ADVICE_BY_VERSION.values() for a in texts}
     assert set(triage.ADVICE) <= every_id
-    assert set(advice.ADVICE_HEADINGS) == every_id
+    assert set(ADVICE_HEADINGS) == every_id

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from intake.links import intake_token
 from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome
 from tests.support import factories
 
@@ -21,7 +22,8 @@ def test_it_creates_an_intake_with_the_contract_shape(client):
     response = post(client, factories.body())
     assert response.status_code == 201, response.content
     data = response.json()
-    assert set(data) == {"id", "token", "triage", "links"}
+    assert set(data) == {"id", "token", "patient", "triage", "links"}
+    assert data["patient"] == {"guardian": None}  # an adult
     assert set(data["triage"]) == {
         "pattern",
         "secondary_patterns",
@@ -31,6 +33,12 @@ def test_it_creates_an_intake_with_the_contract_shape(client):
         "factors",
         "matched_signs",
         "rules_version",
+        # Rules 2026.12.1 extend the triage object; nothing was renamed.
+        "care_route",
+        "care_route_text",
+        "assessment_reasons",
+        "disclaimer",
+        "pattern_name",
     }
     assert data["triage"]["pattern"] == "runners_knee"
     assert data["triage"]["urgency"] == "self_care"
@@ -119,6 +127,72 @@ def test_it_hides_the_pattern_of_an_urgent_intake_and_alerts_the_clinic(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["triage@clinic.example"]
     assert "calf" not in mail.outbox[0].body.lower()
+
+
+# --- The triage fields of rules 2026.12.1 ---------------------------------------------------
+
+
+def test_a_self_care_answer_names_the_pattern_with_the_disclaimer_and_no_route(client):
+    data = post(client, factories.body()).json()["triage"]
+    assert data["pattern_name"] == "Runner's knee (pain around the kneecap)"
+    assert data["disclaimer"] == (
+        "This is not a diagnosis. It is a guide based on your answers, to help you and our "
+        "clinicians. If your symptoms get worse, or you notice any of the warning signs above, "
+        "seek medical care. In an emergency call your local emergency number."
+    )
+    assert data["care_route"] is None
+    assert data["care_route_text"] is None
+    assert data["assessment_reasons"] == []
+
+
+def test_an_assessment_answer_lists_its_reasons_in_the_specs_order(client):
+    body = factories.body(
+        duration_days=30,
+        pain_now=8,
+        pain_locations=["all_over"],
+        pain_triggers=["at_rest"],
+        symptoms=["locking"],
+    )
+    response = post(client, body)
+    data = response.json()["triage"]
+    assert data["urgency"] == "assessment"
+    assert data["assessment_reasons"] == [
+        {"id": "pattern_needs_exam", "text": "Your answers need a clinician to examine the knee."},
+        {"id": "locking_or_giving_way", "text": "Your knee catches or gives way."},
+        {"id": "severe_pain", "text": "Your pain is severe."},
+        {"id": "lasted_over_a_week", "text": "You have had this pain for more than a week."},
+    ]
+    assert data["care_route"] is None and data["care_route_text"] is None
+    assert data["pattern_name"] == "Possible meniscus tear"
+
+
+def test_an_urgent_answer_gives_the_route_with_the_settings_filled_in(client, settings):
+    settings.EMERGENCY_NUMBER = "999"
+    created = post(client, factories.body(red_flags=["hot_swollen_fever"])).json()
+    data = created["triage"]
+    assert data["care_route"] == "emergency"
+    assert data["care_route_text"] == (
+        "Go to an emergency department now, or call 999. Do not drive yourself."
+    )
+    assert (data["pattern"], data["pattern_name"]) == (None, None)
+    assert data["assessment_reasons"] == []
+    assert data["red_flags"] == ["hot_swollen_fever"]
+    assert data["disclaimer"].startswith("This is not a diagnosis.")
+    same_day = post(client, factories.body(red_flags=["cannot_straighten"])).json()["triage"]
+    assert same_day["care_route"] == "same_day"
+    assert "Call the clinic on +1 555 010 0199 if you are unsure" in same_day["care_route_text"]
+    late = post(client, factories.body(red_flags=["night_pain_weight_loss"])).json()["triage"]
+    assert late["care_route"] == "within_48h"
+    # Reading it back with the token answers the same fields.
+    assert client.get(f"{URL}{created['token']}/").json()["triage"] == data
+
+
+def test_a_stored_blank_care_route_reads_back_as_null(client):
+    intake = factories.make_intake(red_flags=["calf_swelling_pain"])
+    TriageOutcome.objects.filter(intake=intake).update(care_route="", rules_version="2026.11.1")
+    data = client.get(f"{URL}{intake_token(intake)}/").json()["triage"]
+    assert data["urgency"] == "urgent"
+    assert (data["care_route"], data["care_route_text"]) == (None, None)
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from intake.follow_ups import followups_send_due, is_not_improving
+from intake.follow_ups import followups_send_due
 from intake.links import follow_up_answer_url, follow_up_token
 from intake.models import FollowUp, Intake, Referral
+from intake.triage import is_not_improving
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
@@ -53,9 +54,13 @@ def _api(client, **body):
         ("better", 0, 5, False),
         ("better", 8, 10, False),
         ("better", 9, 10, True),
-        ("same", 0, 5, True),  # "same" is not improving whatever the score
+        ("same", 2, 5, True),  # "same" is not improving above the floor
+        ("same", 0, 5, False),  # a score of 0 or 1 is always improving (rules 2026.12.1)
+        ("worse", 1, 5, False),
         ("better", 0, 2, False),
-        ("better", 0, 1, True),  # cannot drop 2 points from 1: the literal rule invites
+        ("better", 0, 1, False),  # the floor: no 2-point drop is possible from 1
+        ("better", 1, 1, False),
+        ("better", 2, 3, True),
     ],
 )
 def test_the_not_improving_rule(answer, score, intake_pain, expected):
@@ -195,6 +200,7 @@ def test_the_api_records_an_answer_and_returns_the_booking_link(
     assert response.json() == {
         "answer": "same",
         "pain_now": 5,
+        "pain_worst_week": None,
         "not_improving": True,
         "links": {"book": booking},
     }
@@ -230,6 +236,9 @@ def test_the_api_refuses_a_second_answer_with_409(client, follow_up):
         ({"answer": "better", "pain_now": "3"}, "pain_now"),
         ({"answer": "better", "pain_now": True}, "pain_now"),
         ({"answer": "better", "pain_now": 2.5}, "pain_now"),
+        ({"answer": "better", "pain_worst_week": 11}, "pain_worst_week"),
+        ({"answer": "better", "pain_worst_week": "3"}, "pain_worst_week"),
+        ({"answer": "better", "pain_worst_week": False}, "pain_worst_week"),
         ({"answer": "better", "mood": "good"}, "mood"),
     ],
 )

@@ -6,7 +6,9 @@ import pytest
 
 from dashboard.selectors import outcome_plain
 from intake import advice, triage
-from intake.selectors import result_context, triage_public
+from intake.explain import outcome_explained
+from intake.links import intake_token
+from intake.selectors import result_context
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
@@ -75,26 +77,31 @@ def _old_texts() -> list[str]:
     return [triage.ADVICE_BY_VERSION["2026.11.1"][a] for a in OLD_ADVICE]
 
 
-def test_an_old_outcome_keeps_its_advice_in_the_api(old_outcome):
-    data = triage_public(old_outcome)
+def test_an_old_outcome_keeps_its_advice_in_the_api(old_outcome, client):
+    data = client.get(f"/api/v1/intakes/{intake_token(old_outcome)}/").json()["triage"]
     assert [a["text"] for a in data["advice"]] == _old_texts()
     assert data["rules_version"] == "2026.11.1"
+    assert data["care_route"] is None
 
 
 def test_an_old_outcome_keeps_its_advice_and_factors_on_the_result_page(old_outcome):
-    context = result_context(old_outcome)
-    assert [a["text"] for a in context["advice"]] == _old_texts()
-    assert context["factors"] == ["A step rate under 170 per minute"]
+    explained = result_context(old_outcome)["explained"]
+    assert [a.text for a in explained.advice] == _old_texts()
+    assert [f.text for f in explained.factors] == ["A step rate under 170 per minute"]
 
 
 def test_an_old_outcome_keeps_its_advice_on_the_sheet(old_outcome):
     context = advice.advice_sheet_context(old_outcome.outcome)
-    assert [a["text"] for a in context["advice"]] == _old_texts()
-    assert all(a["heading"] for a in context["advice"])
-    assert context["factors"] == ["A step rate under 170 per minute"]
+    explained = context["explained"]
+    assert [a.text for a in explained.advice] == _old_texts()
+    assert all(a.heading for a in explained.advice)
+    assert [f.text for f in explained.factors] == ["A step rate under 170 per minute"]
+    # The outcome's own rules version, not the current one (it was printed as current).
+    assert context["rules_version"] == "2026.11.1"
 
 
 def test_an_old_outcome_keeps_its_advice_for_clinicians(old_outcome):
     plain = outcome_plain(old_outcome)
-    assert plain["advice"] == _old_texts()
-    assert plain["factors"] == ["A step rate under 170 per minute"]
+    assert [a.text for a in plain.advice] == _old_texts()
+    assert [f.text for f in plain.factors] == ["A step rate under 170 per minute"]
+    assert plain == outcome_explained(old_outcome.outcome, audience="staff")
