@@ -104,7 +104,7 @@ def _urgent_context() -> dict:
 @require_GET
 def intake_result(request: HttpRequest, token: str) -> HttpResponse:
     intake: Intake = intake_get_by_token(token)  # a bad link: ApplicationErrorMiddleware
-    context = result_context(intake)
+    context = result_context(intake, token)  # onward links echo this token
     template = "intake/urgent.html" if context["urgent"] else "intake/result.html"
     return render(request, template, {**_urgent_context(), **context})
 

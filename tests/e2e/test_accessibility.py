@@ -19,7 +19,7 @@ from referrals import services as booking
 from referrals.models import Appointment
 from referrals.selectors import appointment_token
 from tests.support import factories
-from tests.support.booking import make_clinician, open_slots
+from tests.support.booking import make_clinician, open_slots, verify_contact
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -73,6 +73,7 @@ def patient_pages(live_server) -> dict[str, str]:
     make_clinician(hours=((8, 18),), weekdays=(0, 1, 2, 3, 4, 5, 6))
     self_care = factories.make_intake()
     assessment = factories.make_intake(duration_days=30, pain_locations=["all_over"])
+    verify_contact(assessment)  # the picker itself; the contact check page is listed below
     urgent = factories.make_intake(red_flags=["numb_cold_foot"])
     base = live_server.url
     return {
@@ -82,6 +83,7 @@ def patient_pages(live_server) -> dict[str, str]:
         "result (urgent)": f"{base}/intake/r/{intake_token(urgent)}/",
         "bad link": f"{base}/intake/r/not-a-token/",
         "booking": f"{base}/book/{intake_token(assessment)}/",
+        "booking contact check": f"{base}/book/{intake_token(self_care)}/verify/",
         **follow_up_pages(base),
         **appointment_pages(base),
     }

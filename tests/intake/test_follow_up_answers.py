@@ -1,6 +1,7 @@
 """Answering the check-in: opening a link changes nothing; the answer routes the patient."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,8 +9,9 @@ import time_machine
 from django.core import mail
 
 from intake.follow_ups import followups_send_due
-from intake.links import follow_up_answer_url, follow_up_token
+from intake.links import booking_url, follow_up_answer_url, follow_up_token
 from intake.models import FollowUp, Intake, Referral
+from intake.selectors import intake_open_for_booking
 from intake.triage import is_not_improving
 from tests.support import factories
 
@@ -98,16 +100,22 @@ def test_worse_flags_the_case_and_invites_to_book(
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(_path(follow_up, "worse"), {"answer": "worse", "pain_now": ""})
-        booking = f"http://testserver/book/{factories_intake_token(follow_up)}/"
+        # A booking-only link, expiring with the follow-up link that opened the page.
+        booking = re.search(r"http://testserver/book/([^/\"]+)/", response.content.decode())
+        assert booking is not None
+        assert intake_open_for_booking(booking.group(1))[0] == follow_up.intake
+        assert client.get(f"/intake/r/{booking.group(1)}/").status_code == 404
     assert response.status_code == 200
-    assert booking in response.content.decode()
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.answer, follow_up.pain_now) == ("answered", "worse", None)
     referral = Referral.objects.get()
     assert (referral.intake_id, referral.reason) == (follow_up.intake_id, "not_improving")
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Your free second opinion"
-    assert booking in mail.outbox[0].body
+    mailed = re.search(r"http://testserver/book/([^/\s\"]+)/", mail.outbox[0].body)
+    assert mailed is not None
+    with time_machine.travel(SUBMITTED + timedelta(days=8), tick=False):
+        assert intake_open_for_booking(mailed.group(1))[0] == follow_up.intake
 
 
 def test_better_with_a_good_score_encourages_and_closes_the_episode(
@@ -195,7 +203,7 @@ def test_the_api_records_an_answer_and_returns_the_booking_link(
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = _api(client, token=follow_up_token(follow_up), answer="same", pain_now=5)
-        booking = f"http://testserver/book/{factories_intake_token(follow_up)}/"
+        booking = booking_url(follow_up.intake)  # booking-only
     assert response.status_code == 200, response.content
     assert response.json() == {
         "answer": "same",
