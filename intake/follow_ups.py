@@ -99,7 +99,7 @@ def follow_up_get_by_token(token: str) -> FollowUp:
 
 
 def _base_context(intake: Intake) -> dict[str, Any]:
-    return {"first_name": intake.patient.first_name, "result_url": intake_url(intake, "result")}
+    return {"first_name": intake.patient.greeting_name, "result_url": intake_url(intake, "result")}
 
 
 def plan_message_queue(*, intake: Intake) -> Message | None:

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from clinic.messaging.models import Channel
+from clinic.text import ValidTextFormMixin
 from clinic.zones import clinic_zone_name, zone_names
 from intake import triage
 
@@ -107,7 +108,7 @@ def _field_for(question: Any) -> forms.Field:
     )
 
 
-class SafetyForm(forms.Form):
+class SafetyForm(ValidTextFormMixin, forms.Form):
     """Step one: every warning-sign question answered yes or no, before anything else."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -124,7 +125,7 @@ class SafetyForm(forms.Form):
         return [key for key in triage.RED_FLAGS if self.cleaned_data.get(key) == "yes"]
 
 
-class AgeForm(forms.Form):
+class AgeForm(ValidTextFormMixin, forms.Form):
     """Step two: the age alone, early, so a child's form asks for a parent or guardian and a
     young child is told kindly, before a long form, that the service is not for them."""
 
@@ -139,7 +140,7 @@ class AgeForm(forms.Form):
     )
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(ValidTextFormMixin, forms.Form):
     """Step three: the rest of the questions, a child's parent or guardian, then the contact
     details and consent. The age comes from step two, in a hidden field."""
 
@@ -285,7 +286,7 @@ class IntakeForm(forms.Form):
                 self.add_error(field if field in self.fields else None, message)
 
 
-class FollowUpAnswerForm(forms.Form):
+class FollowUpAnswerForm(ValidTextFormMixin, forms.Form):
     """The one-week check-in: the answer chosen in the message, and an optional score."""
 
     answer = forms.ChoiceField(

@@ -1,5 +1,6 @@
 """The patient's episode: who they are, what they answered, triage, follow-up, referrals."""
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -55,6 +56,11 @@ class SafetyScreen(models.Model):
         return f"Safety screen #{self.pk}"
 
 
+# Letters (any script, with their accents), joined by an apostrophe or a hyphen: no dots,
+# slashes, digits, "@", or invisible formatting characters.
+_PLAIN_NAME = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
 class Patient(models.Model):
     """One person as they told us on one intake (patients have no accounts)."""
 
@@ -97,7 +103,21 @@ class Patient(models.Model):
 
     @property
     def first_name(self) -> str:
+        """The name's first word, as typed (the advice sheet prints it as text)."""
         return self.name.split()[0] if self.name.strip() else ""
+
+    @property
+    def greeting_name(self) -> str:
+        """The first name for a message's greeting, or "" unless it is plainly a name.
+
+        The name is free text anyone can type, and messages go to whatever address the form
+        was given: "evil.com/win" or "www.x.example" would be a link in the recipient's
+        mail or text client. Letters only (with inner ' and -), at most 40 of them.
+        """
+        first = self.first_name
+        if len(first) > 40 or not _PLAIN_NAME.fullmatch(first):
+            return ""
+        return first
 
     @property
     def has_guardian(self) -> bool:

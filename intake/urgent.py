@@ -333,7 +333,7 @@ def _route_text_queue(intake: Intake, flags: list[str]) -> Message | None:
         idempotency_key=f"intake-{intake.pk}",
         recipient=recipient,
         context={
-            "first_name": intake.patient.first_name,
+            "first_name": intake.patient.greeting_name,
             "route_text": texts["route_text"],
             "signs": [triage.red_flag_statement(f) for f in flags if f in triage.RED_FLAGS],
             "breathlessness_text": texts["breathlessness_text"],

@@ -22,7 +22,7 @@ from referrals.models import Appointment, Clinician
 def _patient_context(appointment: Appointment) -> dict[str, Any]:
     patient = appointment.patient
     return {
-        "first_name": patient.first_name,
+        "first_name": patient.greeting_name,
         "when": selectors.when_text(appointment.starts_at, patient.timezone),
         "clinician_name": appointment.clinician.display_name,
         "clinician_title": appointment.clinician.title,

@@ -22,13 +22,15 @@ from intake.selectors import intake_open_for_booking
 from referrals import selectors, services, verification
 from referrals.errors import AlreadyBooked, AppointmentNotChangeable
 from referrals.models import Appointment, Slot
+from referrals.serializers import ID_MAX
 
 
 def _slot_id(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw is not None else None
-    except ValueError:
+    """A slot id within the bigint range, or None for anything else (1e999 digits included)."""
+    if raw is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 19:
         return None
+    value = int(raw)
+    return value if 0 < value <= ID_MAX else None
 
 
 def _open_slot(raw: str | None) -> Slot | None:
