@@ -11,7 +11,13 @@ import re
 # Django's signing format: payload (base64url, "." first when compressed), a base62
 # timestamp, a base64url signature; ":" may arrive percent-encoded in a logged URL.
 _SEP = r"(?::|%3[Aa])"
-TOKEN_PATTERN = re.compile(rf"\.?[A-Za-z0-9_-]+{_SEP}[A-Za-z0-9]+{_SEP}[A-Za-z0-9_-]{{20,}}")
+# A match may only start where a token can (after a non-token character, or an encoded "/"),
+# and each part is bounded (links are at most 400 characters, clinic.links): the pattern stays
+# linear on a long line (a logged 2 MB data: URI took minutes with unbounded `+` runs).
+_START = r"(?:(?<![A-Za-z0-9_.-])|(?<=%2[Ff]))"
+TOKEN_PATTERN = re.compile(
+    rf"{_START}\.?[A-Za-z0-9_-]{{1,400}}{_SEP}[A-Za-z0-9]{{1,16}}{_SEP}[A-Za-z0-9_-]{{20,400}}"
+)
 REDACTED = "[token]"
 
 
