@@ -76,6 +76,9 @@ class QualityTally:
     follow_up_answer: str = ""
     clinician_urgency: str = ""
     urgent_soon: bool = False
+    # When the combination is over- or under-triage: the first few of its intakes' ids (the
+    # page lists the oldest cases; every intake of a combination is a case or none is).
+    case_ids: tuple[int, ...] = ()
 
     @property
     def over_triage(self) -> bool:
@@ -86,10 +89,13 @@ class QualityTally:
         return self.urgency != "urgent" and self.urgent_soon
 
 
-def tallies_from_rows(rows: Iterable[QualityRow]) -> list[QualityTally]:
-    """The rows counted per combination of codes (what the database's GROUP BY returns)."""
-    counts = Counter(
-        (
+def tallies_from_rows(rows: Iterable[QualityRow], *, cases: int = 0) -> list[QualityTally]:
+    """The rows counted per combination of codes (what the database's GROUP BY returns),
+    with the first `cases` ids of each over- or under-triage combination."""
+    counts: Counter[tuple[str, str, str, str, str, str, str, str, bool]] = Counter()
+    ids: dict[tuple[str, str, str, str, str, str, str, str, bool], list[int]] = {}
+    for row in rows:
+        key = (
             row.rules_version,
             row.pattern,
             row.urgency,
@@ -100,33 +106,30 @@ def tallies_from_rows(rows: Iterable[QualityRow]) -> list[QualityTally]:
             row.clinician_urgency,
             row.under_triage,
         )
-        for row in rows
+        counts[key] += 1
+        kept = ids.setdefault(key, [])
+        if (row.over_triage or row.under_triage) and len(kept) < cases:
+            kept.append(row.intake_id)
+    return [_tally(key, count, tuple(ids[key])) for key, count in counts.items()]
+
+
+def _tally(
+    key: tuple[str, str, str, str, str, str, str, str, bool], count: int, case_ids: tuple[int, ...]
+) -> QualityTally:
+    version, pattern, urgency, diagnosis, attendance, status, answer, clinician_urgency, soon = key
+    return QualityTally(
+        rules_version=version,
+        pattern=pattern,
+        urgency=urgency,
+        count=count,
+        diagnosis=diagnosis,
+        attendance=attendance,
+        follow_up_status=status,
+        follow_up_answer=answer,
+        clinician_urgency=clinician_urgency,
+        urgent_soon=soon,
+        case_ids=case_ids,
     )
-    return [
-        QualityTally(
-            rules_version=version,
-            pattern=pattern,
-            urgency=urgency,
-            count=count,
-            diagnosis=diagnosis,
-            attendance=attendance,
-            follow_up_status=status,
-            follow_up_answer=answer,
-            clinician_urgency=clinician_urgency,
-            urgent_soon=soon,
-        )
-        for (
-            version,
-            pattern,
-            urgency,
-            diagnosis,
-            attendance,
-            status,
-            answer,
-            clinician_urgency,
-            soon,
-        ), count in counts.items()
-    ]
 
 
 def version_key(version: str) -> tuple[tuple[int, int | str], ...]:

@@ -6,6 +6,7 @@ however many intakes there are) and the first few cases behind over- and under-t
 CSV reads one row per intake (`quality_rows`). Every read is one query.
 """
 
+import json
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
@@ -15,7 +16,13 @@ from django.db.models.expressions import RawSQL
 
 from clinic.zones import clinic_zone
 from dashboard.models import TriageOverride
-from dashboard.quality import LATER_URGENT_WINDOW, QualityRow, QualityTally, version_key
+from dashboard.quality import (
+    LATER_URGENT_WINDOW,
+    QualityRow,
+    QualityTally,
+    tallies_from_rows,
+    version_key,
+)
 from intake.models import FollowUp, Intake, Referral, TriageOutcome, Urgency
 from referrals.models import Appointment, AppointmentOutcome
 
@@ -118,24 +125,44 @@ def _view_sql(*, date_from: date, date_to: date, rules_version: str = "") -> tup
     return sql, params
 
 
+# Over- and under-triage in SQL over `view`: the same conditions as QualityTally's (and
+# QualityRow's); parameters in QUALITY_CASE_PARAMS.
+_CASE_SQL = """(urgency = %s AND (clinician_urgency IN (%s, %s)
+    OR (attendance = %s AND diagnosis <> %s))) OR (urgency <> %s AND urgent_soon)"""
+_CASE_PARAMS = [
+    Urgency.URGENT.value,
+    Urgency.ASSESSMENT.value,
+    Urgency.SELF_CARE.value,
+    AppointmentOutcome.Attendance.ATTENDED.value,
+    AppointmentOutcome.Diagnosis.ONWARD_URGENT.value,
+    Urgency.URGENT.value,
+]
+
+
 def quality_tallies(
-    *, date_from: date, date_to: date, rules_version: str = ""
+    *, date_from: date, date_to: date, rules_version: str = "", cases: int = 0
 ) -> list[QualityTally]:
     """How many intakes share each combination of the figures' codes, in one GROUP BY query.
 
     The answer has one row per combination seen (versions x patterns x urgencies x ...), not
     one per intake, so the page's work in Python does not grow with the number of intakes.
+    A combination that is over- or under-triage also carries its oldest `cases` intake ids.
+    Other databases than PostgreSQL (SQLite in development) count the rows in Python.
     """
+    if connection.vendor != "postgresql":
+        rows = quality_rows(date_from=date_from, date_to=date_to, rules_version=rules_version)
+        return tallies_from_rows(rows, cases=cases)
     sql, params = _view_sql(date_from=date_from, date_to=date_to, rules_version=rules_version)
-    sql += """
+    sql += f"""
         SELECT rules_version, pattern, urgency, diagnosis, attendance, fu_status, fu_answer,
-            clinician_urgency, urgent_soon, COUNT(*)
+            clinician_urgency, urgent_soon, COUNT(*),
+            (ARRAY_AGG(id ORDER BY submitted_at, id) FILTER (WHERE {_CASE_SQL}))[1:%s]
         FROM view
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
         ORDER BY 1, 2, 3
-    """
+    """  # noqa: S608 (fixed text; every value is a parameter)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, *_CASE_PARAMS, cases])
         groups = cursor.fetchall()
     return [
         QualityTally(
@@ -149,6 +176,7 @@ def quality_tallies(
             follow_up_answer=answer or "",
             clinician_urgency=clinician_urgency or "",
             urgent_soon=bool(soon),
+            case_ids=tuple(ids or ()),
         )
         for (
             version,
@@ -160,36 +188,30 @@ def quality_tallies(
             answer,
             clinician_urgency,
             soon,
-        ), count in ((group[:9], group[9]) for group in groups)
+            count,
+            ids,
+        ) in groups
     ]
 
 
 def quality_cases(
-    *, kind: str, limit: int, date_from: date, date_to: date, rules_version: str = ""
-) -> list[QualityRow]:
-    """The first `limit` cases (oldest first) behind over-triage (`kind="over"`) or
-    under-triage (`kind="under"`): the same conditions as QualityRow's, asked in SQL."""
-    sql, params = _view_sql(date_from=date_from, date_to=date_to, rules_version=rules_version)
-    if kind == "over":
-        condition = """urgency = %s AND (clinician_urgency IN (%s, %s)
-            OR (attendance = %s AND diagnosis <> %s))"""
-        params += [
-            Urgency.URGENT.value,
-            Urgency.ASSESSMENT.value,
-            Urgency.SELF_CARE.value,
-            AppointmentOutcome.Attendance.ATTENDED.value,
-            AppointmentOutcome.Diagnosis.ONWARD_URGENT.value,
-        ]
-    elif kind == "under":
-        condition = "urgency <> %s AND urgent_soon"
-        params.append(Urgency.URGENT.value)
+    tallies: list[QualityTally], *, limit: int
+) -> tuple[list[QualityRow], list[QualityRow]]:
+    """The oldest `limit` cases behind over-triage and behind under-triage, in one query
+    (a bounded one: at most `limit` ids per combination of codes)."""
+    over = {i for t in tallies if t.over_triage for i in t.case_ids}
+    under = {i for t in tallies if t.under_triage for i in t.case_ids}
+    # Always one query, even with no ids, so the page's query count never varies.
+    wanted = sorted(over | under)
+    if connection.vendor == "postgresql":
+        ids = RawSQL("SELECT UNNEST(%s::bigint[])", [wanted])
     else:
-        raise ValueError(f"kind is 'over' or 'under', not {kind!r}")
-    sql += f"SELECT id FROM view WHERE {condition} ORDER BY submitted_at, id LIMIT %s"  # noqa: S608
-    params.append(limit)
-    # One query whether or not there are cases: the rows' query reads the ids as a subquery.
-    ids = RawSQL(sql, params)  # noqa: S611 (fixed text and parameters, as above)
-    return list(_rows(Intake.objects.filter(pk__in=ids)))
+        ids = RawSQL("SELECT value FROM json_each(%s)", [json.dumps(wanted)])
+    rows = list(_rows(Intake.objects.filter(pk__in=ids)))
+    return (
+        [row for row in rows if row.intake_id in over][:limit],
+        [row for row in rows if row.intake_id in under][:limit],
+    )
 
 
 class LazyRows:

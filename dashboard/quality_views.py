@@ -63,12 +63,14 @@ def quality(request: HttpRequest) -> HttpResponse:
         _audit(request, AuditEvent.Action.QUALITY_VIEW, [])
         return render(request, "dashboard/quality.html", context, status=400)
     filters = form.cleaned_data
+    tallies = quality_tallies(**filters, cases=CASES_SHOWN)
+    over_triage, under_triage = quality_cases(tallies, limit=CASES_SHOWN)
     figures = tally_figures(
-        quality_tallies(**filters),
+        tallies,
         patterns=PATTERNS,
         rows=LazyRows(**filters),
-        over_triage=quality_cases(kind="over", limit=CASES_SHOWN, **filters),
-        under_triage=quality_cases(kind="under", limit=CASES_SHOWN, **filters),
+        over_triage=over_triage,
+        under_triage=under_triage,
     )
     # The listed cases are the ones whose details a reader could follow up: audit those.
     listed = [row.intake_id for row in (*figures.over_triage, *figures.under_triage)]
