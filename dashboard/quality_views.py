@@ -14,7 +14,7 @@ from clinic.http import client_ip
 from dashboard import access, services
 from dashboard.access import staff_view, user_can
 from dashboard.models import AuditEvent
-from dashboard.quality import quality_csv, tally_figures
+from dashboard.quality import QualityFigures, quality_csv, tally_figures
 from dashboard.quality_charts import heat_cells, share_bars
 from dashboard.quality_forms import QualityFilterForm, default_range
 from dashboard.quality_selectors import (
@@ -51,6 +51,19 @@ def _audit(request: HttpRequest, action: str, ids: list[int]) -> None:
     )
 
 
+def _figures(filters: dict[str, Any]) -> QualityFigures:
+    """The page's figures from GROUP BY counts and the first few cases (never every row)."""
+    tallies = quality_tallies(**filters, cases=CASES_SHOWN)
+    over_triage, under_triage = quality_cases(tallies, limit=CASES_SHOWN)
+    return tally_figures(
+        tallies,
+        patterns=PATTERNS,
+        rows=LazyRows(**filters),
+        over_triage=over_triage,
+        under_triage=under_triage,
+    )
+
+
 @staff_view(access.CLINICAL)
 def quality(request: HttpRequest) -> HttpResponse:
     form = _form(request)
@@ -62,16 +75,7 @@ def quality(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         _audit(request, AuditEvent.Action.QUALITY_VIEW, [])
         return render(request, "dashboard/quality.html", context, status=400)
-    filters = form.cleaned_data
-    tallies = quality_tallies(**filters, cases=CASES_SHOWN)
-    over_triage, under_triage = quality_cases(tallies, limit=CASES_SHOWN)
-    figures = tally_figures(
-        tallies,
-        patterns=PATTERNS,
-        rows=LazyRows(**filters),
-        over_triage=over_triage,
-        under_triage=under_triage,
-    )
+    figures = _figures(form.cleaned_data)
     # The listed cases are the ones whose details a reader could follow up: audit those.
     listed = [row.intake_id for row in (*figures.over_triage, *figures.under_triage)]
     _audit(request, AuditEvent.Action.QUALITY_VIEW, listed)
