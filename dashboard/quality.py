@@ -62,7 +62,7 @@ class QualityTally:
     """How many intakes share one combination of the codes the figures read.
 
     The page's selector counts these with GROUP BY in the database, so its cost does not grow
-    with the number of intakes; `urgent_soon` stands for "urgent within 14 days of the intake",
+    with the number of intakes; `urgent_soon` stands for "not urgent, but urgent within 14 days",
     decided in SQL (the one fact a row's dates carry that the figures need).
     """
 

@@ -51,8 +51,9 @@ def _view_sql(*, date_from: date, date_to: date, rules_version: str = "") -> tup
     """The WITH clause every counting query starts from, and its parameters.
 
     `view` is one row per intake in the range: the engine's codes, the newest outcome's codes,
-    the newest urgency override, the follow-up, and `urgent_soon` (a sign of urgency within 14
-    days: the earliest sign is within the window exactly when some sign is). The newest rows
+    the newest urgency override, the follow-up, and `urgent_soon` (a non-urgent intake with a
+    sign of urgency within 14 days: the earliest sign is within the window exactly when some
+    sign is). The newest rows
     and the signs are found once for the whole range with DISTINCT ON and hash joins, not by
     a subquery per intake, so the database's work stays a few scans of small tables.
     """
@@ -70,6 +71,7 @@ def _view_sql(*, date_from: date, date_to: date, rules_version: str = "") -> tup
         Urgency.URGENT.value,
         AppointmentOutcome.Diagnosis.ONWARD_URGENT.value,
         LATER_URGENT_WINDOW,
+        Urgency.URGENT.value,  # only a non-urgent intake can be under-triaged
     ]
     # Only table names from the models' _meta and fixed text are formatted in; every value is
     # a parameter.
@@ -106,7 +108,7 @@ def _view_sql(*, date_from: date, date_to: date, rules_version: str = "") -> tup
         soon AS (
             SELECT DISTINCT signs.intake_id
             FROM signs JOIN {intake} i ON i.id = signs.intake_id
-            WHERE signs.at <= i.submitted_at + %s
+            WHERE signs.at <= i.submitted_at + %s AND i.urgency <> %s
         ),
         view AS (
             SELECT intakes.id, intakes.submitted_at, intakes.rules_version, intakes.pattern,
