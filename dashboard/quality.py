@@ -38,11 +38,7 @@ class QualityRow:
     @property
     def over_triage(self) -> bool:
         """Urgent by the engine, judged non-urgent by a clinician."""
-        if self.urgency != "urgent":
-            return False
-        judged_non_urgent = self.clinician_urgency in ("assessment", "self_care")
-        seen_non_urgent = self.attendance == "attended" and self.diagnosis != "onward_urgent"
-        return judged_non_urgent or seen_non_urgent
+        return is_over_triage(self.urgency, self.clinician_urgency, self.attendance, self.diagnosis)
 
     @property
     def under_triage(self) -> bool:
@@ -50,6 +46,90 @@ class QualityRow:
         if self.urgency == "urgent" or self.later_urgent_at is None:
             return False
         return self.later_urgent_at - self.submitted_at <= LATER_URGENT_WINDOW
+
+
+def is_over_triage(urgency: str, clinician_urgency: str, attendance: str, diagnosis: str) -> bool:
+    """Urgent by the engine, judged non-urgent by a clinician (an override or a visit)."""
+    if urgency != "urgent":
+        return False
+    judged_non_urgent = clinician_urgency in ("assessment", "self_care")
+    seen_non_urgent = attendance == "attended" and diagnosis != "onward_urgent"
+    return judged_non_urgent or seen_non_urgent
+
+
+@dataclass(frozen=True)
+class QualityTally:
+    """How many intakes share one combination of the codes the figures read.
+
+    The page's selector counts these with GROUP BY in the database, so its cost does not grow
+    with the number of intakes; `urgent_soon` stands for "not urgent, but urgent within 14 days",
+    decided in SQL (the one fact a row's dates carry that the figures need).
+    """
+
+    rules_version: str
+    pattern: str
+    urgency: str
+    count: int
+    diagnosis: str = ""
+    attendance: str = ""
+    follow_up_status: str = ""
+    follow_up_answer: str = ""
+    clinician_urgency: str = ""
+    urgent_soon: bool = False
+    # When the combination is over- or under-triage: the first few of its intakes' ids (the
+    # page lists the oldest cases; every intake of a combination is a case or none is).
+    case_ids: tuple[int, ...] = ()
+
+    @property
+    def over_triage(self) -> bool:
+        return is_over_triage(self.urgency, self.clinician_urgency, self.attendance, self.diagnosis)
+
+    @property
+    def under_triage(self) -> bool:
+        return self.urgency != "urgent" and self.urgent_soon
+
+
+def tallies_from_rows(rows: Iterable[QualityRow], *, cases: int = 0) -> list[QualityTally]:
+    """The rows counted per combination of codes (what the database's GROUP BY returns),
+    with the first `cases` ids of each over- or under-triage combination."""
+    counts: Counter[tuple[str, str, str, str, str, str, str, str, bool]] = Counter()
+    ids: dict[tuple[str, str, str, str, str, str, str, str, bool], list[int]] = {}
+    for row in rows:
+        key = (
+            row.rules_version,
+            row.pattern,
+            row.urgency,
+            row.diagnosis,
+            row.attendance,
+            row.follow_up_status,
+            row.follow_up_answer,
+            row.clinician_urgency,
+            row.under_triage,
+        )
+        counts[key] += 1
+        kept = ids.setdefault(key, [])
+        if (row.over_triage or row.under_triage) and len(kept) < cases:
+            kept.append(row.intake_id)
+    return [_tally(key, count, tuple(ids[key])) for key, count in counts.items()]
+
+
+def _tally(
+    key: tuple[str, str, str, str, str, str, str, str, bool], count: int, case_ids: tuple[int, ...]
+) -> QualityTally:
+    version, pattern, urgency, diagnosis, attendance, status, answer, clinician_urgency, soon = key
+    return QualityTally(
+        rules_version=version,
+        pattern=pattern,
+        urgency=urgency,
+        count=count,
+        diagnosis=diagnosis,
+        attendance=attendance,
+        follow_up_status=status,
+        follow_up_answer=answer,
+        clinician_urgency=clinician_urgency,
+        urgent_soon=soon,
+        case_ids=case_ids,
+    )
 
 
 def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
@@ -80,7 +160,14 @@ class Confusion:
 
 def confusion_matrix(pairs: Iterable[tuple[str, str]], *, labels: Sequence[str] = ()) -> Confusion:
     """The matrix over `labels` plus any label seen (engine rows, clinician columns)."""
-    counts = Counter(pairs)
+    return confusion_from_counts(Counter(pairs), labels=labels)
+
+
+def confusion_from_counts(
+    counts: dict[tuple[str, str], int], *, labels: Sequence[str] = ()
+) -> Confusion:
+    """The matrix from counts already made (say by GROUP BY), labels ordered as above."""
+    counts = {pair: n for pair, n in counts.items() if n}
     seen = [label for pair in counts for label in pair]
     ordered = list(dict.fromkeys([*labels, *seen]))
     return Confusion(labels=ordered, counts=dict(counts))
@@ -155,8 +242,12 @@ class VersionAgreement:
 
 @dataclass
 class QualityFigures:
-    rows: list[QualityRow]
+    # Every row (the rows the figures were computed from): a list in the pure tests, a lazy
+    # re-readable sequence on the page, which never reads it.
+    rows: Iterable[QualityRow]
     by_version: list[VersionAgreement] = field(default_factory=list)
+    # The listed cases behind over- and under-triage: at most the page's cap, oldest first;
+    # the rate's numerator is how many there are in all ("showing N of M").
     over_triage: list[QualityRow] = field(default_factory=list)
     over_triage_rate: Rate = Rate(0, 0)
     under_triage: list[QualityRow] = field(default_factory=list)
@@ -171,38 +262,65 @@ FOLLOW_UP_SENT = ("sent", "reminded", "answered", "expired")
 
 
 def quality_figures(rows: list[QualityRow], *, patterns: Sequence[str] = ()) -> QualityFigures:
-    """Every figure of the quality page from the rows, in one pass per figure."""
-    figures = QualityFigures(rows=rows)
-    versions = sorted({row.rules_version for row in rows}, key=version_key, reverse=True)
+    """Every figure of the quality page from the rows (each case listed)."""
+    return tally_figures(
+        tallies_from_rows(rows),
+        patterns=patterns,
+        rows=rows,
+        over_triage=[row for row in rows if row.over_triage],
+        under_triage=[row for row in rows if row.under_triage],
+    )
+
+
+def tally_figures(
+    tallies: Sequence[QualityTally],
+    *,
+    patterns: Sequence[str] = (),
+    rows: Iterable[QualityRow] = (),
+    over_triage: Sequence[QualityRow] = (),
+    under_triage: Sequence[QualityRow] = (),
+) -> QualityFigures:
+    """Every figure of the quality page from counted combinations, one pass per figure.
+
+    The listed cases are passed in as they are (the page caps them; the rates count all).
+    """
+
+    def total(kept: Iterable[QualityTally]) -> int:
+        return sum(tally.count for tally in kept)
+
+    figures = QualityFigures(
+        rows=rows, over_triage=list(over_triage), under_triage=list(under_triage)
+    )
+    versions = sorted({t.rules_version for t in tallies}, key=version_key, reverse=True)
     for version in versions:
-        pairs = [
-            (row.pattern, row.diagnosis)
-            for row in rows
-            if row.rules_version == version and row.attendance == "attended" and row.diagnosis
-        ]
-        matrix = confusion_matrix(pairs, labels=patterns)
+        pairs: Counter[tuple[str, str]] = Counter()
+        for t in tallies:
+            if t.rules_version == version and t.attendance == "attended" and t.diagnosis:
+                pairs[(t.pattern, t.diagnosis)] += t.count
+        matrix = confusion_from_counts(pairs, labels=patterns)
         figures.by_version.append(
             VersionAgreement(version, matrix, observed_agreement(matrix), cohen_kappa(matrix))
         )
-    urgent = [row for row in rows if row.urgency == "urgent"]
-    figures.over_triage = [row for row in urgent if row.over_triage]
-    figures.over_triage_rate = Rate(len(figures.over_triage), len(urgent))
-    non_urgent = [row for row in rows if row.urgency != "urgent"]
-    figures.under_triage = [row for row in non_urgent if row.under_triage]
-    figures.under_triage_rate = Rate(len(figures.under_triage), len(non_urgent))
-    sent = [row for row in rows if row.follow_up_status in FOLLOW_UP_SENT]
-    answered = [row for row in sent if row.follow_up_answer]
-    figures.follow_up_answer_rate = Rate(len(answered), len(sent))
-    by_pattern: dict[str, list[QualityRow]] = {pattern: [] for pattern in patterns}
-    for row in answered:
-        by_pattern.setdefault(row.pattern, []).append(row)
+    urgent = [t for t in tallies if t.urgency == "urgent"]
+    figures.over_triage_rate = Rate(total(t for t in urgent if t.over_triage), total(urgent))
+    non_urgent = [t for t in tallies if t.urgency != "urgent"]
+    figures.under_triage_rate = Rate(
+        total(t for t in non_urgent if t.under_triage), total(non_urgent)
+    )
+    sent = [t for t in tallies if t.follow_up_status in FOLLOW_UP_SENT]
+    answered = [t for t in sent if t.follow_up_answer]
+    figures.follow_up_answer_rate = Rate(total(answered), total(sent))
+    by_pattern: dict[str, list[QualityTally]] = {pattern: [] for pattern in patterns}
+    for t in answered:
+        by_pattern.setdefault(t.pattern, []).append(t)
     figures.improving_by_pattern = {
-        pattern: Rate(sum(1 for r in group if r.follow_up_answer == "better"), len(group))
+        pattern: Rate(total(t for t in group if t.follow_up_answer == "better"), total(group))
         for pattern, group in by_pattern.items()
     }
-    seen = [row for row in rows if row.attendance]
-    missed = [row for row in seen if row.attendance == "did_not_attend"]
-    figures.no_show_rate = Rate(len(missed), len(seen))
+    seen = [t for t in tallies if t.attendance]
+    figures.no_show_rate = Rate(
+        total(t for t in seen if t.attendance == "did_not_attend"), total(seen)
+    )
     return figures
 
 

@@ -1,7 +1,8 @@
 """The triage quality page (/staff/quality/) and the CSV of the rows behind it.
 
-Clinicians and admins only (the clinical capability). Thin: filter form, the two selectors
-(a constant number of queries), the pure figures in dashboard.quality, an audit row.
+Clinicians and admins only (the clinical capability). Thin: filter form, the selectors
+(GROUP BY counts and capped case lists: a constant number of queries whose answers do not
+grow with the number of intakes), the pure figures in dashboard.quality, an audit row.
 """
 
 from typing import Any
@@ -13,14 +14,22 @@ from clinic.http import client_ip
 from dashboard import access, services
 from dashboard.access import staff_view, user_can
 from dashboard.models import AuditEvent
-from dashboard.quality import quality_csv, quality_figures
+from dashboard.quality import QualityFigures, quality_csv, tally_figures
 from dashboard.quality_charts import heat_cells, share_bars
 from dashboard.quality_forms import QualityFilterForm, default_range
-from dashboard.quality_selectors import quality_rows, rules_versions
+from dashboard.quality_selectors import (
+    LazyRows,
+    quality_cases,
+    quality_rows,
+    quality_tallies,
+    rules_versions,
+)
 from intake.models import Pattern
 from referrals.models import AppointmentOutcome
 
 PATTERNS = [p for p in Pattern.values if p != Pattern.UNCLEAR]
+# The cases listed under each of over- and under-triage ("showing N of M" beyond this).
+CASES_SHOWN = 50
 NAMES = {**dict(Pattern.choices), **dict(AppointmentOutcome.Diagnosis.choices)}
 
 
@@ -42,6 +51,19 @@ def _audit(request: HttpRequest, action: str, ids: list[int]) -> None:
     )
 
 
+def _figures(filters: dict[str, Any]) -> QualityFigures:
+    """The page's figures from GROUP BY counts and the first few cases (never every row)."""
+    tallies = quality_tallies(**filters, cases=CASES_SHOWN)
+    over_triage, under_triage = quality_cases(tallies, limit=CASES_SHOWN)
+    return tally_figures(
+        tallies,
+        patterns=PATTERNS,
+        rows=LazyRows(**filters),
+        over_triage=over_triage,
+        under_triage=under_triage,
+    )
+
+
 @staff_view(access.CLINICAL)
 def quality(request: HttpRequest) -> HttpResponse:
     form = _form(request)
@@ -53,8 +75,7 @@ def quality(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         _audit(request, AuditEvent.Action.QUALITY_VIEW, [])
         return render(request, "dashboard/quality.html", context, status=400)
-    rows = quality_rows(**form.cleaned_data)
-    figures = quality_figures(rows, patterns=PATTERNS)
+    figures = _figures(form.cleaned_data)
     # The listed cases are the ones whose details a reader could follow up: audit those.
     listed = [row.intake_id for row in (*figures.over_triage, *figures.under_triage)]
     _audit(request, AuditEvent.Action.QUALITY_VIEW, listed)

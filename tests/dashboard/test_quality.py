@@ -314,3 +314,88 @@ def test_the_page_costs_the_same_queries_for_few_and_many_intakes(
     with django_assert_num_queries(few):
         client.get("/staff/quality/")
         client.get("/staff/quality/rows.csv")
+
+
+# --- Counting in the database gives the same figures as reading every row -----------------
+
+
+def test_counted_tallies_give_the_same_figures_as_the_rows():
+    from dashboard.quality import tallies_from_rows, tally_figures
+
+    patterns = ["runners_knee", "meniscus_tear"]
+    by_rows = quality_figures(HAND_SET, patterns=patterns)
+    by_counts = tally_figures(tallies_from_rows(HAND_SET), patterns=patterns)
+    assert [(v.rules_version, v.matrix.counts, v.kappa) for v in by_counts.by_version] == [
+        (v.rules_version, v.matrix.counts, v.kappa) for v in by_rows.by_version
+    ]
+    for name in ("over_triage_rate", "under_triage_rate", "follow_up_answer_rate", "no_show_rate"):
+        assert getattr(by_counts, name) == getattr(by_rows, name)
+    assert by_counts.improving_by_pattern == by_rows.improving_by_pattern
+    assert by_counts.over_triage == [] and by_counts.under_triage == []  # listed only if given
+
+
+@pytest.mark.django_db
+def test_the_pages_database_counts_match_the_row_by_row_figures(
+    client, clinician, doctor_clinician, clock
+):
+    from dashboard.quality_forms import default_range
+    from dashboard.quality_selectors import quality_rows
+    from dashboard.quality_views import PATTERNS
+
+    agree, differ, missed = make(3, doctor_clinician)
+    seen(agree, doctor_clinician, diagnosis="runners_knee", plan="self_care")
+    seen(differ, doctor_clinician, diagnosis="osteoarthritis", plan="physio_course")
+    seen(missed, doctor_clinician, attendance="did_not_attend")
+    urgent_seen, urgent_marked = make(2, doctor_clinician, urgency="urgent", days_ago=20)
+    seen(urgent_seen, doctor_clinician, diagnosis="meniscus_tear", plan="imaging")
+    TriageOverride.objects.create(
+        intake=urgent_marked, urgency="assessment", reason="Old injury", overridden_by=clinician
+    )
+    soon, late, before = make(3, doctor_clinician, days_ago=40)
+    Referral.objects.create(intake=soon, reason="urgent", created_at=NOW - 30 * DAY)
+    Referral.objects.create(intake=late, reason="urgent", created_at=NOW - 20 * DAY)
+    Referral.objects.create(intake=before, reason="urgent", created_at=NOW - 41 * DAY)
+    TriageOverride.objects.create(
+        intake=late, urgency="urgent", reason="Worse", overridden_by=clinician
+    )  # today: 40 days on, outside the window
+    FollowUp.objects.filter(intake=agree).update(status="answered", answer="better")
+    FollowUp.objects.filter(intake=differ).update(status="answered", answer="worse")
+    FollowUp.objects.filter(intake=missed).update(status="reminded")
+    start, end = default_range()
+    expected = quality_figures(quality_rows(date_from=start, date_to=end), patterns=PATTERNS)
+    client.force_login(clinician)
+    figures = client.get("/staff/quality/").context["figures"]
+    assert [(v.rules_version, v.matrix.counts) for v in figures.by_version] == [
+        (v.rules_version, v.matrix.counts) for v in expected.by_version
+    ]
+    for name in ("over_triage_rate", "under_triage_rate", "follow_up_answer_rate", "no_show_rate"):
+        assert getattr(figures, name) == getattr(expected, name), name
+    assert figures.improving_by_pattern == expected.improving_by_pattern
+    assert figures.over_triage == expected.over_triage
+    assert figures.under_triage == expected.under_triage
+    assert [r.intake_id for r in figures.under_triage] == [soon.pk]
+    assert {r.intake_id for r in figures.over_triage} == {urgent_seen.pk, urgent_marked.pk}
+
+
+@pytest.mark.django_db
+def test_the_listed_cases_are_capped_and_say_how_many_there_are(
+    client, clinician, doctor_clinician, clock, monkeypatch
+):
+    from dashboard import quality_views
+
+    monkeypatch.setattr(quality_views, "CASES_SHOWN", 2)
+    over = make(3, doctor_clinician, urgency="urgent")
+    for intake in over:
+        TriageOverride.objects.create(
+            intake=intake, urgency="self_care", reason="Old injury", overridden_by=clinician
+        )
+    client.force_login(clinician)
+    response = client.get("/staff/quality/")
+    figures = response.context["figures"]
+    assert figures.over_triage_rate.numerator == 3
+    assert [r.intake_id for r in figures.over_triage] == [over[0].pk, over[1].pk]
+    page = response.content.decode()
+    assert "Showing the first 2 of 3 cases" in page
+    assert "under-triage-shown" not in page
+    event = AuditEvent.objects.get(action=AuditEvent.Action.QUALITY_VIEW)
+    assert set(event.object_ids) == {over[0].pk, over[1].pk}  # the cases shown, as before
