@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from clinic.api import PublicApiView, input_validated
 from intake.selectors import intake_get_by_token
 from intake.serializers import ErrorSerializer
-from referrals import selectors, serializers, services
+from referrals import api_examples, selectors, serializers, services
 from referrals.models import Appointment, Slot
 
 
@@ -42,6 +42,8 @@ class SlotListApi(PublicApiView, generics.ListAPIView):
 
     @extend_schema(
         operation_id="slots_list",
+        tags=["Booking"],
+        examples=api_examples.SLOTS_LIST,
         parameters=[serializers.SlotFilterSerializer],
         responses={
             200: serializers.SlotSerializer(many=True),
@@ -60,6 +62,8 @@ class SlotListApi(PublicApiView, generics.ListAPIView):
 class AppointmentCreateApi(PublicApiView):
     @extend_schema(
         operation_id="appointments_create",
+        tags=["Booking"],
+        examples=api_examples.APPOINTMENT_CREATE,
         request=serializers.AppointmentCreateSerializer,
         responses={
             201: serializers.AppointmentSerializer,
@@ -84,6 +88,8 @@ class AppointmentCreateApi(PublicApiView):
 class AppointmentCancelApi(PublicApiView):
     @extend_schema(
         operation_id="appointments_cancel",
+        tags=["Booking"],
+        examples=api_examples.APPOINTMENT_CANCEL,
         request=serializers.AppointmentCancelSerializer,
         responses={
             200: serializers.AppointmentStatusSerializer,
@@ -104,6 +110,8 @@ class AppointmentCancelApi(PublicApiView):
 class AppointmentRescheduleApi(PublicApiView):
     @extend_schema(
         operation_id="appointments_reschedule",
+        tags=["Booking"],
+        examples=api_examples.APPOINTMENT_RESCHEDULE,
         request=serializers.AppointmentRescheduleSerializer,
         responses={
             200: serializers.AppointmentStatusSerializer,
