@@ -45,5 +45,6 @@ if settings.BENCH_ENDPOINTS:
 
     urlpatterns.append(path("api/bench/insert/", BareInsertApi.as_view()))
 
+handler403 = "clinic.views.forbidden"
 handler404 = "clinic.views.not_found"
 handler500 = "clinic.views.server_error"

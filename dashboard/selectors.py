@@ -29,6 +29,7 @@ from django.utils.functional import cached_property
 
 from clinic.messaging.models import Channel, Message, Suppression
 from clinic.zones import clinic_zone, clinic_zone_name, local_day_bounds
+from dashboard.formatting import answer_with_unit
 from dashboard.models import Contact, Note, TriageOverride
 from intake import triage
 from intake.explain import OutcomeExplanation, outcome_explained
@@ -334,7 +335,7 @@ def answers_plain(answers: dict[str, Any]) -> list[Answer]:
         elif question.type == "boolean":
             text = {True: "Yes", False: "No"}.get(value, "Not answered")  # type: ignore[arg-type]
         else:
-            text = "Not answered" if value is None else str(value)
+            text = "Not answered" if value is None else answer_with_unit(key, value)
         rows.append(Answer(key=key, question=question.text, answer=text))
     return rows
 
