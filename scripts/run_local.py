@@ -66,7 +66,7 @@ def main() -> int:
         (var / folder).mkdir(parents=True, exist_ok=True)
     host, port = address()
     # A browser on this machine cannot open 0.0.0.0: show the loopback address instead.
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104  # nosec B104 (only compared, never bound)
     os.environ.setdefault("SITE_URL", f"http://{shown}:{port}")
     if host not in ("127.0.0.1", "localhost") and "ALLOWED_HOSTS" not in os.environ:
         os.environ["ALLOWED_HOSTS"] = f"127.0.0.1,localhost,{shown}"
