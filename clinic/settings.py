@@ -30,7 +30,8 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, behind the staff sign-in, two-factor and the audit trail (dashboard/admin_site.py).
+    "dashboard.admin_site.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -187,6 +188,10 @@ FOLLOW_UP_LINK_MAX_AGE = timedelta(days=env.int("FOLLOW_UP_LINK_MAX_AGE_DAYS", d
 SLOT_LENGTH_MINUTES = env.int("SLOT_LENGTH_MINUTES", default=30)
 BOOKING_MIN_NOTICE = timedelta(hours=env.int("BOOKING_MIN_NOTICE_HOURS", default=2))
 BOOKING_HORIZON_DAYS = env.int("BOOKING_HORIZON_DAYS", default=28)
+# Open (future, booked) appointments allowed per contact (phone or email, across intakes) and
+# per client address, for patients' own bookings (referrals/verification.py).
+BOOKING_MAX_OPEN_PER_CONTACT = env.int("BOOKING_MAX_OPEN_PER_CONTACT", default=2)
+BOOKING_MAX_OPEN_PER_ADDRESS = env.int("BOOKING_MAX_OPEN_PER_ADDRESS", default=4)
 
 # --- Messaging --------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -384,13 +389,18 @@ else:
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# One lock per (username, address) pair: failures from elsewhere never lock a colleague out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "dashboard/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "clinic.http.client_ip"
 # TOTP two-factor for staff: required by default in production, optional elsewhere.
 STAFF_REQUIRE_2FA = env.bool("STAFF_REQUIRE_2FA", default=PRODUCTION)
 OTP_TOTP_ISSUER = CLINIC_NAME
+# Enrolling an authenticator needs the signed-in session plus this one-time emailed link.
+STAFF_ENROLMENT_LINK_MAX_AGE = timedelta(
+    minutes=env.int("STAFF_ENROLMENT_LINK_MAX_AGE_MINUTES", default=30)
+)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

@@ -12,6 +12,7 @@ class DashboardConfig(AppConfig):
 
         from dashboard.models import Acknowledgement, Contact, Note, TriageOverride
         from intake.models import Intake, Referral
+        from referrals.models import AppointmentOutcome
 
         # Field lists keep health data out of the change log: statuses and who/when only.
         # Note text and override reasons stay in their own rows, readable by clinicians.
@@ -24,3 +25,4 @@ class DashboardConfig(AppConfig):
         auditlog.register(Contact)
         auditlog.register(Note, exclude_fields=["text"])
         auditlog.register(TriageOverride, exclude_fields=["reason"])
+        auditlog.register(AppointmentOutcome, exclude_fields=["diagnosis_other", "note"])

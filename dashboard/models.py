@@ -35,9 +35,15 @@ class AuditEvent(models.Model):
         REFERRAL_CLOSE = "referral_close", "Closed a referral"
         MESSAGE_RESEND = "message_resend", "Resent a message"
         TWO_FACTOR_SETUP = "two_factor_setup", "Set up two-factor sign-in"
+        ADMIN_VIEW = "admin_view", "Viewed patient data in the admin"
+        BOOKING_ON_BEHALF = "booking_on_behalf", "Booked for a patient"
         # A client system (an EHR, a partner) over FHIR, named by its OAuth2 client id.
         FHIR_READ = "fhir_read", "Read FHIR resources"
         FHIR_EXPORT = "fhir_export", "Bulk FHIR export"
+        OUTCOME_RECORD = "outcome_record", "Recorded an appointment's outcome"
+        QUALITY_VIEW = "quality_view", "Viewed triage quality"
+        QUALITY_EXPORT = "quality_export", "Downloaded triage quality rows"
+        PATIENT_MERGE = "patient_merge", "Merged two patient records"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

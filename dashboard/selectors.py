@@ -24,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Lower, Substr, TruncWeek
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -33,7 +34,6 @@ from dashboard.formatting import answer_with_unit
 from dashboard.models import Contact, Note, TriageOverride
 from intake import triage
 from intake.explain import OutcomeExplanation, outcome_explained
-from intake.links import intake_path
 from intake.models import FollowUp, Intake, Pattern, Referral, Urgency
 from referrals.models import Appointment
 
@@ -225,13 +225,13 @@ def appointments_for_intake(intake: Intake) -> list[Any]:
 
 
 def booking_on_behalf_url(intake: Intake) -> str | None:
-    """Staff book through the patient's own booking page (the confirmation goes to them).
+    """Staff book through their own page (dashboard/front_desk.py), never the patient's link.
 
     None for an urgent intake: urgent cases get same-day care, not an appointment.
     """
     if intake.urgency == Urgency.URGENT:
         return None
-    return intake_path(intake, "book")
+    return reverse("dashboard:intake_book", args=[intake.pk])
 
 
 def bookings_from_invitations() -> dict[str, int]:

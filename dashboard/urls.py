@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from dashboard import views
+from dashboard import (
+    episodes_views,
+    front_desk,
+    hours_views,
+    outcomes_views,
+    quality_views,
+    two_factor_views,
+    views,
+)
 
 app_name = "dashboard"
 
@@ -10,7 +18,12 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("login/", views.staff_login, name="login"),
     path("logout/", views.staff_logout, name="logout"),
-    path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/", two_factor_views.two_factor, name="two_factor"),
+    path(
+        "two-factor/enrol/<str:token>/",
+        two_factor_views.two_factor_enrol,
+        name="two_factor_enrol",
+    ),
     path("intakes/<int:intake_id>/", views.intake_detail, name="intake"),
     path(
         "intakes/<int:intake_id>/advice.pdf",
@@ -22,6 +35,7 @@ urlpatterns = [
         views.intake_acknowledge,
         name="intake_acknowledge",
     ),
+    path("intakes/<int:intake_id>/book/", front_desk.book_on_behalf, name="intake_book"),
     path("intakes/<int:intake_id>/contacted/", views.intake_contacted, name="intake_contacted"),
     path("intakes/<int:intake_id>/notes/", views.intake_note_add, name="intake_note_add"),
     path("intakes/<int:intake_id>/override/", views.intake_override, name="intake_override"),
@@ -29,4 +43,13 @@ urlpatterns = [
     path("messages/", views.message_log, name="messages"),
     path("messages/<int:message_id>/resend/", views.message_resend, name="message_resend"),
     path("outcomes/", views.outcomes, name="outcomes"),
+    path(
+        "appointments/<int:appointment_id>/outcome/",
+        outcomes_views.appointment_outcome,
+        name="appointment_outcome",
+    ),
+    path("appointments/displaced/", hours_views.displaced, name="appointments_displaced"),
+    path("patients/<int:patient_id>/merge/", episodes_views.patient_merge, name="patient_merge"),
+    path("quality/", quality_views.quality, name="quality"),
+    path("quality/rows.csv", quality_views.quality_csv_download, name="quality_csv"),
 ]

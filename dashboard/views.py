@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +32,6 @@ from dashboard.forms import (
     OverrideForm,
     QueueFilterForm,
     StaffLoginForm,
-    TwoFactorForm,
 )
 from dashboard.middleware import REFRESH_HEADER, session_start
 from dashboard.models import AuditEvent
@@ -84,14 +83,7 @@ def staff_login(request: HttpRequest) -> HttpResponse:
             user = form.get_user()
             device = twofactor.device_for(user)
             if device is not None and not twofactor.verify(device, form.cleaned_data["otp_token"]):
-                form.add_error("otp_token", "That code is not right. Use the current code.")
-                services.audit_record(
-                    actor=None,
-                    action=AuditEvent.Action.LOGIN_FAILED,
-                    object_type="user",
-                    object_id=user.pk,
-                    ip_address=client_ip(request),
-                )
+                twofactor.code_refused(form=form, user=user, request=request)
             else:
                 auth_login(request, user)
                 session_start(request)
@@ -111,39 +103,6 @@ def staff_logout(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
     messages.info(request, "You are signed out.")
     return redirect(settings.LOGIN_URL)
-
-
-@never_cache
-def two_factor(request: HttpRequest) -> HttpResponse:
-    """Set up (first time) or pass (new session) TOTP two-factor sign-in."""
-    if request.method not in ("GET", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
-    if not request.user.is_authenticated:
-        return redirect(settings.LOGIN_URL)
-    if not user_can(request.user, access.USE):
-        raise PermissionDenied
-    device = twofactor.device_for(request.user)
-    setup = device is None
-    form = TwoFactorForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if setup:
-            device = twofactor.device_pending(user=request.user, session=request.session)
-        if twofactor.verify(device, form.cleaned_data["otp_token"]):
-            if setup:
-                twofactor.device_confirm(device=device, session=request.session)
-                _audit(
-                    request,
-                    AuditEvent.Action.TWO_FACTOR_SETUP,
-                    object_type="user",
-                    object_id=request.user.pk,
-                )
-            otp_login(request, device)
-            return redirect(settings.LOGIN_REDIRECT_URL)
-        form.add_error("otp_token", "That code is not right. Use the current code.")
-    context: dict[str, Any] = {"form": form, "setup": setup}
-    if setup:
-        context.update(twofactor.setup_context(user=request.user, session=request.session))
-    return render(request, "dashboard/two_factor.html", context, status=400 if form.errors else 200)
 
 
 # --- The queue ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The follow-up answer API: `POST /api/v1/follow-ups/response/` with the message's token.
 
-Body `{"token": str, "answer": "better"|"same"|"worse", "pain_now": 0–10 or null}`. The
+Body `{"token": str, "answer": "better"|"same"|"worse", "pain_worst_week": 0–10 or null,
+"pain_now": 0–10 or null}`. The
 same service as the web page records it; a second answer is a 409.
 """
 
@@ -37,6 +38,9 @@ class FollowUpResponseApi(PublicApiView):
         data = input_validated(FollowUpResponseInputSerializer, request)
         follow_up = follow_up_get_by_token(data["token"])
         follow_up = follow_up_respond(
-            follow_up_id=follow_up.pk, answer=data["answer"], pain_now=data.get("pain_now")
+            follow_up_id=follow_up.pk,
+            answer=data["answer"],
+            pain_now=data.get("pain_now"),
+            pain_worst_week=data.get("pain_worst_week"),
         )
         return Response(FollowUpResponseOutputSerializer(follow_up_public(follow_up)).data)

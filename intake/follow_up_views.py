@@ -11,12 +11,13 @@ from django_ratelimit.decorators import ratelimit
 
 from intake.follow_ups import (
     FollowUpAlreadyAnswered,
+    encouragement_context,
     follow_up_get_by_token,
-    follow_up_not_improving,
+    follow_up_public,
     follow_up_respond,
 )
 from intake.forms import FollowUpAnswerForm
-from intake.links import booking_url
+from intake.links import booking_url, follow_up_issued_at
 from intake.models import FollowUp
 
 
@@ -29,7 +30,7 @@ def follow_up_answer(request: HttpRequest, token: str) -> HttpResponse:
     # ApplicationErrorMiddleware, with their own status.
     follow_up = follow_up_get_by_token(token)
     if follow_up.status == FollowUp.Status.ANSWERED:
-        return _already_answered(request, follow_up)
+        return _already_answered(request, follow_up, token)
     if request.method == "GET":
         chosen = request.GET.get("answer")
         form = FollowUpAnswerForm(initial={"answer": chosen} if chosen else None)
@@ -42,11 +43,12 @@ def follow_up_answer(request: HttpRequest, token: str) -> HttpResponse:
             follow_up_id=follow_up.pk,
             answer=form.cleaned_data["answer"],
             pain_now=form.cleaned_data["pain_now"],
+            pain_worst_week=form.cleaned_data["pain_worst_week"],
         )
     except FollowUpAlreadyAnswered:
         follow_up.refresh_from_db()
-        return _already_answered(request, follow_up)
-    return render(request, "intake/followup_thanks.html", _outcome(follow_up))
+        return _already_answered(request, follow_up, token)
+    return render(request, "intake/followup_thanks.html", _outcome(follow_up, token))
 
 
 def _page(request, follow_up, form, chosen, status=200) -> HttpResponse:
@@ -60,14 +62,26 @@ def _page(request, follow_up, form, chosen, status=200) -> HttpResponse:
     return render(request, "intake/followup_answer.html", context, status=status)
 
 
-def _outcome(follow_up: FollowUp) -> dict:
-    not_improving = follow_up_not_improving(follow_up)
-    return {
+def _outcome(follow_up: FollowUp, token: str) -> dict:
+    """The page after an answer; its booking links expire with the link that opened it."""
+    public = follow_up_public(follow_up)
+    issued_at = follow_up_issued_at(token)
+    context = {
         "follow_up": follow_up,
-        "not_improving": not_improving,
-        "booking_url": booking_url(follow_up.intake) if not_improving else None,
+        "not_improving": public["not_improving"],
+        # Absent when a clinician already has the episode (booked or attended).
+        "booking_url": (
+            booking_url(follow_up.intake, issued_at=issued_at)
+            if public["links"].get("book")
+            else None
+        ),
     }
+    if not public["not_improving"]:
+        context |= encouragement_context(follow_up.intake)
+        context["exam_booking_url"] = booking_url(follow_up.intake, issued_at=issued_at)
+    return context
 
 
-def _already_answered(request: HttpRequest, follow_up: FollowUp) -> HttpResponse:
-    return render(request, "intake/followup_answered.html", _outcome(follow_up), status=409)
+def _already_answered(request: HttpRequest, follow_up: FollowUp, token: str) -> HttpResponse:
+    context = _outcome(follow_up, token)
+    return render(request, "intake/followup_answered.html", context, status=409)

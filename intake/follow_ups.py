@@ -24,10 +24,12 @@ from clinic.errors import ApplicationError, InvalidInput
 from clinic.links import BadLink
 from clinic.messaging.models import Channel, Message, Suppression
 from clinic.messaging.quiet_hours import quiet_hours_next_allowed
+from clinic.messaging.recipients import Recipient
 from clinic.messaging.services import message_queue, messages_queue
 from clinic.messaging.suppressions import suppressed_among
 from clinic.tasking import enqueue
 from clinic.zones import local_date
+from intake import triage
 from intake.advice import advice_sheet_store
 from intake.links import (
     advice_sheet_url,
@@ -45,14 +47,17 @@ from intake.tasks import plan_send as plan_send_task
 logger = logging.getLogger(__name__)
 
 ANSWERS = tuple(FollowUp.Answer.values)
-# The usual minimal clinically important change on the 0–10 pain scale (spec section 6).
-MIN_IMPROVEMENT_POINTS = 2
 PLAN_PURPOSE = "intake_plan"
 OPEN_STATUSES = (FollowUp.Status.SENT, FollowUp.Status.REMINDED, FollowUp.Status.EXPIRED)
 
 
 ANSWER_MESSAGE = 'Choose "better", "same" or "worse".'
 PAIN_NOW_MESSAGE = "Must be a whole number from 0 to 10, or left out."
+PAIN_WORST_WEEK_MESSAGE = PAIN_NOW_MESSAGE
+# Appointment statuses (referrals.Appointment) that mean the episode is already in a
+# clinician's hands: booked, or attended. Read by relation name: intake never imports
+# referrals (the one-way rule), and these two values are part of that model's contract.
+APPOINTMENT_IN_HAND_STATUSES = ("booked", "completed")
 
 
 class FollowUpError(ApplicationError):
@@ -85,16 +90,6 @@ def follow_up_get_by_token(token: str) -> FollowUp:
     if follow_up is None:
         raise BadLink  # a deleted record answers like a tampered link: nothing is revealed
     return follow_up
-
-
-# --- The rule -----------------------------------------------------------------------------
-
-
-def is_not_improving(*, answer: str, pain_now: int | None, intake_pain_now: int) -> bool:
-    """Section 6: `same`/`worse`, or a score not at least 2 points below the intake's."""
-    if answer in (FollowUp.Answer.SAME, FollowUp.Answer.WORSE):
-        return True
-    return pain_now is not None and pain_now > intake_pain_now - MIN_IMPROVEMENT_POINTS
 
 
 # --- Messages -----------------------------------------------------------------------------
@@ -163,7 +158,8 @@ def plans_missing(*, now: datetime | None = None, limit: int = 500) -> list[int]
         )
         .exclude(urgency=Urgency.URGENT)
         .exclude(Exists(has_plan))
-        .exclude(Exists(_patient_suppressed))
+        .exclude(Q(patient__guardian_name="") & Exists(_patient_suppressed))
+        .exclude(Q(patient__guardian_name__gt="") & Exists(_guardian_suppressed))
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -173,6 +169,12 @@ def plans_missing(*, now: datetime | None = None, limit: int = 500) -> list[int]
 _patient_suppressed = Suppression.objects.filter(
     Q(channel=Channel.EMAIL, address=Lower(OuterRef("patient__email")))
     | Q(channel=Channel.SMS, address=OuterRef("patient__phone")),
+    channel=OuterRef("patient__channel"),
+)
+# For a child, the guardian's contact is the one messages use, so the one that counts.
+_guardian_suppressed = Suppression.objects.filter(
+    Q(channel=Channel.EMAIL, address=Lower(OuterRef("patient__guardian_email")))
+    | Q(channel=Channel.SMS, address=OuterRef("patient__guardian_phone")),
     channel=OuterRef("patient__channel"),
 )
 
@@ -330,30 +332,47 @@ def _send_batch(
 # --- The answer ---------------------------------------------------------------------------
 
 
-def follow_up_answer_clean(*, answer: Any, pain_now: Any) -> tuple[str, int | None]:
-    """Check an answer and optional score, field by field, or raise FollowUpAnswerInvalid."""
+def _score_bad(value: Any) -> bool:
+    return value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10
+    )
+
+
+def follow_up_answer_clean(
+    *, answer: Any, pain_now: Any, pain_worst_week: Any = None
+) -> tuple[str, int | None, int | None]:
+    """Check an answer and its optional scores, field by field, or raise FollowUpAnswerInvalid."""
     errors: dict[str, list[str]] = {}
     if answer not in ANSWERS:
         errors["answer"] = [ANSWER_MESSAGE]
-    if pain_now is not None and (
-        isinstance(pain_now, bool) or not isinstance(pain_now, int) or not 0 <= pain_now <= 10
-    ):
+    if _score_bad(pain_now):
         errors["pain_now"] = [PAIN_NOW_MESSAGE]
+    if _score_bad(pain_worst_week):
+        errors["pain_worst_week"] = [PAIN_WORST_WEEK_MESSAGE]
     if errors:
         raise FollowUpAnswerInvalid(errors=errors)
-    return answer, pain_now
+    return answer, pain_now, pain_worst_week
 
 
 def follow_up_respond(
-    *, follow_up_id: int, answer: Any, pain_now: Any = None, now: datetime | None = None
+    *,
+    follow_up_id: int,
+    answer: Any,
+    pain_now: Any = None,
+    pain_worst_week: Any = None,
+    now: datetime | None = None,
 ) -> FollowUp:
     """Record the patient's answer once, and route them (section 6).
 
     Not improving ⇒ a `not_improving` referral for the clinicians and an invitation to
-    book; better ⇒ a short note of encouragement and the episode closes. A second answer
-    raises FollowUpAlreadyAnswered. Replies to the patient's answer are not unprompted.
+    book, or, when the episode already has a booked or attended appointment, a notice to
+    the clinic instead; improving ⇒ a short note of encouragement fitted to the plan, and
+    the episode closes. A second answer raises FollowUpAlreadyAnswered. Replies to the
+    patient's answer are not unprompted.
     """
-    answer, pain_now = follow_up_answer_clean(answer=answer, pain_now=pain_now)
+    answer, pain_now, pain_worst_week = follow_up_answer_clean(
+        answer=answer, pain_now=pain_now, pain_worst_week=pain_worst_week
+    )
     now = now or timezone.now()
     with transaction.atomic():
         follow_up = (
@@ -371,40 +390,92 @@ def follow_up_respond(
             raise FollowUpNotOpen
         follow_up.answer = answer
         follow_up.pain_now = pain_now
+        follow_up.pain_worst_week = pain_worst_week
         follow_up.answered_at = now
         follow_up.status = FollowUp.Status.ANSWERED
-        follow_up.save(update_fields=["answer", "pain_now", "answered_at", "status"])
-        intake = follow_up.intake
-        if is_not_improving(answer=answer, pain_now=pain_now, intake_pain_now=intake.pain_now):
-            Referral.objects.get_or_create(intake=intake, reason=Referral.Reason.NOT_IMPROVING)
-            _reply_queue(follow_up, template="followup_invite", purpose="follow_up_invite")
-        else:
-            intake.status = Intake.Status.CLOSED
-            intake.save(update_fields=["status"])
-            _reply_queue(follow_up, template="followup_encourage", purpose="follow_up_encourage")
+        follow_up.save(
+            update_fields=["answer", "pain_now", "pain_worst_week", "answered_at", "status"]
+        )
+        _follow_up_route(follow_up)
     return follow_up
 
 
+def _follow_up_route(follow_up: FollowUp) -> None:
+    """Section 6's routing of a recorded answer: invite (or tell the clinic), or encourage."""
+    intake = follow_up.intake
+    if follow_up_not_improving(follow_up):
+        Referral.objects.get_or_create(intake=intake, reason=Referral.Reason.NOT_IMPROVING)
+        if episode_has_appointment(intake):
+            # Never invite to book again: the clinician who has the case is told instead.
+            _clinic_notice_queue(follow_up)
+        else:
+            _reply_queue(follow_up, template="followup_invite", purpose="follow_up_invite")
+    else:
+        intake.status = Intake.Status.CLOSED
+        intake.save(update_fields=["status"])
+        _reply_queue(
+            follow_up,
+            template="followup_encourage",
+            purpose="follow_up_encourage",
+            extra=encouragement_context(intake),
+        )
+
+
+def episode_has_appointment(intake: Intake) -> bool:
+    """Whether the episode already has a booked or attended appointment (section 6)."""
+    return Intake.objects.filter(
+        pk=intake.pk, appointments__status__in=APPOINTMENT_IN_HAND_STATUSES
+    ).exists()
+
+
 def follow_up_not_improving(follow_up: FollowUp) -> bool:
-    return follow_up.status == FollowUp.Status.ANSWERED and is_not_improving(
+    """Section 6's rule on an answered check-in, scores compared like with like."""
+    intake = follow_up.intake
+    return follow_up.status == FollowUp.Status.ANSWERED and triage.is_not_improving(
         answer=follow_up.answer,
+        pain_worst_week=follow_up.pain_worst_week,
         pain_now=follow_up.pain_now,
-        intake_pain_now=follow_up.intake.pain_now,
+        intake_pain_worst_week=intake.pain_worst_week,
+        intake_pain_now=intake.pain_now,
     )
+
+
+# The running plans' advice repeated in the encouragement, and the exam plan's marker.
+ENCOURAGE_RUNNING_ADVICE = ("pain_guided_running", "return_to_running")
+EXAM_PLAN_ADVICE = "assessment_needed"
+
+
+def encouragement_context(intake: Intake) -> dict[str, Any]:
+    """What the encouragement adds for the plan the patient was given (from the stored
+    advice, in its own rules version's words): the running advice, or the exam reminder."""
+    outcome = getattr(intake, "outcome", None)
+    advice = list(outcome.advice) if outcome else []
+    version = outcome.rules_version if outcome else triage.RULES_VERSION
+    return {
+        "running_advice": [
+            triage.advice_text(a, version=version) for a in ENCOURAGE_RUNNING_ADVICE if a in advice
+        ],
+        "exam_advised": EXAM_PLAN_ADVICE in advice,
+    }
 
 
 def follow_up_public(follow_up: FollowUp) -> dict[str, Any]:
     """The answer as the API gives it back, with the booking link when not improving."""
     not_improving = follow_up_not_improving(follow_up)
+    # No booking link for an episode a clinician already has (booked or attended).
+    invite = not_improving and not episode_has_appointment(follow_up.intake)
     return {
         "answer": follow_up.answer,
         "pain_now": follow_up.pain_now,
+        "pain_worst_week": follow_up.pain_worst_week,
         "not_improving": not_improving,
-        "links": {"book": booking_url(follow_up.intake)} if not_improving else {},
+        "links": {"book": booking_url(follow_up.intake)} if invite else {},
     }
 
 
-def _reply_queue(follow_up: FollowUp, *, template: str, purpose: str) -> Message:
+def _reply_queue(
+    follow_up: FollowUp, *, template: str, purpose: str, extra: dict[str, Any] | None = None
+) -> Message:
     intake = follow_up.intake
     patient = intake.patient
     return message_queue(
@@ -412,6 +483,23 @@ def _reply_queue(follow_up: FollowUp, *, template: str, purpose: str) -> Message
         purpose=purpose,
         idempotency_key=f"followup-{follow_up.pk}",
         recipient=patient_recipient(patient, channel=follow_up.channel),
-        context={**_base_context(intake), "booking_url": booking_url(intake)},
+        context={**_base_context(intake), "booking_url": booking_url(intake), **(extra or {})},
         about=intake_about(intake.pk),
+    )
+
+
+def _clinic_notice_queue(follow_up: FollowUp) -> Message:
+    """Tell the clinic that a patient with an appointment is not improving (no health data)."""
+    intake_id = follow_up.intake_id
+    return message_queue(
+        template="staff_not_improving_notice",
+        purpose="staff_not_improving_notice",
+        idempotency_key=f"followup-{follow_up.pk}",
+        recipient=Recipient(channel=Channel.EMAIL, address=settings.CLINIC_STAFF_ALERT_EMAIL),
+        context={
+            "intake_id": intake_id,
+            "staff_url": settings.SITE_URL + f"/staff/intakes/{intake_id}/",
+        },
+        about=intake_about(intake_id),
+        opt_out_link=False,  # the clinic's own mail
     )

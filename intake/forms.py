@@ -27,12 +27,12 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "pain_now",
             "pain_worst_week",
             "duration_days",
+            "duration_unit",
         ),
     ),
     (
         "About you and your running",
         (
-            "age",
             "weekly_km",
             "recent_increase",
             "shoe_km",
@@ -43,6 +43,21 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
 )
+
+
+# The form asks the duration in days, weeks or months and stores days (spec section 1).
+DURATION_UNITS = (("days", "days"), ("weeks", "weeks"), ("months", "months"))
+DAYS_PER_UNIT = {"days": 1, "weeks": 7, "months": 30}
+# Section 9: under 16 a parent or guardian answers for the child; under 13 they fill it in.
+GUARDIAN_NEEDED_UNDER = 16
+GUARDIAN_FILLS_IN_UNDER = 13
+GUARDIAN_FORM_FIELDS = {
+    "guardian_name": "name",
+    "guardian_relationship": "relationship",
+    "guardian_email": "email",
+    "guardian_phone": "phone",
+    "completed_by_guardian": "completed_by_guardian",
+}
 
 
 def _yes_no(value: str) -> bool:
@@ -109,8 +124,24 @@ class SafetyForm(forms.Form):
         return [key for key in triage.RED_FLAGS if self.cleaned_data.get(key) == "yes"]
 
 
+class AgeForm(forms.Form):
+    """Step two: the age alone, early, so a child's form asks for a parent or guardian and a
+    young child is told kindly, before a long form, that the service is not for them."""
+
+    safety = forms.CharField(widget=forms.HiddenInput)
+    age = forms.IntegerField(
+        label="How old is the person with knee pain?",
+        help_text="In years. If you are filling this in for your child, give their age.",
+        min_value=0,
+        max_value=triage.QUESTIONS["age"].max,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"required": "Please tell us the age."},
+    )
+
+
 class IntakeForm(forms.Form):
-    """Step two: the rest of the questions, then the patient's contact details and consent."""
+    """Step three: the rest of the questions, a child's parent or guardian, then the contact
+    details and consent. The age comes from step two, in a hidden field."""
 
     safety = forms.CharField(widget=forms.HiddenInput)
     name = forms.CharField(label="Your name", max_length=200)
@@ -131,8 +162,27 @@ class IntakeForm(forms.Form):
     consent_follow_up = forms.BooleanField(
         label="Yes, contact me in a week to ask how my knee is.", required=False
     )
+    guardian_name = forms.CharField(label="Parent or guardian's name", required=False)
+    guardian_relationship = forms.CharField(
+        label="How are you related to the child?",
+        help_text="For example: mother, father, grandparent, carer.",
+        required=False,
+    )
+    guardian_email = forms.EmailField(label="Parent or guardian's email", required=False)
+    guardian_phone = forms.CharField(
+        label="Parent or guardian's mobile phone",
+        help_text="An email address or a mobile number: at least one.",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    completed_by_guardian = forms.BooleanField(
+        label="I am the parent or guardian filling this in", required=False
+    )
 
     PATIENT_FIELDS = ("name", "email", "phone", "channel", "timezone", "consent_follow_up")
+    # A child's own email and phone are not asked: every message goes to the guardian.
+    CHILD_CONTACT_FIELDS = ("name", "channel", "timezone", "consent_follow_up")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,6 +195,50 @@ class IntakeForm(forms.Form):
         self.fields["timezone"].initial = clinic_zone_name()
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["age"].widget = forms.HiddenInput()
+        # A number and a unit; the maximum is checked in days, once the unit is applied.
+        self.fields["duration_days"] = forms.IntegerField(
+            label=triage.QUESTIONS["duration_days"].text,
+            help_text="A number, then choose days, weeks or months.",
+            min_value=0,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        )
+        self.fields["duration_unit"] = forms.ChoiceField(
+            label="Days, weeks or months",
+            choices=DURATION_UNITS,
+            initial="days",
+            required=False,
+        )
+        if self.age is not None and self.age < GUARDIAN_NEEDED_UNDER:
+            self.fields["name"].label = "The child's name"
+            self.fields["channel"].label = "How should we contact you (the parent or guardian)?"
+            self.fields[
+                "consent_follow_up"
+            ].label = "Yes, contact me (the parent or guardian) in a week to ask how the knee is."
+            self.fields["guardian_email"].widget.attrs["autocomplete"] = "email"
+
+    @property
+    def age(self) -> int | None:
+        """The age from step two (posted, or the page's initial value), if it is a number."""
+        raw = self.data.get("age") if self.is_bound else self.initial.get("age")
+        try:
+            return int(raw) if raw not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def is_child(self) -> bool:
+        return self.age is not None and self.age < GUARDIAN_NEEDED_UNDER
+
+    @property
+    def guardian_fills_in(self) -> bool:
+        return self.age is not None and self.age < GUARDIAN_FILLS_IN_UNDER
+
+    def guardian_fields(self) -> list[forms.BoundField]:
+        keys = list(GUARDIAN_FORM_FIELDS)
+        if not self.guardian_fills_in:
+            keys.remove("completed_by_guardian")
+        return [self[key] for key in keys]
 
     def grouped(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
@@ -152,12 +246,18 @@ class IntakeForm(forms.Form):
         ]
 
     def contact_fields(self) -> list[forms.BoundField]:
-        return [self[key] for key in self.PATIENT_FIELDS]
+        keys = self.CHILD_CONTACT_FIELDS if self.is_child else self.PATIENT_FIELDS
+        return [self[key] for key in keys]
 
     def submission(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """The cleaned form as the API's `patient` and `answers` objects."""
         data = self.cleaned_data
         patient = {key: data.get(key) for key in self.PATIENT_FIELDS}
+        if self.is_child:
+            patient.update(email="", phone="")
+            patient["guardian"] = {
+                field: data.get(key) for key, field in GUARDIAN_FORM_FIELDS.items()
+            }
         answers: dict[str, Any] = {"red_flags": []}
         for question in triage.QUESTIONS.values():
             if question.key == "red_flags":
@@ -168,12 +268,19 @@ class IntakeForm(forms.Form):
             if question.type == "number" and float(value).is_integer():
                 value = int(value)
             answers[question.key] = value
+        if "duration_days" in answers:
+            unit = data.get("duration_unit") or "days"
+            answers["duration_days"] *= DAYS_PER_UNIT[unit]
         return patient, answers
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         """Show the service's `patient.x` / `answers.y` errors next to their inputs."""
+        by_guardian_field = {field: key for key, field in GUARDIAN_FORM_FIELDS.items()}
         for key, messages in errors.items():
-            field = key.split(".", 1)[-1].split(".")[0]
+            if key.startswith("patient.guardian."):
+                field = by_guardian_field.get(key.removeprefix("patient.guardian."), "")
+            else:
+                field = key.split(".", 1)[-1].split(".")[0]
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
 
@@ -188,6 +295,14 @@ class FollowUpAnswerForm(forms.Form):
     )
     pain_now = forms.TypedChoiceField(
         label="Pain right now (optional)",
+        help_text="0 = no pain, 10 = the worst pain you can imagine.",
+        choices=[("", "Rather not say")] + [(str(n), str(n)) for n in range(11)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    pain_worst_week = forms.TypedChoiceField(
+        label="Worst pain in the past week (optional)",
         help_text="0 = no pain, 10 = the worst pain you can imagine.",
         choices=[("", "Rather not say")] + [(str(n), str(n)) for n in range(11)],
         coerce=int,

@@ -4,10 +4,13 @@ follow-up). Imports no other intake module but the models, so every one of them 
 from django.conf import settings
 from django.urls import reverse
 
-from clinic.links import link_token_make, link_token_read
+from clinic.links import link_token_make, link_token_open, link_token_read
 from intake.models import FollowUp, Intake
 
 RESULT_LINK_PURPOSE = "intake"
+# Opens the booking pages only (never the result, the sheet or the API): for links that leave
+# the patient's screen (the sheet's QR code, "book again", messages offering a booking).
+BOOKING_LINK_PURPOSE = "book"
 FOLLOW_UP_LINK_PURPOSE = "follow_up"
 
 # The patient's pages, each opened by the intake's token.
@@ -38,9 +41,20 @@ def advice_sheet_url(intake: Intake) -> str:
     return intake_url(intake, "advice_sheet")
 
 
-def booking_url(intake: Intake) -> str:
-    """The patient's link to book the free second opinion (the booking page's URL)."""
-    return intake_url(intake, "book")
+def booking_token(intake: Intake, *, issued_at: int | None = None) -> str:
+    """A booking-only token; `issued_at` when made from a link the patient already holds."""
+    return link_token_make(purpose=BOOKING_LINK_PURPOSE, object_id=intake.pk, issued_at=issued_at)
+
+
+def booking_path(intake: Intake, *, issued_at: int | None = None) -> str:
+    """The booking page behind a booking-only link (it opens nothing else)."""
+    return intake_path(intake, "book", token=booking_token(intake, issued_at=issued_at))
+
+
+def booking_url(intake: Intake, *, issued_at: int | None = None) -> str:
+    """The patient's booking-only link to book the free second opinion (the sheet's QR code,
+    messages, "book again")."""
+    return settings.SITE_URL + booking_path(intake, issued_at=issued_at)
 
 
 def follow_up_token(follow_up: FollowUp) -> str:
@@ -52,6 +66,13 @@ def follow_up_id_from_token(token: str) -> int:
     return link_token_read(
         purpose=FOLLOW_UP_LINK_PURPOSE, token=token, max_age=settings.FOLLOW_UP_LINK_MAX_AGE
     )
+
+
+def follow_up_issued_at(token: str) -> int:
+    """When the follow-up link `token` was issued: links made from its page expire with it."""
+    return link_token_open(
+        purpose=FOLLOW_UP_LINK_PURPOSE, token=token, max_age=settings.FOLLOW_UP_LINK_MAX_AGE
+    )[1]
 
 
 def follow_up_page_url(follow_up: FollowUp) -> str:

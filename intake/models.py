@@ -46,15 +46,25 @@ class Patient(models.Model):
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
     timezone = models.CharField(max_length=64, default=clinic_time_zone)
     consent_follow_up = models.BooleanField(default=False)
+    # A child's parent or guardian (clinical spec section 9, under 16): blank for adults.
+    # Their consent is the one that counts and every message goes to their contact.
+    guardian_name = models.CharField(max_length=200, blank=True)
+    guardian_relationship = models.CharField(max_length=100, blank=True)
+    guardian_email = models.EmailField(blank=True)
+    guardian_phone = models.CharField(max_length=20, blank=True, help_text="E.164")
+    completed_by_guardian = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=tz_now)
 
     class Meta:
         constraints = [
-            # Consent is only meaningful with a way to reach the patient on their channel.
+            # Consent is only meaningful with a way to reach the patient (or, for a child,
+            # the guardian) on their channel.
             models.CheckConstraint(
                 condition=models.Q(consent_follow_up=False)
-                | models.Q(channel="email", email__gt="")
-                | models.Q(channel="sms", phone__gt=""),
+                | models.Q(guardian_name="", channel="email", email__gt="")
+                | models.Q(guardian_name="", channel="sms", phone__gt="")
+                | models.Q(guardian_name__gt="", channel="email", guardian_email__gt="")
+                | models.Q(guardian_name__gt="", channel="sms", guardian_phone__gt=""),
                 name="patient_contact_for_channel",
             ),
         ]
@@ -71,6 +81,11 @@ class Patient(models.Model):
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.strip() else ""
 
+    @property
+    def has_guardian(self) -> bool:
+        """A child's record: a parent or guardian answers for them (section 9)."""
+        return bool(self.guardian_name)
+
 
 class Intake(models.Model):
     """One submitted questionnaire: the answers as given, plus the queue's filter columns."""
@@ -85,6 +100,8 @@ class Intake(models.Model):
     answers = models.JSONField()
     knee = models.CharField(max_length=8)
     pain_now = models.PositiveSmallIntegerField()
+    # The follow-up compares like with like (section 6); null when not answered.
+    pain_worst_week = models.PositiveSmallIntegerField(null=True, blank=True)
     duration_days = models.PositiveIntegerField()
     age = models.PositiveSmallIntegerField()
     urgency = models.CharField(max_length=16, choices=Urgency.choices)
@@ -96,6 +113,11 @@ class Intake(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(pain_now__lte=10), name="intake_pain_now_0_10"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pain_worst_week__isnull=True)
+                | models.Q(pain_worst_week__lte=10),
+                name="intake_pain_worst_week_0_10",
             ),
         ]
         indexes = [
@@ -165,6 +187,7 @@ class FollowUp(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     answer = models.CharField(max_length=8, choices=Answer.choices, blank=True)
     pain_now = models.PositiveSmallIntegerField(null=True, blank=True)
+    pain_worst_week = models.PositiveSmallIntegerField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=tz_now)
 
@@ -173,6 +196,11 @@ class FollowUp(models.Model):
             models.CheckConstraint(
                 condition=models.Q(pain_now__isnull=True) | models.Q(pain_now__lte=10),
                 name="followup_pain_now_0_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pain_worst_week__isnull=True)
+                | models.Q(pain_worst_week__lte=10),
+                name="followup_pain_worst_week_0_10",
             ),
         ]
         indexes = [

@@ -6,13 +6,25 @@ from intake.models import Patient
 
 
 def patient_recipient(patient: Patient, *, channel: str | None = None) -> Recipient:
-    """The patient on `channel` (their own by default), with their email as SMS fallback."""
+    """The patient on `channel` (their own by default), with their email as SMS fallback.
+
+    For a child (under 16, section 9) every message goes to the parent or guardian's
+    contact instead, never the child's.
+    """
     channel = channel or patient.channel
-    address = patient.phone if channel == Channel.SMS else patient.email
-    fallback = patient.email if channel == Channel.SMS else ""
+    email, phone = patient_contact(patient)
+    address = phone if channel == Channel.SMS else email
+    fallback = email if channel == Channel.SMS else ""
     return Recipient(
         channel=channel, address=address, zone=patient.timezone, fallback_email=fallback
     )
+
+
+def patient_contact(patient: Patient) -> tuple[str, str]:
+    """(email, phone) that messages about this patient use: the guardian's for a child."""
+    if patient.has_guardian:
+        return patient.guardian_email, patient.guardian_phone
+    return patient.email, patient.phone
 
 
 def intake_about(intake_id: int) -> str:

@@ -3,10 +3,16 @@
 from datetime import timedelta
 from typing import Any
 
-from clinic.links import BadLink, link_token_read
+from clinic.links import BadLink, ExpiredLink, link_token_open, link_token_read
 from intake.explain import outcome_explained, warning_signs
-from intake.links import RESULT_LINK_PURPOSE, intake_path, intake_token, intake_url
-from intake.models import Intake, Urgency
+from intake.links import (
+    BOOKING_LINK_PURPOSE,
+    RESULT_LINK_PURPOSE,
+    intake_path,
+    intake_token,
+    intake_url,
+)
+from intake.models import Intake, Patient, Urgency
 
 
 def intake_get_by_token(token: str, *, max_age: timedelta | None = None) -> Intake:
@@ -15,14 +21,32 @@ def intake_get_by_token(token: str, *, max_age: timedelta | None = None) -> Inta
     `max_age` defaults to the patients' link lifetime (PATIENT_LINK_MAX_AGE).
     """
     intake_id = link_token_read(purpose=RESULT_LINK_PURPOSE, token=token, max_age=max_age)
-    intake = (
-        Intake.objects.select_related("patient", "outcome", "follow_up")
-        .filter(pk=intake_id)
-        .first()
-    )
+    return _intake_or_bad_link(intake_id)
+
+
+def _intake_or_bad_link(intake_id: int, *, for_booking: bool = False) -> Intake:
+    related = ["patient", "outcome", "follow_up"]
+    if for_booking:  # the booking pages ask whether the contact is confirmed (referrals)
+        related.append("contact_verification")
+    intake = Intake.objects.select_related(*related).filter(pk=intake_id).first()
     if intake is None:
         raise BadLink
     return intake
+
+
+def intake_open_for_booking(token: str) -> tuple[Intake, int]:
+    """The intake a booking page's token opens and when that link was first issued.
+
+    A booking-only link, or the patient's full link (the result page echoes it into its
+    booking button); BadLink / ExpiredLink otherwise.
+    """
+    try:
+        intake_id, issued_at = link_token_open(purpose=BOOKING_LINK_PURPOSE, token=token)
+    except ExpiredLink:
+        raise
+    except BadLink:
+        intake_id, issued_at = link_token_open(purpose=RESULT_LINK_PURPOSE, token=token)
+    return _intake_or_bad_link(intake_id, for_booking=True), issued_at
 
 
 def intake_links(intake: Intake, token: str | None = None) -> dict[str, str]:
@@ -39,15 +63,32 @@ def intake_public_payload(intake: Intake, *, token: str | None = None) -> dict[s
     return {
         "id": intake.pk,
         "token": token,
+        "patient": {"guardian": guardian_public(intake.patient)},
         "triage": outcome_explained(intake.outcome, audience="patient"),
         "links": intake_links(intake, token),
     }
 
 
-def result_context(intake: Intake) -> dict[str, Any]:
-    """What the result page shows, in plain words, from the stored outcome."""
+def guardian_public(patient: Patient) -> dict[str, Any] | None:
+    """A child's parent or guardian as the API echoes it; None for an adult."""
+    if not patient.has_guardian:
+        return None
+    return {
+        "name": patient.guardian_name,
+        "relationship": patient.guardian_relationship,
+        "email": patient.guardian_email or None,
+        "phone": patient.guardian_phone or None,
+        "completed_by_guardian": patient.completed_by_guardian,
+    }
+
+
+def result_context(intake: Intake, token: str | None = None) -> dict[str, Any]:
+    """What the result page shows, in plain words, from the stored outcome.
+
+    `token` is the one the page was opened with: every onward link echoes it (a fresh one
+    would renew the patient's access at each visit)."""
     explained = outcome_explained(intake.outcome, audience="patient")
-    token = intake_token(intake)
+    token = token or intake_token(intake)
     return {
         "intake": intake,
         "token": token,

@@ -16,7 +16,7 @@ from rest_framework.fields import empty
 from clinic.api import StrictSerializer
 from clinic.messaging.models import Channel
 from intake import triage
-from intake.follow_ups import ANSWER_MESSAGE, PAIN_NOW_MESSAGE
+from intake.follow_ups import ANSWER_MESSAGE, PAIN_NOW_MESSAGE, PAIN_WORST_WEEK_MESSAGE
 from intake.models import CareRoute, FollowUp, Urgency
 
 if TYPE_CHECKING:  # the stubs' name for a lazy translation; dev-only package
@@ -59,6 +59,19 @@ class AnswersField(ServiceCheckedField):
     pass
 
 
+# Documents `patient.guardian`; `intake.validation.patient_clean` checks it.
+class GuardianInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    relationship = serializers.CharField(max_length=100, help_text="e.g. mother, father.")
+    email = serializers.EmailField(required=False, allow_blank=True, allow_null=True)
+    phone = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="Email or phone: one."
+    )
+    completed_by_guardian = serializers.BooleanField(
+        required=False, default=False, help_text="Must be true when the patient is under 13."
+    )
+
+
 # Documents the `patient` object; `intake.validation.patient_clean` checks it.
 class PatientInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
@@ -75,7 +88,15 @@ class PatientInputSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="IANA name, e.g. Europe/London; blank: the clinic's.",
     )
-    consent_follow_up = serializers.BooleanField(required=False, default=False)
+    consent_follow_up = serializers.BooleanField(
+        required=False, default=False, help_text="Under 16: the guardian's consent."
+    )
+    guardian = GuardianInputSerializer(
+        required=False,
+        allow_null=True,
+        help_text="Required when answers.age is under 16 (section 9); null or absent otherwise. "
+        "Messages for a child go to the guardian's contact.",
+    )
 
 
 @extend_schema_field(PatientInputSerializer)
@@ -138,9 +159,22 @@ class IntakeLinksSerializer(serializers.Serializer):
     advice_sheet = serializers.URLField(help_text="The take-home advice sheet (PDF).")
 
 
+class GuardianOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    relationship = serializers.CharField()
+    email = serializers.EmailField(allow_null=True)
+    phone = serializers.CharField(allow_null=True)
+    completed_by_guardian = serializers.BooleanField()
+
+
+class PatientOutputSerializer(serializers.Serializer):
+    guardian = GuardianOutputSerializer(allow_null=True, help_text="null for adults.")
+
+
 class IntakeOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     token = serializers.CharField()
+    patient = PatientOutputSerializer()
     triage = TriageSerializer()
     links = IntakeLinksSerializer()
 
@@ -190,14 +224,24 @@ class FollowUpResponseInputSerializer(StrictSerializer):
         allow_null=True,
         error_messages=_messages(PAIN_NOW_MESSAGE, "invalid", "min_value", "max_value"),
     )
+    pain_worst_week = WholeNumberField(
+        min_value=0,
+        max_value=10,
+        required=False,
+        allow_null=True,
+        help_text="Worst pain in the past week, 0–10 (compared with the intake's).",
+        error_messages=_messages(PAIN_WORST_WEEK_MESSAGE, "invalid", "min_value", "max_value"),
+    )
 
 
 class FollowUpResponseOutputSerializer(serializers.Serializer):
     answer = serializers.ChoiceField(choices=FollowUp.Answer.choices)
     pain_now = serializers.IntegerField(allow_null=True)
+    pain_worst_week = serializers.IntegerField(allow_null=True)
     not_improving = serializers.BooleanField()
     links = serializers.DictField(
-        child=serializers.URLField(), help_text='{"book": url} when not improving.'
+        child=serializers.URLField(),
+        help_text='{"book": url} when not improving (none once an appointment is booked).',
     )
 
 

@@ -17,7 +17,7 @@ from intake import triage
 from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome, Urgency
 from intake.recipients import intake_about
 from intake.tasks import advice_sheet_render, plan_send
-from intake.validation import IntakeInvalid, patient_clean
+from intake.validation import IntakeInvalid, answered_age, patient_clean
 
 # The worker's half of an intake (sheet, plan) normally runs within seconds of the commit;
 # the beat scans that redo a lost one leave it this long first, and look this far back.
@@ -31,7 +31,8 @@ def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict
     clean_patient: dict[str, Any] = {}
     clean_answers: dict[str, Any] = {}
     try:
-        clean_patient = patient_clean(patient)
+        # The age decides whether a guardian is needed (section 9), so it is read first.
+        clean_patient = patient_clean(patient, age=answered_age(answers))
     except IntakeInvalid as exc:
         errors.update(exc.errors)
     if not isinstance(answers, Mapping):
@@ -63,6 +64,7 @@ def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) ->
             answers=clean_answers,
             knee=clean_answers["knee"],
             pain_now=clean_answers["pain_now"],
+            pain_worst_week=clean_answers.get("pain_worst_week"),
             duration_days=clean_answers["duration_days"],
             age=clean_answers["age"],
             urgency=result.urgency,

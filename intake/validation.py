@@ -16,7 +16,29 @@ from clinic.errors import InvalidInput
 from clinic.messaging.models import Channel
 from clinic.zones import clinic_zone_name, zone_names
 
-PATIENT_FIELDS = ("name", "email", "phone", "channel", "timezone", "consent_follow_up")
+PATIENT_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "channel",
+    "timezone",
+    "consent_follow_up",
+    "guardian",
+)
+GUARDIAN_FIELDS = ("name", "relationship", "email", "phone", "completed_by_guardian")
+# Section 9 of the clinical specification: under 16 a parent or guardian answers for the
+# child (their consent, their contact); under 13 they must fill the form in themselves.
+GUARDIAN_NEEDED_UNDER = 16
+GUARDIAN_FILLS_IN_UNDER = 13
+GUARDIAN_MISSING_MESSAGE = (
+    "A parent or guardian's details are needed for a patient under 16: their name, how "
+    "they are related, and an email address or phone number."
+)
+GUARDIAN_CONTACT_MESSAGE = "Give the parent or guardian's email address or phone number."
+GUARDIAN_MUST_FILL_IN_MESSAGE = (
+    "For a child under 13, a parent or guardian must fill this in. Please ask your parent "
+    "or guardian to complete it with you."
+)
 
 
 class IntakeInvalid(InvalidInput):
@@ -51,8 +73,13 @@ def _text(value: Any, errors: list[str], *, max_length: int) -> str:
     return value
 
 
-def patient_clean(raw: Any) -> dict[str, Any]:
-    """Return the patient's details ready to save, or raise IntakeInvalid."""
+def patient_clean(raw: Any, *, age: int | None = None) -> dict[str, Any]:
+    """Return the patient's details ready to save, or raise IntakeInvalid.
+
+    `age` is the age answered (None when it is missing or not valid): under 16 the
+    `guardian` object is required, their contact is the one messages go to, and consent is
+    theirs; at 16 or over a guardian is not part of the record (null or left out).
+    """
     if not isinstance(raw, Mapping):
         raise IntakeInvalid({"patient": ["Must be an object with the patient's details."]})
     errors: dict[str, list[str]] = {}
@@ -92,13 +119,34 @@ def patient_clean(raw: Any) -> dict[str, Any]:
     if not isinstance(tz, str) or tz not in zone_names():
         err("timezone").append("Unknown time zone; use an IANA name such as Europe/London.")
 
+    child = age is not None and age < GUARDIAN_NEEDED_UNDER
+    guardian: dict[str, Any] = {}
+    if age is not None and child:
+        guardian = _guardian_clean(raw.get("guardian"), errors, age=age)
+    elif age is not None and raw.get("guardian") is not None:
+        err("guardian").append("Only for a patient under 16: leave it out or null.")
+
     consent = raw.get("consent_follow_up", False)
+    # A child's follow-ups go to the guardian: theirs is the contact consent needs.
+    who, prefix = ("the parent or guardian's", "guardian.") if child else ("your", "")
+    reach_email = guardian.get("guardian_email") if child else email
+    reach_phone = guardian.get("guardian_phone") if child else phone
     if not isinstance(consent, bool):
         err("consent_follow_up").append("Must be true or false.")
-    elif consent and channel == Channel.EMAIL and not email and not errors.get("patient.email"):
-        err("email").append("We need your email address to send your follow-up by email.")
-    elif consent and channel == Channel.SMS and not phone and not errors.get("patient.phone"):
-        err("phone").append("We need your mobile number to send your follow-up by text.")
+    elif (
+        consent
+        and channel == Channel.EMAIL
+        and not reach_email
+        and not errors.get(f"patient.{prefix}email")
+    ):
+        err(f"{prefix}email").append(f"We need {who} email address to send the follow-up by email.")
+    elif (
+        consent
+        and channel == Channel.SMS
+        and not reach_phone
+        and not errors.get(f"patient.{prefix}phone")
+    ):
+        err(f"{prefix}phone").append(f"We need {who} mobile number to send the follow-up by text.")
 
     errors = {key: messages for key, messages in errors.items() if messages}
     if errors:
@@ -110,4 +158,72 @@ def patient_clean(raw: Any) -> dict[str, Any]:
         "channel": channel,
         "timezone": tz,
         "consent_follow_up": consent,
+        **guardian,
     }
+
+
+def _guardian_clean(raw: Any, errors: dict[str, list[str]], *, age: int) -> dict[str, Any]:
+    """A child's parent or guardian as Patient's guardian_* fields; errors go in `errors`
+    keyed `patient.guardian` (missing) or `patient.guardian.<field>`."""
+
+    def err(field: str) -> list[str]:
+        return errors.setdefault(f"patient.guardian.{field}", [])
+
+    if raw is None:
+        errors.setdefault("patient.guardian", []).append(GUARDIAN_MISSING_MESSAGE)
+        return {}
+    if not isinstance(raw, Mapping):
+        errors.setdefault("patient.guardian", []).append(
+            "Must be an object with the parent or guardian's details."
+        )
+        return {}
+    for key in raw:
+        if key not in GUARDIAN_FIELDS:
+            err(str(key)).append("Unknown field.")
+
+    name = _text(raw.get("name"), err("name"), max_length=200)
+    if not name and not errors.get("patient.guardian.name"):
+        err("name").append("Please tell us the parent or guardian's name.")
+    relationship = _text(raw.get("relationship"), err("relationship"), max_length=100)
+    if not relationship and not errors.get("patient.guardian.relationship"):
+        err("relationship").append("Please tell us how they are related to the patient.")
+
+    email = _text(raw.get("email"), err("email"), max_length=254)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            err("email").append("Enter a valid email address.")
+    phone = _text(raw.get("phone"), err("phone"), max_length=40)
+    if phone and not errors.get("patient.guardian.phone"):
+        try:
+            phone = phone_to_e164(phone)
+        except ValueError as exc:
+            err("phone").append(str(exc))
+    contact_errors = errors.get("patient.guardian.email") or errors.get("patient.guardian.phone")
+    if not email and not phone and not contact_errors:
+        err("email").append(GUARDIAN_CONTACT_MESSAGE)
+        err("phone").append(GUARDIAN_CONTACT_MESSAGE)
+
+    completed = raw.get("completed_by_guardian", False)
+    if not isinstance(completed, bool):
+        err("completed_by_guardian").append("Must be true or false.")
+    elif age < GUARDIAN_FILLS_IN_UNDER and not completed:
+        err("completed_by_guardian").append(GUARDIAN_MUST_FILL_IN_MESSAGE)
+
+    return {
+        "guardian_name": name,
+        "guardian_relationship": relationship,
+        "guardian_email": email,
+        "guardian_phone": phone,
+        "completed_by_guardian": completed is True,
+    }
+
+
+def answered_age(answers: Any) -> int | None:
+    """The age as answered, when it is a whole number the rules accept (12 or over); else
+    None (the answers' own check reports it)."""
+    age = answers.get("age") if isinstance(answers, Mapping) else None
+    if isinstance(age, bool) or not isinstance(age, int) or not 12 <= age <= 110:
+        return None
+    return age

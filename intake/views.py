@@ -1,5 +1,6 @@
 """The patient's pages: the two-step intake form, the urgent page, the result page."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -7,7 +8,7 @@ from django_ratelimit.decorators import ratelimit
 
 from intake import triage
 from intake.advice import advice_sheet_outcome_for, advice_sheet_response
-from intake.forms import IntakeForm, SafetyForm
+from intake.forms import AgeForm, IntakeForm, SafetyForm
 from intake.links import intake_token
 from intake.models import Intake
 from intake.selectors import intake_get_by_token, result_context
@@ -27,15 +28,49 @@ def intake_start(request: HttpRequest) -> HttpResponse:
         return render(request, "intake/safety.html", {"form": SafetyForm()})
     if request.POST.get("step") == "details":
         return _details_step(request)
+    if request.POST.get("step") == "age":
+        return _age_step(request)
     form = SafetyForm(request.POST)
     if not form.is_valid():
         return render(request, "intake/safety.html", {"form": form}, status=400)
     if form.red_flags():
         # Straight to the urgent page: no form to finish before being told to seek care.
         return render(request, "intake/urgent.html", _urgent_context(), status=200)
-    return render(
-        request, "intake/details.html", {"form": IntakeForm(initial={"safety": SAFETY_CLEAR})}
-    )
+    return render(request, "intake/age.html", {"form": AgeForm(initial={"safety": SAFETY_CLEAR})})
+
+
+def _age_step(request: HttpRequest) -> HttpResponse:
+    """The age, early: under 12 a kind page (section 9); else the rest, a child's with the
+    parent or guardian's questions."""
+    form = AgeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "intake/age.html", {"form": form}, status=400)
+    if form.cleaned_data["safety"] != SAFETY_CLEAR:
+        return render(request, "intake/safety.html", {"form": SafetyForm()}, status=400)
+    age = form.cleaned_data["age"]
+    if age < triage.QUESTIONS["age"].min:
+        return render(request, "intake/under_12.html", _under_12_context())
+    initial = {"safety": SAFETY_CLEAR, "age": age}
+    return render(request, "intake/details.html", {"form": IntakeForm(initial=initial)})
+
+
+def _under_12_context() -> dict:
+    """Section 9: where to go instead, and the warning signs with where each one leads."""
+    numbers = {
+        "emergency_number": getattr(settings, "EMERGENCY_NUMBER", "911"),
+        "clinic_phone": settings.CLINIC_PHONE,
+    }
+    return {
+        "message": triage.UNDER_12_MESSAGE,
+        "routes": [
+            {
+                "text": triage.route_text(route, **numbers),
+                "signs": [f.statement for f in triage.RED_FLAGS.values() if f.route == route],
+            }
+            for route in triage.CARE_ROUTES
+        ],
+        "breathlessness": triage.breathlessness_text(emergency_number=numbers["emergency_number"]),
+    }
 
 
 def _details_step(request: HttpRequest) -> HttpResponse:
@@ -69,7 +104,7 @@ def _urgent_context() -> dict:
 @require_GET
 def intake_result(request: HttpRequest, token: str) -> HttpResponse:
     intake: Intake = intake_get_by_token(token)  # a bad link: ApplicationErrorMiddleware
-    context = result_context(intake)
+    context = result_context(intake, token)  # onward links echo this token
     template = "intake/urgent.html" if context["urgent"] else "intake/result.html"
     return render(request, template, {**_urgent_context(), **context})
 

@@ -10,14 +10,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clinic.api import PublicApiView, input_validated
+from clinic.http import client_ip
 from intake.selectors import intake_get_by_token
 from intake.serializers import ErrorSerializer
-from referrals import api_examples, selectors, serializers, services
+from referrals import api_examples, selectors, serializers, services, verification
 from referrals.models import Appointment, Slot
 
 
 def _status_body(appointment: Appointment) -> dict[str, Any]:
-    status_public = {**selectors.appointment_public(appointment), "status": appointment.status}
+    status_public = {
+        **selectors.appointment_public(appointment),
+        "status": appointment.status,
+        "state": selectors.appointment_state(appointment),
+    }
     return serializers.AppointmentStatusSerializer(status_public).data
 
 
@@ -68,7 +73,16 @@ class AppointmentCreateApi(PublicApiView):
         responses={
             201: serializers.AppointmentSerializer,
             **_ERRORS,
-            403: OpenApiResponse(ErrorSerializer, description="Urgent case: not bookable."),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="Urgent case: not bookable; or `contact_not_verified`: the "
+                "patient must first confirm their phone or email (on /book/<token>/verify/).",
+            ),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description="`booking_cap_reached`: too many open appointments for this "
+                "contact or client address.",
+            ),
             409: OpenApiResponse(
                 serializers.SlotTakenSerializer,
                 description="`slot_taken` (with up to three `alternatives`) or "
@@ -80,7 +94,10 @@ class AppointmentCreateApi(PublicApiView):
     def post(self, request: Request) -> Response:
         data = input_validated(serializers.AppointmentCreateSerializer, request)
         intake = intake_get_by_token(data["token"])
-        appointment = services.appointment_book(intake=intake, slot_id=data["slot"])
+        # A verified contact and room under the caps (403 / 429), then the booking.
+        ip = client_ip(request)
+        verification.booking_gate(intake=intake, client_ip=ip)
+        appointment = services.appointment_book(intake=intake, slot_id=data["slot"], booked_from=ip)
         body = serializers.AppointmentSerializer(selectors.appointment_public(appointment)).data
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -137,6 +137,9 @@ class Slot(models.Model):
 
 
 ACTIVE_APPOINTMENT = ~models.Q(status="cancelled")
+# An intake's free second opinion is used up by any appointment but a cancelled one or a
+# missed one: a patient who did not attend is offered to book again (referrals.outcomes).
+HOLDS_SECOND_OPINION = ~models.Q(status__in=["cancelled", "no_show"])
 
 
 class Appointment(models.Model):
@@ -179,6 +182,12 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The client address that booked it (patients only): the cap on open appointments per
+    # address counts these (referrals/verification.py).
+    booked_from = models.GenericIPAddressField(null=True, blank=True)
+    # Cancelled because the clinic removed the hours under it (referrals.hours), not by the
+    # patient: the front desk's list of appointments to follow up.
+    cancelled_by_clinic = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["starts_at"]
@@ -190,7 +199,7 @@ class Appointment(models.Model):
             # One active free second opinion per intake.
             models.UniqueConstraint(
                 fields=["intake"],
-                condition=ACTIVE_APPOINTMENT & models.Q(kind="second_opinion"),
+                condition=HOLDS_SECOND_OPINION & models.Q(kind="second_opinion"),
                 name="appointment_one_second_opinion_per_intake",
             ),
             models.CheckConstraint(
@@ -211,3 +220,93 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"Appointment #{self.pk} ({self.status})"
+
+
+class ContactVerification(models.Model):
+    """One intake's proof that its contact is reachable, asked before its first booking: a
+    code sent by SMS, or a link sent by email (referrals/verification.py). Once per intake."""
+
+    intake = models.OneToOneField(
+        "intake.Intake", on_delete=models.CASCADE, related_name="contact_verification"
+    )
+    channel = models.CharField(max_length=8)
+    address = models.CharField(max_length=254)
+    # SMS: a keyed hash of the six-digit code (never the code itself); email: blank.
+    code_hash = models.CharField(max_length=128, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Contact check for intake #{self.intake_id}"
+
+
+class AppointmentOutcome(models.Model):
+    """What happened at an appointment, as the clinician recorded it (one per appointment).
+
+    Written only by `referrals.outcomes.appointment_outcome_record`, which also moves the
+    appointment to completed or no-show and closes the intake's second-opinion referral.
+    The triage quality page compares `diagnosis` with the engine's pattern.
+    """
+
+    class Attendance(models.TextChoices):
+        ATTENDED = "attended", "Attended"
+        DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+    class Diagnosis(models.TextChoices):
+        # The five pattern ids of the rules engine (intake.models.Pattern), then two more.
+        RUNNERS_KNEE = "runners_knee", "Runner's knee"
+        PATELLAR_TENDINITIS = "patellar_tendinitis", "Patellar tendinitis"
+        IT_BAND_SYNDROME = "it_band_syndrome", "IT band syndrome"
+        MENISCUS_TEAR = "meniscus_tear", "Meniscus tear"
+        OSTEOARTHRITIS = "osteoarthritis", "Osteoarthritis"
+        OTHER = "other", "Other"
+        ONWARD_URGENT = "onward_urgent", "Sent on urgently"
+
+    class Plan(models.TextChoices):
+        SELF_CARE = "self_care", "Self-care"
+        PHYSIO_COURSE = "physio_course", "A course of physiotherapy"
+        IMAGING = "imaging", "Imaging"
+        ONWARD_REFERRAL = "onward_referral", "Referred on"
+        DISCHARGED = "discharged", "Discharged"
+
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.CASCADE, related_name="outcome"
+    )
+    attendance = models.CharField(max_length=16, choices=Attendance.choices)
+    diagnosis = models.CharField(max_length=24, choices=Diagnosis.choices, blank=True)
+    diagnosis_other = models.CharField(max_length=120, blank=True)
+    plan = models.CharField(max_length=16, choices=Plan.choices, blank=True)
+    onward_to = models.CharField(max_length=120, blank=True)
+    note = models.TextField(max_length=1000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Attended: a diagnosis and a plan. Did not attend: neither.
+            models.CheckConstraint(
+                condition=models.Q(attendance="attended")
+                & ~models.Q(diagnosis="")
+                & ~models.Q(plan="")
+                | models.Q(attendance="did_not_attend", diagnosis="", plan=""),
+                name="outcome_fields_for_attendance",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(diagnosis="other") | ~models.Q(diagnosis_other=""),
+                name="outcome_other_has_text",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(plan="onward_referral") | ~models.Q(onward_to=""),
+                name="outcome_onward_has_whom",
+            ),
+        ]
+        indexes = [
+            # The quality page: outcomes in a date range.
+            models.Index(fields=["recorded_at"], name="outcome_recorded_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Outcome of appointment #{self.appointment_id}"

@@ -10,13 +10,19 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.links import BadLink, link_token_make, link_token_read
+from clinic.links import BadLink, link_token_make, link_token_open
 from clinic.zones import clinic_zone, zone_of
-from intake.links import intake_path
+from intake.links import booking_path
 from intake.models import Intake
 from intake.selectors import intake_get_by_token
 from referrals.errors import AppointmentNotFound
-from referrals.models import ACTIVE_APPOINTMENT, Appointment, Clinician, Slot
+from referrals.models import (
+    ACTIVE_APPOINTMENT,
+    HOLDS_SECOND_OPINION,
+    Appointment,
+    Clinician,
+    Slot,
+)
 
 APPOINTMENT_LINK_PURPOSE = "appointment"
 PAGE_DAYS = 14  # the booking page shows two weeks; the API and generation go to the horizon
@@ -153,30 +159,51 @@ def when_text(value: datetime, zone_name: str) -> str:
 # --- Appointments ---------------------------------------------------------------------------
 
 
-def appointment_state(appointment: Appointment, *, now: datetime | None = None) -> str:
-    """`booked` while it can still move or be cancelled, `cancelled`, or `past` once it has
-    begun (or staff marked it completed or a no-show): the pages, the API and the services
-    all ask this one question."""
+AppointmentState = str  # "booked", "awaiting_outcome", "attended", "did_not_attend", "cancelled"
+APPOINTMENT_STATE_LABELS = {
+    "booked": "Booked",
+    "awaiting_outcome": "Awaiting outcome",
+    "attended": "Attended",
+    "did_not_attend": "Did not attend",
+    "cancelled": "Cancelled",
+}
+
+
+def appointment_state(appointment: Appointment, *, now: datetime | None = None) -> AppointmentState:
+    """The one answer to "where is this appointment?": the pages, messages, the API and the
+    services all ask it.
+
+    `booked` while it is still ahead (it can move or be cancelled); `awaiting_outcome` once it
+    has begun and nobody has recorded what happened; `attended` or `did_not_attend` from the
+    recorded outcome (referrals.outcomes); `cancelled`.
+    """
     if appointment.status == Appointment.Status.CANCELLED:
         return "cancelled"
-    if appointment.status == Appointment.Status.BOOKED and appointment.starts_at > (
-        now or timezone.now()
-    ):
+    if appointment.status == Appointment.Status.COMPLETED:
+        return "attended"
+    if appointment.status == Appointment.Status.NO_SHOW:
+        return "did_not_attend"
+    if appointment.starts_at > (now or timezone.now()):
         return "booked"
-    return "past"
+    return "awaiting_outcome"
 
 
 def appointment_changeable(appointment: Appointment, *, now: datetime | None = None) -> bool:
     return appointment_state(appointment, now=now) == "booked"
 
 
-def appointment_token(appointment: Appointment) -> str:
-    return link_token_make(purpose=APPOINTMENT_LINK_PURPOSE, object_id=appointment.pk)
+def appointment_token(appointment: Appointment, *, issued_at: int | None = None) -> str:
+    """An appointment-only link (its pages and .ics; never the intake, the booking or the
+    API); `issued_at` when made from a link the patient already holds."""
+    return link_token_make(
+        purpose=APPOINTMENT_LINK_PURPOSE, object_id=appointment.pk, issued_at=issued_at
+    )
 
 
-def appointment_get_by_token(token: str) -> Appointment:
-    """The appointment a link opens (whatever its status now), or BadLink / ExpiredLink."""
-    appointment_id = link_token_read(purpose=APPOINTMENT_LINK_PURPOSE, token=token)
+def appointment_open_by_token(token: str) -> tuple[Appointment, int]:
+    """The appointment a link opens (whatever its status now) and when the link was first
+    issued, or BadLink / ExpiredLink."""
+    appointment_id, issued_at = link_token_open(purpose=APPOINTMENT_LINK_PURPOSE, token=token)
     appointment = (
         Appointment.objects.select_related("slot", "clinician", "patient", "intake")
         .filter(pk=appointment_id)
@@ -184,12 +211,17 @@ def appointment_get_by_token(token: str) -> Appointment:
     )
     if appointment is None:
         raise BadLink
-    return appointment
+    return appointment, issued_at
+
+
+def appointment_get_by_token(token: str) -> Appointment:
+    """The appointment a link opens (whatever its status now), or BadLink / ExpiredLink."""
+    return appointment_open_by_token(token)[0]
 
 
 def appointment_active_for_intake(intake: Intake) -> Appointment | None:
     return (
-        Appointment.objects.filter(ACTIVE_APPOINTMENT, intake=intake)
+        Appointment.objects.filter(HOLDS_SECOND_OPINION, intake=intake)
         .select_related("clinician")
         .first()
     )
@@ -215,8 +247,9 @@ def appointment_get_for_token_holder(*, token: str, appointment_id: int) -> Appo
     return appointment
 
 
-def book_path(intake: Intake) -> str:
-    return intake_path(intake, "book")
+def book_path(intake: Intake, *, issued_at: int | None = None) -> str:
+    """ "Book again": a booking-only link (it opens neither the result nor the API)."""
+    return booking_path(intake, issued_at=issued_at)
 
 
 def appointment_url(appointment: Appointment) -> str:
@@ -224,10 +257,11 @@ def appointment_url(appointment: Appointment) -> str:
     return settings.SITE_URL + reverse("referrals:appointment", args=[token])
 
 
-def appointment_links(appointment: Appointment) -> dict[str, str]:
+def appointment_links(appointment: Appointment, token: str | None = None) -> dict[str, str]:
     """The patient's links: they carry the appointment id only, so after a reschedule they
-    show the new time and after a cancellation they say so."""
-    token = appointment_token(appointment)
+    show the new time and after a cancellation they say so. A page passes the `token` it was
+    opened with (echoed, never renewed)."""
+    token = token or appointment_token(appointment)
     return {
         name: settings.SITE_URL + reverse(f"referrals:appointment-{name}", args=[token])
         for name in ("cancel", "reschedule", "ics")

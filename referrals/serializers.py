@@ -98,6 +98,8 @@ class AppointmentSerializer(serializers.Serializer):
 # Output: the appointment after a cancel or a move, with its status.
 class AppointmentStatusSerializer(AppointmentSerializer):
     status = serializers.ChoiceField(choices=Appointment.Status.values)
+    # The one state selector's answer (booked, awaiting_outcome, attended, ...).
+    state = serializers.CharField()
 
 
 # Documents the 409 body of a taken slot (`referrals.errors.SlotTaken`).

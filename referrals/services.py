@@ -29,6 +29,7 @@ from referrals.errors import (
     SlotRefused,
     SlotTaken,
 )
+from referrals.hours import appointments_displace
 from referrals.models import (
     ACTIVE_APPOINTMENT,
     Appointment,
@@ -188,6 +189,8 @@ def slot_generate(*, clinician: Clinician, now: datetime | None = None) -> SlotC
         used = set(Appointment.objects.filter(slot_id__in=gone).values_list("slot_id", flat=True))
         Slot.objects.filter(pk__in=gone - used).delete()
         Slot.objects.filter(pk__in=used).update(offered=False)
+        # Nobody keeps a time that no longer exists: cancel, tell, offer the nearest times.
+        appointments_displace(slot_ids=used, now=now)
     return SlotChanges(created=len(new), withdrawn=len(gone), reoffered=len(reoffer))
 
 
@@ -240,7 +243,9 @@ def _reminder_due(starts_at: datetime, now: datetime) -> datetime | None:
     return due if due > now else None
 
 
-def appointment_book(*, intake: Intake, slot_id: Any, now: datetime | None = None) -> Appointment:
+def appointment_book(
+    *, intake: Intake, slot_id: Any, now: datetime | None = None, booked_from: str | None = None
+) -> Appointment:
     """Book the intake's free second opinion in one slot, open its referral, confirm it.
 
     The checks before the insert only give clearer answers; the constraints decide.
@@ -265,6 +270,7 @@ def appointment_book(*, intake: Intake, slot_id: Any, now: datetime | None = Non
                     reminder_due_at=_reminder_due(slot.starts_at, now),
                     created_at=now,
                     updated_at=now,
+                    booked_from=booked_from,
                 )
         except IntegrityError:
             existing = selectors.appointment_active_for_intake(intake)
@@ -348,7 +354,7 @@ def _refuse_unless_changeable(appointment: Appointment, *, now: datetime) -> Non
     state = selectors.appointment_state(appointment, now=now)
     if state == "cancelled":
         raise AppointmentCancelled
-    if state == "past":
+    if state != "booked":  # begun, attended or not attended: it has taken place
         raise AppointmentPast
 
 

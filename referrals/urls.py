@@ -3,7 +3,7 @@ manage the appointment through its own links."""
 
 from django.urls import path
 
-from referrals import api, views
+from referrals import api, verify_views, views
 
 app_name = "referrals"
 
@@ -16,7 +16,9 @@ urlpatterns = [
         name="appointment-reschedule",
     ),
     path("appointment/<str:token>/calendar.ics", views.appointment_ics, name="appointment-ics"),
+    path("verify/<str:token>/", verify_views.verify_link, name="verify-link"),
     path("<str:token>/", views.book, name="book"),
+    path("<str:token>/verify/", verify_views.verify, name="verify"),
     path("<str:token>/confirm/", views.book_confirm, name="book-confirm"),
 ]
 

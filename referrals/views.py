@@ -1,7 +1,9 @@
 """The patient's booking pages: pick a time, confirm, then see, move or cancel it.
 
-`/book/<intake token>/` opens the booking; each appointment then has its own signed links
-(`/book/appointment/<appointment token>/…`) that always show its current state. A bad or
+`/book/<token>/` opens the booking (a booking-only token, or the patient's intake token from
+the result page); each appointment then has its own appointment-only links
+(`/book/appointment/<appointment token>/…`) that always show its current state. Pages echo
+the token they were opened with, and links made from it keep its issue time. A bad or
 expired link rises as BadLink to `clinic.middleware.ApplicationErrorMiddleware` (404 / 410).
 """
 
@@ -14,9 +16,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.errors import ApplicationError
+from clinic.http import client_ip
 from intake.models import Intake, Urgency
-from intake.selectors import intake_get_by_token
-from referrals import selectors, services
+from intake.selectors import intake_open_for_booking
+from referrals import selectors, services, verification
 from referrals.errors import AlreadyBooked, AppointmentNotChangeable
 from referrals.models import Appointment, Slot
 
@@ -34,8 +37,12 @@ def _open_slot(raw: str | None) -> Slot | None:
     return selectors.slot_open_queryset().filter(pk=slot_id).first() if slot_id else None
 
 
-def _appointment_redirect(appointment: Appointment) -> HttpResponse:
-    return redirect("referrals:appointment", token=selectors.appointment_token(appointment))
+def _appointment_redirect(
+    appointment: Appointment, *, token: str = "", issued_at: int | None = None
+) -> HttpResponse:
+    """The appointment's page: with the `token` in hand, or a link expiring with `issued_at`."""
+    token = token or selectors.appointment_token(appointment, issued_at=issued_at)
+    return redirect("referrals:appointment", token=token)
 
 
 def _picker(
@@ -86,24 +93,27 @@ def _error_text(exc: ApplicationError) -> str:
     return next(iter(exc.errors.get("slot", [])), exc.detail)
 
 
-def _open_intake(request: HttpRequest, token: str) -> Intake | HttpResponse:
-    """The token's intake, or the page refusing a booking; a bad link rises to
-    ApplicationErrorMiddleware (404, or 410 when expired)."""
-    intake = intake_get_by_token(token)
+def _open_intake(request: HttpRequest, token: str) -> tuple[Intake, int] | HttpResponse:
+    """The token's intake and its link's issue time, or the page refusing a booking; a bad
+    link rises to ApplicationErrorMiddleware (404, or 410 when expired)."""
+    intake, issued_at = intake_open_for_booking(token)
     if intake.urgency == Urgency.URGENT:
         return render(request, "referrals/not_offered.html", status=403)
-    return intake
+    return intake, issued_at
 
 
 @require_GET
 def book(request: HttpRequest, token: str) -> HttpResponse:
     """The clinicians and their open times for the next two weeks, in the patient's zone."""
-    intake = _open_intake(request, token)
-    if isinstance(intake, HttpResponse):
-        return intake
+    opened = _open_intake(request, token)
+    if isinstance(opened, HttpResponse):
+        return opened
+    intake, issued_at = opened
     existing = selectors.appointment_active_for_intake(intake)
     if existing is not None:
-        return _appointment_redirect(existing)
+        return _appointment_redirect(existing, issued_at=issued_at)
+    if not verification.contact_verified(intake):
+        return redirect("referrals:verify", token=token)
     return _picker(
         request,
         zone_name=intake.patient.timezone,
@@ -115,9 +125,12 @@ def book(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET: the chosen time to confirm. POST: book it."""
-    intake = _open_intake(request, token)
-    if isinstance(intake, HttpResponse):
-        return intake
+    opened = _open_intake(request, token)
+    if isinstance(opened, HttpResponse):
+        return opened
+    intake, issued_at = opened
+    if not verification.contact_verified(intake):
+        return redirect("referrals:verify", token=token)
     zone_name = intake.patient.timezone
     picker: dict[str, Any] = {
         "zone_name": zone_name,
@@ -138,8 +151,11 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
             button="Confirm booking",
         )
     try:
+        verification.booking_gate(intake=intake, client_ip=client_ip(request))
         appointment = services.appointment_book(
-            intake=intake, slot_id=_slot_id(request.POST.get("slot"))
+            intake=intake,
+            slot_id=_slot_id(request.POST.get("slot")),
+            booked_from=client_ip(request),
         )
     except ApplicationError as exc:
         # Already booked (another tab, a double click): the patient sees that appointment,
@@ -150,7 +166,7 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
             else None
         )
         if active is not None:
-            return _appointment_redirect(active)
+            return _appointment_redirect(active, issued_at=issued_at)
         return _picker(
             request,
             **picker,
@@ -159,35 +175,37 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
             alternatives=exc.extra.get("alternatives"),
         )
     messages.success(request, "Your appointment is booked. We've sent you a confirmation.")
-    return _appointment_redirect(appointment)
+    return _appointment_redirect(appointment, issued_at=issued_at)
 
 
 @require_GET
 def appointment_detail(request: HttpRequest, token: str) -> HttpResponse:
     """The appointment as it is now: its current time, or that it was cancelled."""
-    appointment = selectors.appointment_get_by_token(token)
-    return render(request, "referrals/appointment.html", _appointment_context(appointment, token))
+    appointment, issued_at = selectors.appointment_open_by_token(token)
+    context = _appointment_context(appointment, token, issued_at)
+    return render(request, "referrals/appointment.html", context)
 
 
-def _appointment_context(appointment: Appointment, token: str) -> dict[str, Any]:
+def _appointment_context(appointment: Appointment, token: str, issued_at: int) -> dict[str, Any]:
+    """Its links echo `token`; "book again" is booking-only and expires with it."""
     return {
         "appointment": appointment,
         "token": token,
         "when": selectors.when_text(appointment.starts_at, appointment.patient.timezone),
-        "links": selectors.appointment_links(appointment),
-        "book_url": selectors.book_path(appointment.intake),
+        "links": selectors.appointment_links(appointment, token),
+        "book_url": selectors.book_path(appointment.intake, issued_at=issued_at),
         "state": selectors.appointment_state(appointment),
     }
 
 
 @require_http_methods(["GET", "POST"])
 def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
-    appointment = selectors.appointment_get_by_token(token)
+    appointment, issued_at = selectors.appointment_open_by_token(token)
     if not selectors.appointment_changeable(appointment):
         # Cancelled or already begun: the appointment's page says which (as a POST would).
-        return _appointment_redirect(appointment)
+        return _appointment_redirect(appointment, token=token)
     if request.method == "GET":
-        context = _appointment_context(appointment, token)
+        context = _appointment_context(appointment, token, issued_at)
         return render(request, "referrals/cancel.html", context)
     try:
         services.appointment_cancel(appointment=appointment)
@@ -195,7 +213,7 @@ def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, exc.detail)
     else:
         messages.success(request, "Your appointment is cancelled.")
-    return _appointment_redirect(appointment)
+    return _appointment_redirect(appointment, token=token)
 
 
 @require_http_methods(["GET", "POST"])
@@ -204,7 +222,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     appointment = selectors.appointment_get_by_token(token)
     if not selectors.appointment_changeable(appointment):
         # Cancelled or already begun: the appointment's page says which (as a POST would).
-        return _appointment_redirect(appointment)
+        return _appointment_redirect(appointment, token=token)
     zone_name = appointment.patient.timezone
     here = reverse("referrals:appointment-reschedule", args=[token])
     current = selectors.when_text(appointment.starts_at, zone_name)
@@ -236,7 +254,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
             appointment=appointment, slot_id=_slot_id(request.POST.get("slot"))
         )
     except AppointmentNotChangeable:
-        return _appointment_redirect(appointment)
+        return _appointment_redirect(appointment, token=token)
     except ApplicationError as exc:
         return _picker(
             request,
@@ -246,7 +264,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
             alternatives=exc.extra.get("alternatives"),
         )
     messages.success(request, "Your appointment has moved. We've sent you the new details.")
-    return _appointment_redirect(appointment)
+    return _appointment_redirect(appointment, token=token)
 
 
 @require_GET

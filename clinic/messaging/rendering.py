@@ -26,6 +26,7 @@ FOOTER_REASONS = {
     "plan": "You get this because you filled in {clinic}'s knee pain check.",
     "followup": "You get this because you asked {clinic} to check in on your knee.",
     "appointment": "You get this because you booked an appointment with {clinic}.",
+    "contact": "You get this because you asked to book an appointment with {clinic}.",
 }
 FOOTER_REASON_DEFAULT = "You get this because you were in touch with {clinic}."
 

@@ -10,8 +10,8 @@ from clinic.messaging.rendering import OPT_OUT_URL_SLOT, message_render
 
 EMAILS = Path(__file__).resolve().parents[2] / "templates" / "emails"
 TEMPLATES = sorted(p.name.removesuffix("-body.html") for p in EMAILS.glob("*-body.html"))
-STAFF_TEMPLATES = {"appointment_clinician_booked", "appointment_clinician_cancelled"}
-STAFF_TEMPLATES |= {"staff_urgent_alert"}
+# The clinic's own mail to its staff: no opt-out, and links to /staff/.
+STAFF_TEMPLATES = {t for t in TEMPLATES if t.startswith("staff_") or "_clinician_" in t}
 
 
 def render(template: str, **context) -> tuple[str, str, str]:
@@ -57,6 +57,8 @@ def test_the_follow_up_answers_are_three_big_buttons():
         ("appointment_confirmation", "because you booked an appointment"),
         ("appointment_reminder", "because you booked an appointment"),
         ("appointment_cancelled", "because you booked an appointment"),
+        ("appointment_missed", "because you booked an appointment"),
+        ("contact_verify", "because you asked to book"),
     ],
 )
 def test_a_patient_footer_says_why_this_message_came_and_how_to_stop(template, why):

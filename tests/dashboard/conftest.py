@@ -9,7 +9,9 @@ from tests.support.staff import PASSWORD
 
 
 def _user(username: str, group: str | None = None):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@clinic.example", password=PASSWORD
+    )
     if group:
         groups = staff_groups_sync()
         user.groups.add(groups[group])

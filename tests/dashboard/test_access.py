@@ -1,5 +1,7 @@
 """Who may open each staff URL: an outsider, front desk and a clinician against every one."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -44,6 +46,20 @@ URLS = [
         {OUTSIDER: 403, FRONT_DESK: 403, CLINICIAN: 200},
     ),
     ("messages", "get", "/staff/messages/", {}, {OUTSIDER: 403, FRONT_DESK: 200, CLINICIAN: 200}),
+    (
+        "book_on_behalf",
+        "get",
+        "/staff/intakes/{routine}/book/",
+        {},
+        {OUTSIDER: 403, FRONT_DESK: 200, CLINICIAN: 200},
+    ),
+    (
+        "book_on_behalf_post",
+        "post",
+        "/staff/intakes/{routine}/book/",
+        {"slot": "0"},
+        {OUTSIDER: 403, FRONT_DESK: 400, CLINICIAN: 400},
+    ),
     ("outcomes", "get", "/staff/outcomes/", {}, {OUTSIDER: 403, FRONT_DESK: 403, CLINICIAN: 200}),
     (
         "acknowledge",
@@ -246,7 +262,33 @@ def test_the_sign_in_page_is_open_and_sign_out_is_post_only(
 def test_a_bad_two_factor_code_is_a_400_with_the_field_named(clinician_client, token):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from tests.support.staff import enrolment_link
+
+    clinician_client.get(enrolment_link(clinician_client))  # setup opens only via the link
     response = clinician_client.post("/staff/two-factor/", {"otp_token": token})
     assert response.status_code == 400
     assert "otp_token" in response.context["form"].errors
     assert not TOTPDevice.objects.filter(confirmed=True).exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/staff/intakes/{routine}/advice.pdf",
+        "/staff/outcomes/",
+        "/admin/intake/intake/{routine}/change/",
+        "/admin/intake/triageoutcome/",
+        "/api/v1/intakes/{routine}/",
+    ],
+)
+def test_front_desk_reaches_no_clinical_data_by_any_other_path(front_desk_client, world, url):
+    response = front_desk_client.get(url.format(**world))
+    assert response.status_code in (302, 403, 404)
+    assert b"Where exactly is the pain?" not in response.content
+
+
+def test_front_desk_pages_carry_no_patient_link(front_desk_client, world):
+    """A patient's token would open their result page: front desk never gets one."""
+    for url in ("/staff/", "/staff/intakes/{routine}/", "/staff/intakes/{urgent}/"):
+        html = front_desk_client.get(url.format(**world)).content.decode()
+        assert not re.search(r'href="[^"]*/(?:book|intake/r|f)/(?!appointment/)[^"/]+/', html)

@@ -269,3 +269,26 @@ def test_bad_input_is_a_400_with_field_errors_and_nothing_written(
     routine_intake.refresh_from_db()
     assert routine_intake.status == "new"
     assert not AuditEvent.objects.exclude(action="intake_view").exists()
+
+
+def test_a_childs_page_shows_the_guardian_every_message_goes_to(clinician_client):
+    guardian = {
+        "name": "Sam Parent",
+        "relationship": "mother",
+        "phone": "+1 202 555 0188",
+        "completed_by_guardian": True,
+    }
+    intake = make_intake(
+        age=12,
+        patient_overrides={"email": "", "phone": "", "channel": "sms", "guardian": guardian},
+    )
+    page = clinician_client.get(f"/staff/intakes/{intake.pk}/").content.decode()
+    assert 'id="guardian"' in page
+    assert "Sam Parent (mother)" in page
+    assert "tel:+12025550188" in page
+
+
+def test_an_adults_page_has_no_guardian(clinician_client):
+    intake = make_intake()
+    page = clinician_client.get(f"/staff/intakes/{intake.pk}/").content.decode()
+    assert 'id="guardian"' not in page

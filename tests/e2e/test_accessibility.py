@@ -19,7 +19,7 @@ from referrals import services as booking
 from referrals.models import Appointment
 from referrals.selectors import appointment_token
 from tests.support import factories
-from tests.support.booking import make_clinician, open_slots
+from tests.support.booking import make_clinician, open_slots, verify_contact
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -73,6 +73,7 @@ def patient_pages(live_server) -> dict[str, str]:
     make_clinician(hours=((8, 18),), weekdays=(0, 1, 2, 3, 4, 5, 6))
     self_care = factories.make_intake()
     assessment = factories.make_intake(duration_days=30, pain_locations=["all_over"])
+    verify_contact(assessment)  # the picker itself; the contact check page is listed below
     urgent = factories.make_intake(red_flags=["numb_cold_foot"])
     base = live_server.url
     return {
@@ -82,6 +83,7 @@ def patient_pages(live_server) -> dict[str, str]:
         "result (urgent)": f"{base}/intake/r/{intake_token(urgent)}/",
         "bad link": f"{base}/intake/r/not-a-token/",
         "booking": f"{base}/book/{intake_token(assessment)}/",
+        "booking contact check": f"{base}/book/{intake_token(self_care)}/verify/",
         **follow_up_pages(base),
         **appointment_pages(base),
     }
@@ -145,6 +147,11 @@ def test_the_form_steps_and_their_errors_have_no_serious_violation(live_server, 
     axe_page.goto(live_server.url + "/intake/")
     for flag in RED_FLAGS:
         axe_page.locator(f"#id_{flag}_1").check()
+    submit(axe_page)
+    failures["age"] = serious_violations(axe_page)
+    submit(axe_page)  # no age: the error summary
+    failures["age errors"] = serious_violations(axe_page)
+    axe_page.locator("#id_age").fill("34")
     submit(axe_page)
     failures["details"] = serious_violations(axe_page)
     submit(axe_page)

@@ -6,7 +6,7 @@ from intake.links import intake_token
 from intake.models import Referral
 from referrals.models import Appointment
 from tests.support import factories
-from tests.support.booking import make_clinician
+from tests.support.booking import make_clinician, verify_contact
 from tests.support.browser import tab_to
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -20,6 +20,7 @@ def press_enter_and_wait(page) -> None:
 def test_a_patient_books_their_second_opinion_from_the_result_page(live_server, page, screenshot):
     make_clinician(hours=((8, 18),), weekdays=(0, 1, 2, 3, 4, 5, 6))
     intake = factories.make_intake(duration_days=10)  # assessment: booking comes first
+    verify_contact(intake)  # the contact check has its own tests (referrals, accessibility)
     page.goto(f"{live_server.url}/intake/r/{intake_token(intake)}/")
     screenshot("1-result")
     tab_to(page, "#action-book")

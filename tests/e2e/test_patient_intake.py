@@ -42,10 +42,16 @@ def answer_safety(page, *, yes: tuple[str, ...] = ()) -> None:
     submit(page)
 
 
+def answer_age(page, age: str = "34") -> None:
+    type_into(page, "age", age)
+    submit(page)
+
+
 def test_a_patient_reaches_their_result_with_the_keyboard_alone(live_server, page, screenshot):
     page.goto(live_server.url + "/intake/")
     screenshot("1-safety")
     answer_safety(page)
+    answer_age(page)
     assert page.locator("h1").inner_text() == "About your knee"
     choose(page, "knee", 0)  # left
     tick(page, "pain_locations", 0)  # under the kneecap
@@ -53,7 +59,6 @@ def test_a_patient_reaches_their_result_with_the_keyboard_alone(live_server, pag
     tick(page, "pain_triggers", 1)  # stairs
     type_into(page, "pain_now", "3")
     type_into(page, "duration_days", "4")
-    type_into(page, "age", "34")
     type_into(page, "name", "Sam Keyboard")
     type_into(page, "email", "sam@example.com")
     tab_to(page, "#id_consent_follow_up")
@@ -82,11 +87,11 @@ def test_a_mistake_is_shown_next_to_the_field_and_keeps_what_was_typed(
 ):
     page.goto(live_server.url + "/intake/")
     answer_safety(page)
+    answer_age(page)
     choose(page, "knee", 1)
     tick(page, "pain_locations", 1)
     type_into(page, "pain_now", "12")
     type_into(page, "duration_days", "4")
-    type_into(page, "age", "34")
     type_into(page, "name", "Kim Typo")
     submit(page)
     assert page.locator(".error-summary").is_visible()
@@ -102,6 +107,7 @@ def test_the_form_preselects_the_browsers_time_zone(live_server, browser):
     try:
         page.goto(live_server.url + "/intake/")
         answer_safety(page)
+        answer_age(page)
         assert page.locator("#id_timezone").input_value() == "Asia/Tokyo"
     finally:
         context.close()
@@ -110,6 +116,7 @@ def test_the_form_preselects_the_browsers_time_zone(live_server, browser):
 def test_tapping_the_knee_diagram_ticks_the_location(live_server, page, screenshot):
     page.goto(live_server.url + "/intake/")
     answer_safety(page)
+    answer_age(page)
     page.locator('.knee-area[data-location="outside"]').click()
     assert page.locator('input[name="pain_locations"][value="outside"]').is_checked()
     screenshot("diagram")

@@ -2,12 +2,14 @@
 
 import json
 import logging
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
+from clinic.messaging.models import Message
 from intake.follow_ups import followups_send_due
 from intake.links import follow_up_token, intake_token
 from intake.models import Intake
@@ -51,6 +53,15 @@ def test_a_full_journey_logs_no_health_data(
         token = intake_token(intake)
         client.get(f"/intake/r/{token}/")
         client.get(f"/intake/r/{token}/advice.pdf")
+        # The contact check before booking, by its real steps (a code by text, or a link).
+        client.post(f"/book/{token}/verify/", {"send": "1"})
+        check = Message.objects.get(template="contact_verify")
+        code = re.search(r"\b(\d{6})\b", check.body_text)
+        if check.channel == "sms" and code:
+            client.post(f"/book/{token}/verify/", {"code": code.group(1)})
+        else:
+            link = re.search(r"http://testserver(/book/verify/[^\s\"]+/)", check.body_text)
+            client.get(link.group(1))
         slot = Slot.objects.order_by("starts_at").first()
         client.post(
             "/api/v1/appointments/",

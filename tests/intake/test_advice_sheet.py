@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from clinic.links import link_token_read
 from intake import advice, triage
 from intake.explain import ADVICE_HEADINGS
-from intake.links import RESULT_LINK_PURPOSE
+from intake.links import BOOKING_LINK_PURPOSE
 from intake.services import intake_submit
 from tests.support import factories
 from tests.support.advice import (
@@ -67,7 +67,7 @@ def test_each_pattern_prints_its_whole_plan_disclaimer_follow_up_and_booking_lin
         assert squash(route_text) in text
     # The follow-up is due 2 December 13:00 UTC: in London that is still the 2nd.
     assert squash("Wednesday 2 December 2026") in text
-    assert link_token_read(purpose=RESULT_LINK_PURPOSE, token=booking_token(text)) == intake.pk
+    assert link_token_read(purpose=BOOKING_LINK_PURPOSE, token=booking_token(text)) == intake.pk
     assert squash("Stride Sports Medicine Clinic") in text
     assert squash("12 Riverside Way, Springfield") in text
     assert squash("+1 555 010 0199") in text
@@ -123,7 +123,7 @@ def test_without_consent_there_is_no_check_in_date_but_the_booking_link_stays():
     text = pdf_squashed(advice.advice_sheet_pdf(intake.outcome))
     assert "December" not in text
     assert squash("If your knee pain lasts longer than a week or so, book an assessment.") in text
-    assert link_token_read(purpose=RESULT_LINK_PURPOSE, token=booking_token(text)) == intake.pk
+    assert link_token_read(purpose=BOOKING_LINK_PURPOSE, token=booking_token(text)) == intake.pk
 
 
 def test_dates_are_printed_in_the_patients_own_time_zone():

@@ -22,7 +22,8 @@ def test_it_creates_an_intake_with_the_contract_shape(client):
     response = post(client, factories.body())
     assert response.status_code == 201, response.content
     data = response.json()
-    assert set(data) == {"id", "token", "triage", "links"}
+    assert set(data) == {"id", "token", "patient", "triage", "links"}
+    assert data["patient"] == {"guardian": None}  # an adult
     assert set(data["triage"]) == {
         "pattern",
         "secondary_patterns",

@@ -1,15 +1,18 @@
 """Answering the check-in: opening a link changes nothing; the answer routes the patient."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core import mail
 
-from intake.follow_ups import followups_send_due, is_not_improving
-from intake.links import follow_up_answer_url, follow_up_token
+from intake.follow_ups import followups_send_due
+from intake.links import booking_url, follow_up_answer_url, follow_up_token
 from intake.models import FollowUp, Intake, Referral
+from intake.selectors import intake_open_for_booking
+from intake.triage import is_not_improving
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
@@ -53,9 +56,13 @@ def _api(client, **body):
         ("better", 0, 5, False),
         ("better", 8, 10, False),
         ("better", 9, 10, True),
-        ("same", 0, 5, True),  # "same" is not improving whatever the score
+        ("same", 2, 5, True),  # "same" is not improving above the floor
+        ("same", 0, 5, False),  # a score of 0 or 1 is always improving (rules 2026.12.1)
+        ("worse", 1, 5, False),
         ("better", 0, 2, False),
-        ("better", 0, 1, True),  # cannot drop 2 points from 1: the literal rule invites
+        ("better", 0, 1, False),  # the floor: no 2-point drop is possible from 1
+        ("better", 1, 1, False),
+        ("better", 2, 3, True),
     ],
 )
 def test_the_not_improving_rule(answer, score, intake_pain, expected):
@@ -93,16 +100,22 @@ def test_worse_flags_the_case_and_invites_to_book(
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(_path(follow_up, "worse"), {"answer": "worse", "pain_now": ""})
-        booking = f"http://testserver/book/{factories_intake_token(follow_up)}/"
+        # A booking-only link, expiring with the follow-up link that opened the page.
+        booking = re.search(r"http://testserver/book/([^/\"]+)/", response.content.decode())
+        assert booking is not None
+        assert intake_open_for_booking(booking.group(1))[0] == follow_up.intake
+        assert client.get(f"/intake/r/{booking.group(1)}/").status_code == 404
     assert response.status_code == 200
-    assert booking in response.content.decode()
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.answer, follow_up.pain_now) == ("answered", "worse", None)
     referral = Referral.objects.get()
     assert (referral.intake_id, referral.reason) == (follow_up.intake_id, "not_improving")
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Your free second opinion"
-    assert booking in mail.outbox[0].body
+    mailed = re.search(r"http://testserver/book/([^/\s\"]+)/", mail.outbox[0].body)
+    assert mailed is not None
+    with time_machine.travel(SUBMITTED + timedelta(days=8), tick=False):
+        assert intake_open_for_booking(mailed.group(1))[0] == follow_up.intake
 
 
 def test_better_with_a_good_score_encourages_and_closes_the_episode(
@@ -190,11 +203,12 @@ def test_the_api_records_an_answer_and_returns_the_booking_link(
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = _api(client, token=follow_up_token(follow_up), answer="same", pain_now=5)
-        booking = f"http://testserver/book/{factories_intake_token(follow_up)}/"
+        booking = booking_url(follow_up.intake)  # booking-only
     assert response.status_code == 200, response.content
     assert response.json() == {
         "answer": "same",
         "pain_now": 5,
+        "pain_worst_week": None,
         "not_improving": True,
         "links": {"book": booking},
     }
@@ -230,6 +244,9 @@ def test_the_api_refuses_a_second_answer_with_409(client, follow_up):
         ({"answer": "better", "pain_now": "3"}, "pain_now"),
         ({"answer": "better", "pain_now": True}, "pain_now"),
         ({"answer": "better", "pain_now": 2.5}, "pain_now"),
+        ({"answer": "better", "pain_worst_week": 11}, "pain_worst_week"),
+        ({"answer": "better", "pain_worst_week": "3"}, "pain_worst_week"),
+        ({"answer": "better", "pain_worst_week": False}, "pain_worst_week"),
         ({"answer": "better", "mood": "good"}, "mood"),
     ],
 )

@@ -327,3 +327,38 @@ def test_the_plan_task_sends_the_plan_once_with_the_sheet_ready(
     assert Message.objects.filter(about=f"intake:{intake.pk}", purpose="intake_plan").count() == 1
     assert len(mail.outbox) == 1
     assert "/advice.pdf" in mail.outbox[0].body
+
+
+def test_the_command_with_a_morning_now_sends_a_check_in_held_overnight(
+    client, django_capture_on_commit_callbacks
+):
+    # Due at 22:30 in New York: the check-in is queued, held for 09:00 the next morning.
+    with time_machine.travel(datetime(2026, 6, 2, 2, 30, tzinfo=UTC), tick=False):
+        client.post(
+            "/api/v1/intakes/",
+            data=json.dumps(factories.body(patient_overrides={"timezone": "America/New_York"})),
+            content_type="application/json",
+        )
+    follow_up = FollowUp.objects.get()
+    _run(follow_up.due_at, django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    held = Message.objects.get(purpose="follow_up")
+    morning = datetime(2026, 6, 9, 13, 0, tzinfo=UTC)  # 09:00 EDT
+    assert (held.status, held.not_before) == ("queued", morning)
+    out = io.StringIO()
+    with (
+        time_machine.travel(morning + timedelta(hours=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        # Still night by the stand-in clock: nothing goes out.
+        night = (morning - timedelta(minutes=5)).isoformat()
+        call_command("send_due_followups", "--now", night, stdout=out)
+        assert mail.outbox == []
+        assert "messages due: 0" in out.getvalue()
+        call_command(
+            "send_due_followups", "--now", (morning + timedelta(minutes=5)).isoformat(), stdout=out
+        )
+    assert "messages due: 1" in out.getvalue()
+    assert [m.subject for m in mail.outbox] == ["How is your knee compared with last week?"]
+    held.refresh_from_db()
+    assert held.status == "sent"

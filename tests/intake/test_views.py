@@ -66,11 +66,18 @@ def test_unanswered_safety_questions_are_asked_again(client):
     assert b"Please answer yes or no." in response.content
 
 
-def test_no_warning_sign_leads_to_the_rest_of_the_form(client):
+def test_no_warning_sign_leads_to_the_age_then_the_rest_of_the_form(client):
     response = client.post("/intake/", safety())
+    assert response.status_code == 200
+    assert b'name="age"' in response.content
+    assert b'name="pain_now"' not in response.content
+    assert b'name="safety" value="none"' in response.content
+    response = client.post("/intake/", {"step": "age", "safety": "none", "age": "41"})
     assert response.status_code == 200
     assert b'name="pain_now"' in response.content
     assert b'name="safety" value="none"' in response.content
+    assert b'name="age" value="41"' in response.content
+    assert b'id="guardian"' not in response.content  # an adult
 
 
 def test_a_complete_form_saves_the_intake_and_shows_the_result(client):

@@ -8,7 +8,7 @@ import time_machine
 
 from referrals.models import Clinician
 from tests.support import factories
-from tests.support.booking import NOW, make_clinician
+from tests.support.booking import NOW, make_clinician, verify_contact
 
 
 @pytest.fixture(autouse=True)
@@ -32,13 +32,18 @@ def clinician(db, clock) -> Clinician:
 
 @pytest.fixture
 def intake(db, clock):
-    """Pain for ten days: `assessment`, so booking is the first thing offered."""
-    return factories.make_intake(duration_days=10)
+    """Pain for ten days: `assessment`, so booking is the first thing offered. Its contact is
+    confirmed (tests of the check itself make their own intakes)."""
+    made = factories.make_intake(duration_days=10)
+    verify_contact(made)
+    return made
 
 
 @pytest.fixture
 def outsider(db, clock):
-    """Another patient, with their own intake and token."""
-    return factories.make_intake(
+    """Another patient, with their own intake and token (contact confirmed)."""
+    made = factories.make_intake(
         duration_days=10, patient_overrides={"name": "Olive Other", "email": "olive@example.com"}
     )
+    verify_contact(made)
+    return made

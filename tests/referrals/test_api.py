@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from clinic.links import link_token_make
 from intake.links import intake_token
 from intake.models import Intake, Referral
-from referrals import selectors, services
+from referrals import services
 from referrals.models import Appointment, Slot
 from tests.support import factories
-from tests.support.booking import NOW, book, make_clinician, open_slots, post_json
+from tests.support.booking import NOW, book, make_clinician, open_slots, post_json, verify_contact
 
 pytestmark = pytest.mark.django_db
 OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
@@ -239,6 +239,7 @@ def test_the_token_holder_cancels_and_the_slot_opens_again(client, clinician, in
     response = post_json(client, url, {"token": intake_token(intake)})
     assert response.status_code == 200
     assert response.json()["status"] == "cancelled"
+    assert response.json()["state"] == "cancelled"  # the one state selector's answer
     assert slot.pk in {s.pk for s in open_slots()}
     again = post_json(client, url, {"token": intake_token(intake)})
     assert (again.status_code, again.json()["type"]) == (409, "appointment_cancelled")
@@ -335,9 +336,10 @@ def test_the_booking_api_is_in_the_openapi_schema(client):
 
 def test_the_intake_api_links_to_the_booking_page(client):
     created = post_json(client, "/api/v1/intakes/", factories.body(duration_days=10)).json()
-    assert created["links"]["book"] == "http://testserver" + selectors.book_path(
-        Intake.objects.get(pk=created["id"])
-    )
+    # The booking page, opened with the token the API gave (echoed, never a fresh one).
+    assert created["links"]["book"] == f"http://testserver/book/{created['token']}/"
+    verify_contact(Intake.objects.get(pk=created["id"]))
+    assert client.get(created["links"]["book"]).status_code == 200
     urgent = post_json(client, "/api/v1/intakes/", factories.body(red_flags=["numb_cold_foot"]))
     assert "book" not in urgent.json()["links"]
 

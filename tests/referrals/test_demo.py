@@ -9,6 +9,7 @@ from django.core.management import call_command
 from intake.links import intake_token
 from referrals.models import Clinician, Slot
 from tests.support import factories
+from tests.support.booking import verify_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,7 @@ def test_seed_demo_makes_two_clinicians_with_slots_ready_to_book(client, clock):
     listed = client.get("/api/v1/slots/").json()
     assert listed["count"] > 0
     intake = factories.make_intake(duration_days=10)
+    verify_contact(intake)
     response = client.post(
         "/api/v1/appointments/",
         json.dumps({"slot": listed["results"][0]["id"], "token": intake_token(intake)}),

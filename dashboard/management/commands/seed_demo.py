@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from dashboard import demo as dashboard_demo
+from dashboard import demo_history
 from referrals import demo as referrals_demo
 
 DEMO_USERNAME = "staff"
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         # Staff by role first, then clinicians with bookable slots.
         for seed in (dashboard_demo.seed_demo, referrals_demo.seed_demo):
             seed(stdout=self.stdout)
+        # Then a few weeks of history, so the triage quality page is meaningful.
+        demo_history.seed_history(stdout=self.stdout)
         self.stdout.write(
             f"\nStride is at {settings.SITE_URL}/  (intake form: {settings.SITE_URL}/intake/)\n"
             f"Staff login: {DEMO_USERNAME} / {DEMO_PASSWORD}  at {settings.SITE_URL}/staff/"

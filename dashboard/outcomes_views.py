@@ -1,0 +1,78 @@
+"""Staff pages for what happened at an appointment: recording its outcome.
+
+Thin, like dashboard.views: the staff guard, the form, the service
+(`referrals.outcomes.appointment_outcome_record`) and an AuditEvent in the same transaction.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from clinic.errors import ApplicationError, InvalidInput
+from clinic.http import client_ip
+from dashboard import access, services
+from dashboard.access import staff_view, user_can
+from dashboard.models import AuditEvent
+from dashboard.outcome_forms import OutcomeForm
+from referrals import selectors as referral_selectors
+from referrals.models import Appointment
+from referrals.outcomes import appointment_outcome_record
+
+# Recording an outcome is clinical work: the clinical capability (clinicians and admins).
+RECORD_OUTCOME = access.CLINICAL
+
+
+def _page(
+    request: HttpRequest, appointment: Appointment, form: OutcomeForm, status: int = 200
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "appointment": appointment,
+        "state": referral_selectors.appointment_state(appointment),
+        "outcome": getattr(appointment, "outcome", None),
+        "form": form,
+        "caps": {"clinical": True, "message_log": user_can(request.user, access.MESSAGE_LOG)},
+    }
+    return render(request, "dashboard/appointment_outcome.html", context, status=status)
+
+
+@staff_view(RECORD_OUTCOME, methods=("GET", "POST"))
+def appointment_outcome(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    """GET: the appointment and its outcome form (or the outcome, once recorded). POST: record."""
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("clinician", "intake", "outcome"), pk=appointment_id
+    )
+    if request.method == "GET":
+        services.audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.INTAKE_VIEW,
+            object_type="appointment",
+            object_id=appointment.pk,
+            ip_address=client_ip(request),
+        )
+        return _page(request, appointment, OutcomeForm())
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                appointment_outcome_record(
+                    appointment_id=appointment.pk, by=request.user, **form.cleaned_data
+                )
+                services.audit_record(
+                    actor=request.user,
+                    action=AuditEvent.Action.OUTCOME_RECORD,
+                    object_type="appointment",
+                    object_id=appointment.pk,
+                    ip_address=client_ip(request),
+                )
+        except InvalidInput as exc:
+            for field, errors in exc.errors.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except ApplicationError as exc:
+            form.add_error(None, exc.detail)
+        else:
+            messages.success(request, "Outcome recorded; the referral is closed.")
+            return redirect("dashboard:intake", intake_id=appointment.intake_id)
+    return _page(request, appointment, form, status=400)
