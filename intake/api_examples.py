@@ -44,6 +44,7 @@ INTAKE_BODY = {
 INTAKE_RESPONSE = {
     "id": 1,
     "token": TOKEN,
+    "patient": {"guardian": None},  # an adult: no parent or guardian
     "triage": {
         "pattern": "runners_knee",
         "pattern_name": "Runner's knee (pain around the kneecap)",
