@@ -14,9 +14,12 @@ WORKDIR /app
 COPY requirements/base.txt requirements/base.txt
 RUN pip install --require-hashes -r requirements/base.txt
 COPY . .
-RUN SECRET_KEY=build-only-build-only-build-only-build-only-build-only-0123 \
-    ALLOWED_HOSTS=build DEBUG=false python manage.py collectstatic --noinput \
+# collectstatic starts Django in production mode: these build-only values pass its refusals
+# and are never seen at run time (compose and the orchestrator set the real ones).
+RUN SECRET_KEY=build-only-not-a-secret-0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZ-abcdefghijklmnopqrstuvwxyz \
+    ALLOWED_HOSTS=build DEBUG=false SITE_URL=https://build.invalid EMAIL_URL=smtp://build.invalid \
+    SMS_BACKEND=clinic.messaging.sms.TwilioSmsBackend python manage.py collectstatic --noinput \
  && useradd --create-home --uid 10001 stride && mkdir -p /app/var && chown -R stride /app/var
 USER stride
 EXPOSE 8000
-CMD ["gunicorn", "clinic.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "clinic.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -228,6 +228,7 @@ def _harfbuzz_subset() -> bool:
     return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
+# Long on purpose: one benchmark scenario (set up, measure, report), read top to bottom.
 def run(quick: bool = False) -> dict:
     rounds = 6 if quick else 30
     renders = QUICK_MEMORY_RENDERS if quick else MEMORY_RENDERS

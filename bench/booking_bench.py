@@ -61,6 +61,7 @@ def _race(port: int, slot: int, tokens: list[str]) -> list[tuple[int, dict, floa
     return results
 
 
+# Long on purpose: one benchmark scenario (set up, measure, report), read top to bottom.
 def run(quick: bool = False) -> dict:
     os.environ.update(harness.bench_env())
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")

@@ -102,6 +102,7 @@ def _use(site: _Site) -> None:
         connection.settings_dict["NAME"] = site.name
 
 
+# Long on purpose: one benchmark scenario (set up, measure, report), read top to bottom.
 def run(quick: bool = False) -> dict:
     global BURSTS
     if quick:

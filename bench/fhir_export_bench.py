@@ -72,10 +72,7 @@ def intakes_make(count: int) -> None:
             Intake(
                 patient=p,
                 answers=answers,
-                knee=answers["knee"],
-                pain_now=answers["pain_now"],
-                duration_days=answers["duration_days"],
-                age=answers["age"],
+                **Intake.answer_columns(answers),
                 urgency=result.urgency,
                 pattern=result.pattern,
                 submitted_at=submitted,
@@ -84,8 +81,12 @@ def intakes_make(count: int) -> None:
         ],
         batch_size=1000,
     )
-    outcome = result.as_dict()
-    outcome.pop("care_route")
+    # The row's fields as intake_submit stores them (JSON lists; a blank route, not None).
+    outcome = {
+        key: list(value) if isinstance(value, tuple) else value
+        for key, value in vars(result).items()
+    }
+    outcome["care_route"] = result.care_route or ""
     TriageOutcome.objects.bulk_create(
         [TriageOutcome(intake=i, created_at=submitted, **outcome) for i in intakes],
         batch_size=1000,

@@ -193,6 +193,7 @@ class LoadResult:
         }
 
 
+# Long on purpose: the client loop is a closure over the shared result, deadline and lock.
 def load(
     *,
     port: int,

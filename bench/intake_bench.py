@@ -36,6 +36,7 @@ BODY = {
 }
 
 
+# Long on purpose: one benchmark scenario (set up, measure, report), read top to bottom.
 def run(quick: bool = False) -> dict:
     rounds, seconds = (2, 2.0) if quick else (5, 5.0)
     clients = 32
@@ -46,22 +47,10 @@ def run(quick: bool = False) -> dict:
     body = harness.json_body(BODY)
     with harness.gunicorn(workers=3) as port:
         # Warm both paths (imports, connections) before measuring.
-        harness.load(
-            port=port,
-            method="POST",
-            path="/api/bench/insert/",
-            body=lambda n: body,
-            clients=4,
-            seconds=1,
-        )
-        harness.load(
-            port=port,
-            method="POST",
-            path="/api/v1/intakes/",
-            body=lambda n: body,
-            clients=4,
-            seconds=1,
-        )
+        for path in ("/api/bench/insert/", "/api/v1/intakes/"):
+            harness.load(
+                port=port, method="POST", path=path, body=lambda n: body, clients=4, seconds=1
+            )
         pairs = [
             (
                 _measured(port, "/api/bench/insert/", body, clients, seconds),

@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from clinic.errors import ApplicationError, InvalidInput
+from clinic.http import client_network
 
 _TYPES = {
     400: "invalid",
@@ -104,6 +105,13 @@ class StrictPageNumberPagination(PageNumberPagination):
         return super().get_page_number(request, paginator)
 
 
+class ClientScopedRateThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle, keyed on the client's address or, for IPv6, its /64."""
+
+    def get_ident(self, request: Any) -> str:
+        return client_network(request) or super().get_ident(request)
+
+
 class PublicApiView(APIView):
     """A patient-facing endpoint: no session, no login; the signed token is the access.
 
@@ -112,7 +120,7 @@ class PublicApiView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "patient_token"
 
 

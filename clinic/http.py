@@ -21,3 +21,18 @@ def client_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return request.META.get("REMOTE_ADDR") or None
+
+
+def client_network(request: HttpRequest) -> str | None:
+    """What a throttle keys on: the IPv4 address, or the IPv6 client's /64 network.
+
+    An IPv6 subscriber is given a whole /64 (RFC 6177), so keying on the full address
+    would let one client rotate through 2**64 fresh buckets.
+    """
+    address = client_ip(request)
+    if address is None:
+        return None
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6 and parsed.ipv4_mapped is None:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from clinic.errors import ApplicationError
 
@@ -95,3 +96,42 @@ def _is_connection_problem(exception: DatabaseError) -> bool:
     text = str(exception).lower()
     markers = ("connect", "connection", "server closed", "terminating", "shutting down")
     return isinstance(exception, InterfaceError) or any(m in text for m in markers)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store, private` on every dynamic answer, errors included.
+
+    Nearly every page and API answer can carry patient data (a result, a booking, a staff
+    list), and a page that does not today may tomorrow: one rule for all is the safe default.
+    Static files (whitenoise, long-cached and hashed) keep their own headers. Outermost, so
+    a refusal from an inner middleware (413, 503) is covered too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+class HealthCheckMiddleware:
+    """Answer `GET /healthz` before the host check and the HTTPS redirect.
+
+    The container's health probe calls http://127.0.0.1:8000/healthz: plain HTTP, a host
+    that is not in ALLOWED_HOSTS, no proxy header. Behind SecurityMiddleware it would get a
+    301 to https or a 400, and the container would never turn healthy. The answer says only
+    whether the database answers; it carries nothing worth a host check.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz" and request.method in ("GET", "HEAD"):
+            from clinic.views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

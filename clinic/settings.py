@@ -6,6 +6,8 @@ email and SMS, so `make run` works on a bare machine. `DATABASE_URL` and
 refuses to start with an insecure setting (see `_refuse_insecure_production`).
 """
 
+import math
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,10 +18,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("STRIDE_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 PRODUCTION = DJANGO_ENV == "production"
+if not PRODUCTION:
+    # A developer's convenience only: production takes its secrets from the process
+    # environment (compose's env_file, the orchestrator), never from a file in /app, which
+    # an image build could have baked in.
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 _INSECURE_KEY = "django-insecure-stride-development-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_KEY)
@@ -56,6 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Patient data is never cached: no-store on every dynamic answer (clinic/middleware.py).
+    "clinic.middleware.NoStoreMiddleware",
+    # The container's probe: before the host check and HTTPS redirect (docker-compose.yml).
+    "clinic.middleware.HealthCheckMiddleware",
     "clinic.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -172,6 +181,14 @@ CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="12 Riverside Way, Springfiel
 CLINIC_STAFF_ALERT_EMAIL = env.str("CLINIC_STAFF_ALERT_EMAIL", default="triage@clinic.example")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_PHONE_REGION = env.str("DEFAULT_PHONE_REGION", default="US")
+# Urgent cases (clinical spec, sections 2 and 7): the number patients are told to call in an
+# emergency, who is told when an urgent alert waits unacknowledged, and the clinic's hours
+# (when it calls back), as "Mon-Fri 08:00-18:00, Sat 09:00-12:00" in the clinic's zone.
+CLINIC_ONCALL_EMAIL = env.str("CLINIC_ONCALL_EMAIL", default="")
+CLINIC_ONCALL_PHONE = env.str("CLINIC_ONCALL_PHONE", default="")
+CLINIC_HOURS = env.str("CLINIC_HOURS", default="Mon-Fri 08:00-18:00, Sat 09:00-12:00")
+URGENT_ALERT_ESCALATE_AFTER = timedelta(minutes=15)
+URGENT_ALERT_MAX_ESCALATIONS = 4
 
 # Signed patient links: how long a link to one's own intake stays valid.
 PATIENT_LINK_MAX_AGE = timedelta(days=env.int("PATIENT_LINK_MAX_AGE_DAYS", default=90))
@@ -199,6 +216,12 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Stride <no-reply@clinic.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.str("SMS_BACKEND", default="clinic.messaging.sms.ConsoleSmsBackend")
+# Backends that deliver nothing to a patient: production refuses them.
+_DEVELOPMENT_SMS_BACKENDS = {
+    "clinic.messaging.sms.ConsoleSmsBackend",
+    "clinic.messaging.sms.RecordingSmsBackend",
+    "clinic.messaging.sms.FileSmsBackend",
+}
 SMS_FROM = env.str("SMS_FROM", default="+15550100199")
 TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
@@ -213,6 +236,10 @@ MESSAGE_RETRY_MAX_SECONDS = env.int("MESSAGE_RETRY_MAX_SECONDS", default=300)
 MESSAGE_SENDING_STALE = timedelta(seconds=env.int("MESSAGE_SENDING_STALE_SECONDS", default=300))
 # The send-due scan publishes a queued, due message again if its last publish is this old.
 MESSAGE_REENQUEUE_AFTER = timedelta(seconds=env.int("MESSAGE_REENQUEUE_SECONDS", default=120))
+# Anyone can enter any number or address: no recipient gets more than this many messages
+# in 24 hours, whatever the purpose, nor more than this many texts about booking changes.
+MESSAGE_DAILY_CAP = env.int("MESSAGE_DAILY_CAP", default=8)
+MESSAGE_BOOKING_TEXTS_PER_DAY = env.int("MESSAGE_BOOKING_TEXTS_PER_DAY", default=2)
 MESSAGE_OPT_OUT_LINK_MAX_AGE = timedelta(days=env.int("OPT_OUT_LINK_MAX_AGE_DAYS", default=730))
 # FileSmsBackend (integration tests, demos): where each text is written as a JSON line.
 SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(VAR_DIR / "sms"))
@@ -268,6 +295,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 55},
     },
+}
+# Urgent alerts nobody acknowledged: escalated to on-call from this scan, never an ETA.
+CELERY_BEAT_SCHEDULE["urgent-alerts-escalate"] = {
+    "task": "dashboard.alerts_escalate_due",
+    "schedule": timedelta(minutes=1),
+    "options": {"expires": 55},
 }
 # Booking: roll the slot horizon forward (idempotent), and the day-before reminder scan.
 CELERY_BEAT_SCHEDULE["referrals-slots-regenerate"] = {
@@ -334,7 +367,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["clinic.parsers.StrideJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "clinic.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "clinic.api.StrictPageNumberPagination",
@@ -415,18 +448,34 @@ SILENCED_SYSTEM_CHECKS = (
 # Benchmark yardsticks (bench/); never in production.
 BENCH_ENDPOINTS = env.bool("STRIDE_BENCH_ENDPOINTS", default=False)
 
+# No patient link token reaches a log: django.request (every 4xx names its path), the
+# security and server loggers, and the console handler for anything else that propagates.
+_REDACT = {"filters": ["redact_tokens"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_tokens": {"()": "clinic.log_filters.RedactTokensFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", **_REDACT},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django.request": _REDACT,
+        "django.security": _REDACT,
+        "django.server": _REDACT,
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint narrates every rendering step at INFO; its warnings (a refused URL) stay.
         "weasyprint": {"level": "WARNING"},
     },
 }
+
+
+def _estimated_entropy_bits(secret: str) -> float:
+    """Shannon's estimate over the key's own characters: low for repeats and short alphabets."""
+    counts = Counter(secret)
+    per_char = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    return per_char * len(secret)
 
 
 def _refuse_insecure_production() -> None:
@@ -436,6 +485,15 @@ def _refuse_insecure_production() -> None:
         problems.append("DEBUG is on")
     if SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50:
         problems.append("SECRET_KEY is the default or too short")
+    elif len(set(SECRET_KEY)) < 16 or _estimated_entropy_bits(SECRET_KEY) < 200:
+        # A random 50-character Django key scores about 245 bits; "ab" * 40 scores 80.
+        problems.append("SECRET_KEY has too little entropy (use 50+ random characters)")
+    if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+        problems.append("EMAIL_URL sends email to the console (set an smtp:// EMAIL_URL)")
+    if SMS_BACKEND in _DEVELOPMENT_SMS_BACKENDS:
+        problems.append(f"SMS_BACKEND is {SMS_BACKEND.rsplit('.', 1)[-1]}, not a provider")
+    if not SITE_URL.startswith("https://"):
+        problems.append("SITE_URL is not https:// (patients' links would travel in clear)")
     if not ALLOWED_HOSTS:
         problems.append("ALLOWED_HOSTS is empty")
     if BENCH_ENDPOINTS:

@@ -32,6 +32,7 @@ SECOND_LOOK = {
 }
 
 
+# Long on purpose: one demo story seeded row by row, read top to bottom.
 @transaction.atomic
 def seed_history(stdout: TextIOBase) -> None:
     if Patient.objects.filter(email__endswith="@" + DEMO_DOMAIN).exists():

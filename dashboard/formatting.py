@@ -25,6 +25,8 @@ MESSAGE_LABELS: dict[str, str] = {
     "appointment_missed": "Missed appointment",
     "appointment_thanks": "Thank you for coming",
     "contact_verify": "Confirm the email address",
+    "urgent_route": "Where to get care today (urgent)",
+    "urgent_escalation": "Urgent alert escalation (to staff)",
     "message_fallback": "Message by email instead of text",
     "sms_opt_in_confirm": "Texts switched on",
     "sms_opt_out_confirm": "Texts switched off",

@@ -1,18 +1,44 @@
 """The dashboard's forms: queue filters, the sign-in, and one form per staff action."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from clinic.messaging.models import Channel, Message
+from clinic.text import ValidTextFormMixin
 from dashboard.models import Contact
 from intake.models import Intake, Pattern, Urgency
 
 ALL_STATUSES = "all"
 
+# Staff date filters: Stride holds nothing older than 2000, and a year like 9999 overflows
+# the end-of-day arithmetic (a 500), so anything outside this window is a field error.
+EARLIEST_FILTER_DATE = date(2000, 1, 1)
+LATEST_FILTER_DATE = date(2099, 12, 31)
 
-class QueueFilterForm(forms.Form):
+
+def _filter_date(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(
+            attrs={
+                "type": "date",
+                "min": EARLIEST_FILTER_DATE.isoformat(),
+                "max": LATEST_FILTER_DATE.isoformat(),
+            }
+        ),
+        validators=[
+            MinValueValidator(EARLIEST_FILTER_DATE, "Choose a date in 2000 or later."),
+            MaxValueValidator(LATEST_FILTER_DATE, "Choose a date before 2100."),
+        ],
+    )
+
+
+class QueueFilterForm(ValidTextFormMixin, forms.Form):
     """Filters and search for the intake list. Front desk never gets the pattern filter."""
 
     q = forms.CharField(label="Search name, email or phone", required=False, max_length=100)
@@ -27,12 +53,8 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[*Intake.Status.choices, (ALL_STATUSES, "Any status")],
     )
-    submitted_from = forms.DateField(
-        label="Submitted from", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    submitted_to = forms.DateField(
-        label="Submitted to", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    submitted_from = _filter_date("Submitted from")
+    submitted_to = _filter_date("Submitted to")
 
     def __init__(self, *args: Any, clinical: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,7 +81,7 @@ class QueueFilterForm(forms.Form):
         }
 
 
-class MessageFilterForm(forms.Form):
+class MessageFilterForm(ValidTextFormMixin, forms.Form):
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *Message.Status.choices]
     )
@@ -68,7 +90,7 @@ class MessageFilterForm(forms.Form):
     )
 
 
-class StaffLoginForm(AuthenticationForm):
+class StaffLoginForm(ValidTextFormMixin, AuthenticationForm):
     """Username and password, plus the six-digit code for staff who set up two-factor."""
 
     otp_token = forms.CharField(
@@ -80,7 +102,7 @@ class StaffLoginForm(AuthenticationForm):
     )
 
 
-class TwoFactorForm(forms.Form):
+class TwoFactorForm(ValidTextFormMixin, forms.Form):
     otp_token = forms.CharField(
         label="Six-digit code",
         max_length=8,
@@ -88,15 +110,15 @@ class TwoFactorForm(forms.Form):
     )
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(ValidTextFormMixin, forms.Form):
     """No fields: the intake in the URL is the whole input."""
 
 
-class ContactForm(forms.Form):
+class ContactForm(ValidTextFormMixin, forms.Form):
     method = forms.ChoiceField(label="How", choices=Contact.Method.choices)
 
 
-class NoteForm(forms.Form):
+class NoteForm(ValidTextFormMixin, forms.Form):
     text = forms.CharField(label="Note", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_text(self) -> str:
@@ -106,7 +128,7 @@ class NoteForm(forms.Form):
         return text
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(ValidTextFormMixin, forms.Form):
     pattern = forms.ChoiceField(
         label="Pattern", required=False, choices=[("", "Keep as is"), *Pattern.choices]
     )

@@ -44,6 +44,7 @@ def _slot_choices(zone_name: str) -> list[dict[str, Any]]:
     ]
 
 
+# Long on purpose: GET and POST share the intake, the urgent refusal and the page of free times.
 @staff_view(access.BOOKINGS, methods=("GET", "POST"))
 def book_on_behalf(request: HttpRequest, intake_id: int) -> HttpResponse:
     """GET: the patient's name and the free times (in the patient's zone). POST: book one."""

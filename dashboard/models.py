@@ -35,6 +35,9 @@ class AuditEvent(models.Model):
         REFERRAL_CLOSE = "referral_close", "Closed a referral"
         MESSAGE_RESEND = "message_resend", "Resent a message"
         TWO_FACTOR_SETUP = "two_factor_setup", "Set up two-factor sign-in"
+        ALERT_RAISE = "alert_raise", "Urgent alert raised"
+        ALERT_ESCALATE = "alert_escalate", "Urgent alert escalated to on-call"
+        URGENT_MARK = "urgent_mark", "Marked urgent by a clinician"
         ADMIN_VIEW = "admin_view", "Viewed patient data in the admin"
         BOOKING_ON_BEHALF = "booking_on_behalf", "Booked for a patient"
         # A client system (an EHR, a partner) over FHIR, named by its OAuth2 client id.

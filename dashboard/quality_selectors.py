@@ -25,6 +25,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=clinic_zone())
 
 
+# Long on purpose: one query with its annotations, then the rows; a split would hide the query.
 def quality_rows(*, date_from: date, date_to: date, rules_version: str = "") -> list[QualityRow]:
     """The intakes submitted between two clinic dates (inclusive), one row each, in one query.
 

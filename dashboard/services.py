@@ -17,8 +17,10 @@ from clinic.messaging.models import Message
 from clinic.messaging.tasks import message_send
 from clinic.tasking import enqueue
 from dashboard.access import ROLE_CAPABILITIES
+from dashboard.alert_services import alert_acknowledged
 from dashboard.models import Acknowledgement, AuditEvent, Contact, Note, TriageOverride
 from intake.models import Intake, Referral, Urgency
+from intake.urgent import urgent_case_open
 
 
 class ActionRefused(ApplicationError):
@@ -67,6 +69,8 @@ def intake_acknowledge(*, intake_id: int, by: Any) -> Acknowledgement:
         if existing is not None:
             return existing
         acknowledgement = Acknowledgement.objects.create(intake=intake, acknowledged_by=by)
+        # The alert stops escalating (and its raise is on the trail before its acknowledgement).
+        alert_acknowledged(intake=intake, by=by, at=acknowledgement.acknowledged_at)
         if intake.status == Intake.Status.NEW:
             intake.status = Intake.Status.ACKNOWLEDGED
             intake.save(update_fields=["status"])
@@ -114,6 +118,11 @@ def triage_override(
         override.full_clean()
         override.save()
         audit_record(actor=by, action=AuditEvent.Action.OVERRIDE, **_target(intake))
+        if urgency == Urgency.URGENT:
+            # Section 7: a clinician's "urgent" reaches the automation (route text to the
+            # patient, pending follow-up cancelled, alert), like every urgent entrance.
+            urgent_case_open(intake=intake, red_flags=[], source="clinician", actor=by)
+            audit_record(actor=by, action=AuditEvent.Action.URGENT_MARK, **_target(intake))
     return override
 
 

@@ -3,46 +3,48 @@
 from django.urls import path
 
 from dashboard import (
+    alerts,
     episodes_views,
     front_desk,
     hours_views,
     outcomes_views,
     quality_views,
     two_factor_views,
-    views,
 )
+from dashboard.views import intakes, message_log, outcomes, queue, sign_in
 
 app_name = "dashboard"
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("login/", views.staff_login, name="login"),
-    path("logout/", views.staff_logout, name="logout"),
+    path("", queue.queue, name="queue"),
+    path("login/", sign_in.staff_login, name="login"),
+    path("logout/", sign_in.staff_logout, name="logout"),
     path("two-factor/", two_factor_views.two_factor, name="two_factor"),
     path(
         "two-factor/enrol/<str:token>/",
         two_factor_views.two_factor_enrol,
         name="two_factor_enrol",
     ),
-    path("intakes/<int:intake_id>/", views.intake_detail, name="intake"),
+    path("intakes/<int:intake_id>/", intakes.intake_detail, name="intake"),
     path(
         "intakes/<int:intake_id>/advice.pdf",
-        views.intake_advice_sheet,
+        intakes.intake_advice_sheet,
         name="intake_advice_sheet",
     ),
     path(
         "intakes/<int:intake_id>/acknowledge/",
-        views.intake_acknowledge,
+        intakes.intake_acknowledge,
         name="intake_acknowledge",
     ),
+    path("alerts/<int:intake_id>/acknowledge/", alerts.alert_acknowledge, name="alert_acknowledge"),
     path("intakes/<int:intake_id>/book/", front_desk.book_on_behalf, name="intake_book"),
-    path("intakes/<int:intake_id>/contacted/", views.intake_contacted, name="intake_contacted"),
-    path("intakes/<int:intake_id>/notes/", views.intake_note_add, name="intake_note_add"),
-    path("intakes/<int:intake_id>/override/", views.intake_override, name="intake_override"),
-    path("referrals/<int:referral_id>/close/", views.referral_close, name="referral_close"),
-    path("messages/", views.message_log, name="messages"),
-    path("messages/<int:message_id>/resend/", views.message_resend, name="message_resend"),
-    path("outcomes/", views.outcomes, name="outcomes"),
+    path("intakes/<int:intake_id>/contacted/", intakes.intake_contacted, name="intake_contacted"),
+    path("intakes/<int:intake_id>/notes/", intakes.intake_note_add, name="intake_note_add"),
+    path("intakes/<int:intake_id>/override/", intakes.intake_override, name="intake_override"),
+    path("referrals/<int:referral_id>/close/", intakes.referral_close, name="referral_close"),
+    path("messages/", message_log.message_log, name="messages"),
+    path("messages/<int:message_id>/resend/", message_log.message_resend, name="message_resend"),
+    path("outcomes/", outcomes.outcomes, name="outcomes"),
     path(
         "appointments/<int:appointment_id>/outcome/",
         outcomes_views.appointment_outcome,

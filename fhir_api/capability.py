@@ -74,6 +74,7 @@ def _resource(resource_type: str) -> CapabilityStatementRestResource:
     )
 
 
+# Long on purpose: one resource literal, nested as the CapabilityStatement is.
 def capability_statement() -> CapabilityStatement:
     security = CapabilityStatementRestSecurity(
         cors=False,

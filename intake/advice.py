@@ -37,6 +37,7 @@ from intake.links import booking_url
 from intake.models import Intake, TriageOutcome
 from intake.selectors import intake_get_by_token
 from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
+from intake.urgent import urgent_texts
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,7 @@ def static_base_url() -> str:
 # --- Reading the outcome into what the sheet prints ---------------------------------------
 
 
+# Long on purpose: one flat dict of what the sheet prints, urgent and normal, read in one place.
 def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
     """Everything the sheet prints: the outcome explained to the patient, and the clinic's
     details. The rules version is the outcome's own, like every text the sheet prints."""
@@ -123,6 +125,9 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
         "rules_version": explained.rules_version,
     }
     if explained.urgent:
+        # The route of the signs given, and the breathlessness line (intake.urgent's texts).
+        context.update(urgent_texts(list(outcome.red_flags)))
+        context["warning_statements"] = [f.statement for f in triage.RED_FLAGS.values()]
         return context
     link = booking_url(intake)  # printed in full on the sheet, and as a QR code
     follow_up = _follow_up_or_none(intake)

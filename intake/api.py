@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from clinic.api import PublicApiView, input_validated
 from intake import api_examples
+from intake.models import Intake
 from intake.selectors import intake_get_by_token, intake_public_payload
 from intake.serializers import ErrorSerializer, IntakeInputSerializer, IntakeOutputSerializer
 from intake.services import intake_submit
@@ -30,7 +31,10 @@ class IntakeCreateApi(PublicApiView):
     )
     def post(self, request: Request) -> Response:
         data = input_validated(IntakeInputSerializer, request)
-        intake = intake_submit(patient=data["patient"], answers=data["answers"])
+        # An urgent intake takes the same urgent route as the web form (intake_submit).
+        intake = intake_submit(
+            patient=data["patient"], answers=data["answers"], source=Intake.Source.API
+        )
         body = IntakeOutputSerializer(intake_public_payload(intake)).data
         return Response(body, status=status.HTTP_201_CREATED)
 

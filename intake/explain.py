@@ -158,6 +158,7 @@ class OutcomeExplanation:
         return [factor.id for factor in self.factors]
 
 
+# Long on purpose: one constructor call, field by field, each field's source in one place.
 def outcome_explained(
     outcome: TriageOutcome, *, audience: Audience = "patient"
 ) -> OutcomeExplanation:

@@ -1,8 +1,9 @@
 """The follow-up answer API: `POST /api/v1/follow-ups/response/` with the message's token.
 
 Body `{"token": str, "answer": "better"|"same"|"worse", "pain_worst_week": 0–10 or null,
-"pain_now": 0–10 or null}`. The
-same service as the web page records it; a second answer is a 409.
+"pain_now": 0–10 or null, "red_flags": [section 2 keys]}` (after `worse`: the warning signs
+asked again; any one takes the urgent route). The same service as the web page records it;
+a second answer is a 409.
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -42,5 +43,6 @@ class FollowUpResponseApi(PublicApiView):
             answer=data["answer"],
             pain_now=data.get("pain_now"),
             pain_worst_week=data.get("pain_worst_week"),
+            red_flags=data.get("red_flags"),
         )
         return Response(FollowUpResponseOutputSerializer(follow_up_public(follow_up)).data)

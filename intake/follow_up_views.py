@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from intake import triage
 from intake.follow_ups import (
     FollowUpAlreadyAnswered,
     encouragement_context,
@@ -19,6 +20,7 @@ from intake.follow_ups import (
 from intake.forms import FollowUpAnswerForm
 from intake.links import booking_url, follow_up_issued_at
 from intake.models import FollowUp
+from intake.urgent import hours_context, urgent_texts
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,17 +40,43 @@ def follow_up_answer(request: HttpRequest, token: str) -> HttpResponse:
     form = FollowUpAnswerForm(request.POST)
     if not form.is_valid():
         return _page(request, follow_up, form, request.POST.get("answer"), status=400)
+    red_flags = None
+    if form.cleaned_data["answer"] == FollowUp.Answer.WORSE:
+        # Before anything else the warning signs are asked again: nothing is recorded until
+        # each has a yes or a no.
+        unanswered = form.safety_unanswered()
+        if len(unanswered) == len(form.safety_fields()):
+            return _page(request, follow_up, FollowUpAnswerForm(initial=request.POST), "worse")
+        if unanswered:
+            for key in unanswered:
+                form.add_error(key, "Please answer yes or no.")
+            return _page(request, follow_up, form, "worse", status=400)
+        red_flags = form.red_flags()
     try:
         follow_up = follow_up_respond(
             follow_up_id=follow_up.pk,
             answer=form.cleaned_data["answer"],
             pain_now=form.cleaned_data["pain_now"],
             pain_worst_week=form.cleaned_data["pain_worst_week"],
+            red_flags=red_flags,
         )
     except FollowUpAlreadyAnswered:
         follow_up.refresh_from_db()
         return _already_answered(request, follow_up, token)
+    if follow_up.red_flags:
+        return _urgent(request, follow_up)
     return render(request, "intake/followup_thanks.html", _outcome(follow_up, token))
+
+
+def _urgent(request: HttpRequest, follow_up: FollowUp, status: int = 200) -> HttpResponse:
+    """A warning sign after `worse`: the urgent route, at once (the clinic has been alerted)."""
+    context = {
+        **urgent_texts(follow_up.red_flags),
+        **hours_context(),
+        "intake": follow_up.intake,
+        "disclaimer": triage.DISCLAIMER,
+    }
+    return render(request, "intake/urgent.html", context, status=status)
 
 
 def _page(request, follow_up, form, chosen, status=200) -> HttpResponse:
@@ -83,5 +111,7 @@ def _outcome(follow_up: FollowUp, token: str) -> dict:
 
 
 def _already_answered(request: HttpRequest, follow_up: FollowUp, token: str) -> HttpResponse:
+    if follow_up.red_flags:
+        return _urgent(request, follow_up, status=409)
     context = _outcome(follow_up, token)
     return render(request, "intake/followup_answered.html", context, status=409)

@@ -41,8 +41,10 @@ from intake.links import (
 )
 from intake.models import FollowUp, Intake, Referral, Urgency
 from intake.recipients import intake_about, patient_recipient
+from intake.selectors import intake_with_outcome
 from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 from intake.tasks import plan_send as plan_send_task
+from intake.urgent import urgent_case_open, urgent_texts
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ OPEN_STATUSES = (FollowUp.Status.SENT, FollowUp.Status.REMINDED, FollowUp.Status
 
 
 ANSWER_MESSAGE = 'Choose "better", "same" or "worse".'
+RED_FLAGS_MESSAGE = "Must be a list of warning-sign keys (section 2), or [] for none of them."
 PAIN_NOW_MESSAGE = "Must be a whole number from 0 to 10, or left out."
 PAIN_WORST_WEEK_MESSAGE = PAIN_NOW_MESSAGE
 # Appointment statuses (referrals.Appointment) that mean the episode is already in a
@@ -96,7 +99,7 @@ def follow_up_get_by_token(token: str) -> FollowUp:
 
 
 def _base_context(intake: Intake) -> dict[str, Any]:
-    return {"first_name": intake.patient.first_name, "result_url": intake_url(intake, "result")}
+    return {"first_name": intake.patient.greeting_name, "result_url": intake_url(intake, "result")}
 
 
 def plan_message_queue(*, intake: Intake) -> Message | None:
@@ -130,11 +133,7 @@ def plan_send(*, intake_id: int) -> Message | None:
     The sheet comes first so that its link opens at once; a sheet that fails to render does
     not hold the message back (the sheet is rendered again when it is asked for).
     """
-    intake = (
-        Intake.objects.select_related("patient", "outcome", "follow_up")
-        .filter(pk=intake_id)
-        .first()
-    )
+    intake = intake_with_outcome(intake_id)
     if intake is None:
         return None
     try:
@@ -354,12 +353,25 @@ def follow_up_answer_clean(
     return answer, pain_now, pain_worst_week
 
 
+def follow_up_red_flags_clean(red_flags: Any) -> list[str]:
+    """The warning signs re-asked after `worse`: known keys, in the rules' order, each once."""
+    if red_flags is None:
+        return []
+    if not isinstance(red_flags, list) or any(
+        not isinstance(key, str) or key not in triage.RED_FLAGS for key in red_flags
+    ):
+        raise FollowUpAnswerInvalid(errors={"red_flags": [RED_FLAGS_MESSAGE]})
+    return [key for key in triage.RED_FLAGS if key in red_flags]
+
+
+# Long on purpose: clean, lock, check, record and route, in the order they must happen.
 def follow_up_respond(
     *,
     follow_up_id: int,
     answer: Any,
     pain_now: Any = None,
     pain_worst_week: Any = None,
+    red_flags: Any = None,
     now: datetime | None = None,
 ) -> FollowUp:
     """Record the patient's answer once, and route them (section 6).
@@ -373,6 +385,8 @@ def follow_up_respond(
     answer, pain_now, pain_worst_week = follow_up_answer_clean(
         answer=answer, pain_now=pain_now, pain_worst_week=pain_worst_week
     )
+    # Only `worse` re-asks the warning signs; any other answer carries none.
+    flags = follow_up_red_flags_clean(red_flags) if answer == FollowUp.Answer.WORSE else []
     now = now or timezone.now()
     with transaction.atomic():
         follow_up = (
@@ -393,10 +407,23 @@ def follow_up_respond(
         follow_up.pain_worst_week = pain_worst_week
         follow_up.answered_at = now
         follow_up.status = FollowUp.Status.ANSWERED
+        follow_up.red_flags = flags
         follow_up.save(
-            update_fields=["answer", "pain_now", "pain_worst_week", "answered_at", "status"]
+            update_fields=[
+                "answer",
+                "pain_now",
+                "pain_worst_week",
+                "red_flags",
+                "answered_at",
+                "status",
+            ]
         )
-        _follow_up_route(follow_up)
+        if flags:
+            # A warning sign after `worse`: the urgent route (section 7), not an invitation
+            # to book; the patient is shown and sent the route at once.
+            urgent_case_open(intake=follow_up.intake, red_flags=flags, source="follow_up", now=now)
+        else:
+            _follow_up_route(follow_up)
     return follow_up
 
 
@@ -462,13 +489,19 @@ def encouragement_context(intake: Intake) -> dict[str, Any]:
 def follow_up_public(follow_up: FollowUp) -> dict[str, Any]:
     """The answer as the API gives it back, with the booking link when not improving."""
     not_improving = follow_up_not_improving(follow_up)
-    # No booking link for an episode a clinician already has (booked or attended).
-    invite = not_improving and not episode_has_appointment(follow_up.intake)
+    urgent = bool(follow_up.red_flags)
+    texts = urgent_texts(follow_up.red_flags) if urgent else None
+    # No booking link for an episode a clinician already has (booked or attended), nor for
+    # an urgent answer (same-day care, not an appointment).
+    invite = not_improving and not urgent and not episode_has_appointment(follow_up.intake)
     return {
         "answer": follow_up.answer,
         "pain_now": follow_up.pain_now,
         "pain_worst_week": follow_up.pain_worst_week,
         "not_improving": not_improving,
+        "red_flags": list(follow_up.red_flags),
+        "care_route": texts["care_route"] if texts else None,
+        "care_route_text": texts["route_text"] if texts else None,
         "links": {"book": booking_url(follow_up.intake)} if invite else {},
     }
 

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 
 from clinic.messaging.models import Channel
+from clinic.text import ValidTextFormMixin
 from clinic.zones import clinic_zone_name, zone_names
 from intake import triage
 
@@ -107,7 +108,7 @@ def _field_for(question: Any) -> forms.Field:
     )
 
 
-class SafetyForm(forms.Form):
+class SafetyForm(ValidTextFormMixin, forms.Form):
     """Step one: every warning-sign question answered yes or no, before anything else."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -124,7 +125,7 @@ class SafetyForm(forms.Form):
         return [key for key in triage.RED_FLAGS if self.cleaned_data.get(key) == "yes"]
 
 
-class AgeForm(forms.Form):
+class AgeForm(ValidTextFormMixin, forms.Form):
     """Step two: the age alone, early, so a child's form asks for a parent or guardian and a
     young child is told kindly, before a long form, that the service is not for them."""
 
@@ -139,7 +140,7 @@ class AgeForm(forms.Form):
     )
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(ValidTextFormMixin, forms.Form):
     """Step three: the rest of the questions, a child's parent or guardian, then the contact
     details and consent. The age comes from step two, in a hidden field."""
 
@@ -285,7 +286,7 @@ class IntakeForm(forms.Form):
                 self.add_error(field if field in self.fields else None, message)
 
 
-class FollowUpAnswerForm(forms.Form):
+class FollowUpAnswerForm(ValidTextFormMixin, forms.Form):
     """The one-week check-in: the answer chosen in the message, and an optional score."""
 
     answer = forms.ChoiceField(
@@ -309,3 +310,51 @@ class FollowUpAnswerForm(forms.Form):
         empty_value=None,
         required=False,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # After `worse`, the warning signs are asked again (section 6), before anything else.
+        for key, flag in triage.RED_FLAGS.items():
+            self.fields[key] = forms.ChoiceField(
+                label=flag.question, choices=YES_NO, widget=forms.RadioSelect, required=False
+            )
+
+    def safety_fields(self) -> list[forms.BoundField]:
+        return [self[key] for key in triage.RED_FLAGS]
+
+    def safety_unanswered(self) -> list[str]:
+        return [key for key in triage.RED_FLAGS if not self.cleaned_data.get(key)]
+
+    def red_flags(self) -> list[str]:
+        return [key for key in triage.RED_FLAGS if self.cleaned_data.get(key) == "yes"]
+
+
+class CallBackForm(forms.Form):
+    """The urgent page's "the clinic will call you": name, phone, and an optional email.
+
+    The form shapes the inputs; `intake.urgent.call_back_clean` decides what is valid (the
+    phone through the project's phonenumbers helper) and its errors land on their fields.
+    """
+
+    # No limits here: the service checks every field at once, so all errors show together.
+    name = forms.CharField(label="Your name", required=False)
+    phone = forms.CharField(
+        label="Phone number",
+        help_text="The number the clinic can call you on today.",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.CharField(
+        label="Email (optional)",
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for field, messages in errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)

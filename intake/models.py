@@ -1,5 +1,8 @@
 """The patient's episode: who they are, what they answered, triage, follow-up, referrals."""
 
+import re
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -35,6 +38,27 @@ class Pattern(models.TextChoices):
     MENISCUS_TEAR = "meniscus_tear", "Possible meniscus tear"
     OSTEOARTHRITIS = "osteoarthritis", "Knee osteoarthritis"
     UNCLEAR = "unclear", "No clear pattern"
+
+
+class SafetyScreen(models.Model):
+    """An anonymous record of a "yes" on the web form's safety step (spec section 7).
+
+    Saved whatever the patient does next, so no warning sign seen goes unrecorded. It holds
+    no name, contact, address or IP: only what was ticked, where that sends them, and when.
+    """
+
+    red_flags = models.JSONField(default=list)
+    care_route = models.CharField(max_length=16, choices=CareRoute.choices)
+    rules_version = models.CharField(max_length=32)
+    created_at = models.DateTimeField(default=tz_now)
+
+    def __str__(self) -> str:
+        return f"Safety screen #{self.pk}"
+
+
+# Letters (any script, with their accents), joined by an apostrophe or a hyphen: no dots,
+# slashes, digits, "@", or invisible formatting characters.
+_PLAIN_NAME = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
 class Patient(models.Model):
@@ -79,7 +103,21 @@ class Patient(models.Model):
 
     @property
     def first_name(self) -> str:
+        """The name's first word, as typed (the advice sheet prints it as text)."""
         return self.name.split()[0] if self.name.strip() else ""
+
+    @property
+    def greeting_name(self) -> str:
+        """The first name for a message's greeting, or "" unless it is plainly a name.
+
+        The name is free text anyone can type, and messages go to whatever address the form
+        was given: "evil.com/win" or "www.x.example" would be a link in the recipient's
+        mail or text client. Letters only (with inner ' and -), at most 40 of them.
+        """
+        first = self.first_name
+        if len(first) > 40 or not _PLAIN_NAME.fullmatch(first):
+            return ""
+        return first
 
     @property
     def has_guardian(self) -> bool:
@@ -96,14 +134,28 @@ class Intake(models.Model):
         CONTACTED = "contacted", "Contacted"
         CLOSED = "closed", "Closed"
 
+    class Source(models.TextChoices):
+        FORM = "form", "Web form"
+        API = "api", "API"
+        # The urgent page's call-back form: contact and flags only, no other answers.
+        CALL_BACK = "call_back", "Urgent call-back"
+
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="intakes")
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.FORM)
     answers = models.JSONField()
-    knee = models.CharField(max_length=8)
-    pain_now = models.PositiveSmallIntegerField()
+    # Blank only on a call-back intake, which has the warning signs and no other answers.
+    knee = models.CharField(max_length=8, blank=True)
+    pain_now = models.PositiveSmallIntegerField(null=True, blank=True)
     # The follow-up compares like with like (section 6); null when not answered.
     pain_worst_week = models.PositiveSmallIntegerField(null=True, blank=True)
-    duration_days = models.PositiveIntegerField()
-    age = models.PositiveSmallIntegerField()
+    duration_days = models.PositiveIntegerField(null=True, blank=True)
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The flagged safety screen this intake came after (its call-back, or changed answers).
+    safety_screen = models.ForeignKey(
+        SafetyScreen, null=True, blank=True, on_delete=models.SET_NULL, related_name="intakes"
+    )
+    # No flags now, after a screen with flags in the same browser session: a clinician looks.
+    safety_answers_changed = models.BooleanField(default=False)
     urgency = models.CharField(max_length=16, choices=Urgency.choices)
     pattern = models.CharField(max_length=32, choices=Pattern.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
@@ -119,16 +171,33 @@ class Intake(models.Model):
                 | models.Q(pain_worst_week__lte=10),
                 name="intake_pain_worst_week_0_10",
             ),
+            # Only a call-back intake may lack the answers the queue filters on.
+            models.CheckConstraint(
+                condition=models.Q(source="call_back")
+                | models.Q(pain_now__isnull=False, duration_days__isnull=False, age__isnull=False),
+                name="intake_answers_unless_call_back",
+            ),
         ]
         indexes = [
-            # The staff queue: by urgency and status, newest first.
-            models.Index(fields=["urgency", "status", "-submitted_at"], name="intake_queue_idx"),
+            # The staff queue: changed safety answers first, then by urgency and status, newest
+            # first (dashboard.selectors.queue.intake_queue walks it in order).
+            models.Index(
+                fields=["-safety_answers_changed", "urgency", "status", "-submitted_at"],
+                name="intake_queue_idx",
+            ),
             models.Index(fields=["pattern", "-submitted_at"], name="intake_pattern_idx"),
             models.Index(fields=["-submitted_at"], name="intake_submitted_idx"),
         ]
 
     def __str__(self) -> str:
         return f"Intake #{self.pk}"
+
+    @staticmethod
+    def answer_columns(answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers an intake also keeps in columns of their own (constraints, queries);
+        the worst pain of the week is optional."""
+        columns = {key: answers[key] for key in ("knee", "pain_now", "duration_days", "age")}
+        return {**columns, "pain_worst_week": answers.get("pain_worst_week")}
 
     @property
     def follow_up_or_none(self) -> "FollowUp | None":
@@ -188,6 +257,8 @@ class FollowUp(models.Model):
     answer = models.CharField(max_length=8, choices=Answer.choices, blank=True)
     pain_now = models.PositiveSmallIntegerField(null=True, blank=True)
     pain_worst_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    # After `worse`, the warning signs asked again (section 6): the keys answered "yes".
+    red_flags = models.JSONField(default=list, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=tz_now)
 
@@ -267,3 +338,35 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} referral for intake #{self.intake_id}"
+
+
+class StaffAlert(models.Model):
+    """The clinic's alert for one urgent case: acknowledged on the dashboard, or escalated.
+
+    The database is the schedule: a beat scan finds alerts unacknowledged for 15 minutes
+    since the last escalation (or since they were raised) and escalates them to on-call.
+    """
+
+    intake = models.OneToOneField(Intake, on_delete=models.CASCADE, related_name="staff_alert")
+    created_at = models.DateTimeField(default=tz_now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    escalations = models.PositiveSmallIntegerField(default=0)
+    last_escalated_at = models.DateTimeField(null=True, blank=True)
+    # When the dashboard wrote the "alert raised" audit row (intake cannot write it itself).
+    audited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The escalation scan and the dashboard's list: unacknowledged alerts, oldest first.
+            models.Index(
+                fields=["created_at"],
+                name="staffalert_unacked_idx",
+                condition=models.Q(acknowledged_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Staff alert for intake #{self.intake_id}"

@@ -24,11 +24,16 @@ def intake_get_by_token(token: str, *, max_age: timedelta | None = None) -> Inta
     return _intake_or_bad_link(intake_id)
 
 
-def _intake_or_bad_link(intake_id: int, *, for_booking: bool = False) -> Intake:
+def intake_with_outcome(intake_id: int, *, for_booking: bool = False) -> Intake | None:
+    """The intake with its patient, outcome and follow-up joined, or None. One query."""
     related = ["patient", "outcome", "follow_up"]
     if for_booking:  # the booking pages ask whether the contact is confirmed (referrals)
         related.append("contact_verification")
-    intake = Intake.objects.select_related(*related).filter(pk=intake_id).first()
+    return Intake.objects.select_related(*related).filter(pk=intake_id).first()
+
+
+def _intake_or_bad_link(intake_id: int, *, for_booking: bool = False) -> Intake:
+    intake = intake_with_outcome(intake_id, for_booking=for_booking)
     if intake is None:
         raise BadLink
     return intake

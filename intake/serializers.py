@@ -16,7 +16,14 @@ from rest_framework.fields import empty
 from clinic.api import StrictSerializer
 from clinic.messaging.models import Channel
 from intake import triage
-from intake.follow_ups import ANSWER_MESSAGE, PAIN_NOW_MESSAGE, PAIN_WORST_WEEK_MESSAGE
+from intake.follow_ups import (
+    ANSWER_MESSAGE,
+    PAIN_NOW_MESSAGE,
+    PAIN_WORST_WEEK_MESSAGE,
+    RED_FLAGS_MESSAGE,
+    FollowUpAnswerInvalid,
+    follow_up_red_flags_clean,
+)
 from intake.models import CareRoute, FollowUp, Urgency
 
 if TYPE_CHECKING:  # the stubs' name for a lazy translation; dev-only package
@@ -204,6 +211,20 @@ class WholeNumberField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class RedFlagsField(serializers.ListField):
+    """The warning signs re-asked after `worse`: section 2 keys; one message for any fault."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.ChoiceField(choices=list(triage.RED_FLAGS)), **kwargs)
+
+    def to_internal_value(self, data: Any) -> list[str]:
+        try:
+            return follow_up_red_flags_clean(data)
+        except FollowUpAnswerInvalid:
+            self.fail("invalid")
+            raise  # unreachable: fail() raises
+
+
 def _messages(text: str, *keys: str) -> "dict[str, str | StrPromise]":
     return dict.fromkeys(keys, text)
 
@@ -232,6 +253,12 @@ class FollowUpResponseInputSerializer(StrictSerializer):
         help_text="Worst pain in the past week, 0–10 (compared with the intake's).",
         error_messages=_messages(PAIN_WORST_WEEK_MESSAGE, "invalid", "min_value", "max_value"),
     )
+    red_flags = RedFlagsField(
+        required=False,
+        help_text="After `worse`: the warning signs of section 2 that apply now ([] for none). "
+        "Any of them takes the urgent route.",
+        error_messages=_messages(RED_FLAGS_MESSAGE, "invalid", "null", "not_a_list"),
+    )
 
 
 class FollowUpResponseOutputSerializer(serializers.Serializer):
@@ -239,6 +266,13 @@ class FollowUpResponseOutputSerializer(serializers.Serializer):
     pain_now = serializers.IntegerField(allow_null=True)
     pain_worst_week = serializers.IntegerField(allow_null=True)
     not_improving = serializers.BooleanField()
+    red_flags = serializers.ListField(child=serializers.CharField())
+    care_route = serializers.ChoiceField(
+        choices=["emergency", "same_day", "within_48h"],
+        allow_null=True,
+        help_text="Where to go now, when a warning sign was answered after `worse`.",
+    )
+    care_route_text = serializers.CharField(allow_null=True)
     links = serializers.DictField(
         child=serializers.URLField(),
         help_text='{"book": url} when not improving (none once an appointment is booked).',

@@ -9,14 +9,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.messaging.models import Channel
-from clinic.messaging.recipients import Recipient
-from clinic.messaging.services import message_queue
 from clinic.tasking import enqueue
 from intake import triage
-from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome, Urgency
-from intake.recipients import intake_about
+from intake.models import FollowUp, Intake, Patient, SafetyScreen, TriageOutcome, Urgency
 from intake.tasks import advice_sheet_render, plan_send
+from intake.urgent import urgent_case_open
 from intake.validation import IntakeInvalid, answered_age, patient_clean
 
 # The worker's half of an intake (sheet, plan) normally runs within seconds of the commit;
@@ -25,7 +22,7 @@ AFTER_SUBMIT_SCAN_GRACE = timedelta(minutes=2)
 AFTER_SUBMIT_SCAN_WINDOW = timedelta(days=2)
 
 
-def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def intake_validate(*, patient: object, answers: object) -> tuple[dict[str, Any], dict[str, Any]]:
     """Check the patient's details and answers together, reporting every bad field at once."""
     errors: dict[str, list[str]] = {}
     clean_patient: dict[str, Any] = {}
@@ -47,28 +44,38 @@ def intake_validate(*, patient: Any, answers: Any) -> tuple[dict[str, Any], dict
     return clean_patient, clean_answers
 
 
-def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) -> Intake:
-    """Validate, triage and save an intake with its outcome, follow-up or urgent referral.
+# Long on purpose: the transaction's writes in the order they happen, read top to bottom.
+def intake_submit(
+    *,
+    patient: object,
+    answers: object,
+    source: str = Intake.Source.FORM,
+    safety_screen_id: int | None = None,
+    now: datetime | None = None,
+) -> Intake:
+    """Validate, triage and save an intake with its outcome, follow-up or urgent case.
 
     Everything is written in one transaction; other work goes to the broker only after
     commit, so a stopped Redis never loses or blocks an intake. The patient's own
     submission is not an audit event (the rows record it); staff changes are.
+    `safety_screen_id`: a flagged safety screen from the same browser session; an intake
+    without flags after it is marked "safety answers changed" for a clinician to review.
     """
     clean_patient, clean_answers = intake_validate(patient=patient, answers=answers)
     result = triage.evaluate(clean_answers)
     now = now or timezone.now()
+    screen = SafetyScreen.objects.filter(pk=safety_screen_id).first() if safety_screen_id else None
     with transaction.atomic(), disable_auditlog():
         person = Patient.objects.create(**clean_patient, created_at=now)
         intake = Intake.objects.create(
             patient=person,
             answers=clean_answers,
-            knee=clean_answers["knee"],
-            pain_now=clean_answers["pain_now"],
-            pain_worst_week=clean_answers.get("pain_worst_week"),
-            duration_days=clean_answers["duration_days"],
-            age=clean_answers["age"],
+            **Intake.answer_columns(clean_answers),
             urgency=result.urgency,
             pattern=result.pattern,
+            source=source,
+            safety_screen=screen,
+            safety_answers_changed=bool(screen and screen.red_flags and not result.red_flags),
             submitted_at=now,
         )
         outcome = TriageOutcome.objects.create(
@@ -87,7 +94,7 @@ def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) ->
             created_at=now,
         )
         if result.urgency == Urgency.URGENT:
-            _urgent_referral_open(intake=intake)
+            urgent_case_open(intake=intake, red_flags=result.red_flags, source=source, now=now)
         elif person.consent_follow_up:
             FollowUp.objects.create(
                 intake=intake,
@@ -103,20 +110,3 @@ def intake_submit(*, patient: Any, answers: Any, now: datetime | None = None) ->
         else:
             enqueue(advice_sheet_render, outcome.pk)
     return intake
-
-
-def _urgent_referral_open(*, intake: Intake) -> None:
-    """Flag the case for clinicians and alert the clinic at once (no health data in the alert)."""
-    Referral.objects.create(intake=intake, reason=Referral.Reason.URGENT)
-    message_queue(
-        template="staff_urgent_alert",
-        purpose="staff_urgent_alert",
-        idempotency_key=f"intake-{intake.pk}",
-        recipient=Recipient(channel=Channel.EMAIL, address=settings.CLINIC_STAFF_ALERT_EMAIL),
-        context={
-            "intake_id": intake.pk,
-            "staff_url": settings.SITE_URL + f"/staff/intakes/{intake.pk}/",
-        },
-        about=intake_about(intake.pk),
-        opt_out_link=False,  # the clinic's own alert: nobody may switch it off by a link
-    )

@@ -3,19 +3,28 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from intake import triage
 from intake.advice import advice_sheet_outcome_for, advice_sheet_response
-from intake.forms import AgeForm, IntakeForm, SafetyForm
+from intake.forms import AgeForm, CallBackForm, IntakeForm, SafetyForm
 from intake.links import intake_token
-from intake.models import Intake
+from intake.models import Intake, SafetyScreen
 from intake.selectors import intake_get_by_token, result_context
 from intake.services import intake_submit
+from intake.urgent import (
+    CallBackInvalid,
+    call_back_submit,
+    hours_context,
+    safety_screen_record,
+    urgent_texts,
+)
 from intake.validation import IntakeInvalid
 
 SAFETY_CLEAR = "none"
+# The browser session's last flagged safety screen: its call-back, and changed answers.
+SCREEN_SESSION_KEY = "safety_screen_id"
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,8 +43,11 @@ def intake_start(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "intake/safety.html", {"form": form}, status=400)
     if form.red_flags():
-        # Straight to the urgent page: no form to finish before being told to seek care.
-        return render(request, "intake/urgent.html", _urgent_context(), status=200)
+        # Straight to the urgent page: no form to finish before being told to seek care. The
+        # screen is saved first, anonymously, whatever the patient does next.
+        screen = safety_screen_record(red_flags=form.red_flags())
+        request.session[SCREEN_SESSION_KEY] = screen.pk
+        return render(request, "intake/urgent.html", _screen_context(screen, CallBackForm()))
     return render(request, "intake/age.html", {"form": AgeForm(initial={"safety": SAFETY_CLEAR})})
 
 
@@ -81,32 +93,72 @@ def _details_step(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         patient, answers = form.submission()
         try:
-            intake = intake_submit(patient=patient, answers=answers)
+            intake = intake_submit(
+                patient=patient,
+                answers=answers,
+                safety_screen_id=request.session.get(SCREEN_SESSION_KEY),
+            )
         except IntakeInvalid as exc:
             form.add_service_errors(exc.errors)
         else:
+            request.session.pop(SCREEN_SESSION_KEY, None)  # linked once, to this intake
             return redirect("intake:result", token=intake_token(intake))
     return render(request, "intake/details.html", {"form": form}, status=400)
 
 
 @require_GET
 def intake_urgent(request: HttpRequest) -> HttpResponse:
-    return render(request, "intake/urgent.html", _urgent_context())
+    """The urgent page of this session's flagged screen; without one, the general advice."""
+    screen = _session_screen(request)
+    if screen is not None:
+        return render(request, "intake/urgent.html", _screen_context(screen, CallBackForm()))
+    return render(request, "intake/urgent.html", _urgent_context([]))
 
 
-def _urgent_context() -> dict:
-    return {
-        "warning_signs": [flag.question for flag in triage.RED_FLAGS.values()],
-        "disclaimer": triage.DISCLAIMER,
-    }
+@require_POST
+@ratelimit(key="ip", rate="10/m", method="POST", block=False)
+def intake_call_back(request: HttpRequest) -> HttpResponse:
+    """The urgent page's call-back form: an urgent intake, the case opened, a confirmation."""
+    if getattr(request, "limited", False):
+        return render(request, "intake/rate_limited.html", status=429)
+    screen = _session_screen(request)
+    if screen is None:  # no flagged screen in this session (expired, or a hand-made post)
+        return redirect("intake:start")
+    form = CallBackForm(request.POST)
+    if form.is_valid():
+        try:
+            intake = call_back_submit(screen_id=screen.pk, **form.cleaned_data)
+        except CallBackInvalid as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            return redirect("intake:result", token=intake_token(intake))
+    return render(request, "intake/urgent.html", _screen_context(screen, form), status=400)
+
+
+def _session_screen(request: HttpRequest) -> SafetyScreen | None:
+    screen_id = request.session.get(SCREEN_SESSION_KEY)
+    return SafetyScreen.objects.filter(pk=screen_id).first() if screen_id else None
+
+
+def _urgent_context(red_flags: list[str]) -> dict:
+    return {**urgent_texts(red_flags), **hours_context(), "disclaimer": triage.DISCLAIMER}
+
+
+def _screen_context(screen: SafetyScreen, form: CallBackForm) -> dict:
+    return {**_urgent_context(screen.red_flags), "call_back_form": form}
 
 
 @require_GET
 def intake_result(request: HttpRequest, token: str) -> HttpResponse:
     intake: Intake = intake_get_by_token(token)  # a bad link: ApplicationErrorMiddleware
     context = result_context(intake, token)  # onward links echo this token
-    template = "intake/urgent.html" if context["urgent"] else "intake/result.html"
-    return render(request, template, {**_urgent_context(), **context})
+    if not context["urgent"]:
+        return render(request, "intake/result.html", context)
+    urgent = _urgent_context(list(intake.outcome.red_flags))
+    call_back_done = intake.source == Intake.Source.CALL_BACK
+    return render(
+        request, "intake/urgent.html", {**urgent, **context, "call_back_done": call_back_done}
+    )
 
 
 @require_GET

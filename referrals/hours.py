@@ -57,7 +57,7 @@ def _patient_told(appointment: Appointment, *, now: datetime) -> None:
         idempotency_key=f"appointment-{appointment.pk}-v{appointment.version}",
         recipient=recipient,
         context={
-            "first_name": patient.first_name,
+            "first_name": patient.greeting_name,
             "when": selectors.when_text(appointment.starts_at, patient.timezone),
             "clinician_name": appointment.clinician.display_name,
             "alternatives": [

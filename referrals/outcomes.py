@@ -109,6 +109,7 @@ def outcome_errors(data: OutcomeInput) -> dict[str, list[str]]:
     return errors
 
 
+# Long on purpose: one transaction's checks and writes in order, read top to bottom.
 def appointment_outcome_record(
     *,
     appointment_id: int,
@@ -201,7 +202,7 @@ def _thank_you(appointment: Appointment, outcome: AppointmentOutcome) -> None:
         idempotency_key=f"appointment-{appointment.pk}",
         recipient=recipient,
         context={
-            "first_name": appointment.patient.first_name,
+            "first_name": appointment.patient.greeting_name,
             "clinician_name": appointment.clinician.display_name,
             "next_step": next_step_text(outcome),
         },
@@ -221,7 +222,7 @@ def _rebook_offer(appointment: Appointment) -> None:
         idempotency_key=f"intake-{appointment.intake_id}",
         recipient=recipient,
         context={
-            "first_name": appointment.patient.first_name,
+            "first_name": appointment.patient.greeting_name,
             "when": selectors.when_text(appointment.starts_at, appointment.patient.timezone),
             "book_url": settings.SITE_URL + selectors.book_path(appointment.intake),
         },

@@ -5,11 +5,19 @@ Input serializers are strict (`clinic.api.StrictSerializer`). Business rules (no
 horizon, who may book what) live in `referrals.services`.
 """
 
+from datetime import date, datetime
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinic.api import StrictSerializer
 from referrals.models import Appointment
+
+# Every integer a client sends is bounded: ids are bigint primary keys.
+ID_MAX = 2**63 - 1
+EARLIEST_FILTER_DATE = date(2000, 1, 1)
+LATEST_FILTER_DATE = date(2099, 12, 31)
 
 
 class ClinicianSerializer(serializers.Serializer):
@@ -30,11 +38,26 @@ class SlotSerializer(serializers.Serializer):
     {"type": "string", "description": "An ISO 8601 date-time, or a date (YYYY-MM-DD)."}
 )
 class DateOrDateTimeField(serializers.DateTimeField):
-    """Accepts a date or a date-time, and says so in the schema."""
+    """Accepts a date or a date-time, and says so in the schema.
+
+    Bounded: DRF's time-zone step overflows on 9999-12-31T23:59 (a 500), and no slot lies
+    outside this century anyway.
+    """
+
+    default_error_messages = {"out_of_range": "Must be a date from 2000-01-01 to 2099-12-31."}
+
+    def to_internal_value(self, value: Any) -> datetime:
+        try:
+            parsed: datetime = super().to_internal_value(value)
+        except OverflowError:
+            self.fail("out_of_range")
+        if not EARLIEST_FILTER_DATE <= parsed.date() <= LATEST_FILTER_DATE:
+            self.fail("out_of_range")
+        return parsed
 
 
 class SlotFilterSerializer(serializers.Serializer):
-    clinician = serializers.IntegerField(required=False, min_value=1)
+    clinician = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
     starts_from = DateOrDateTimeField(
         required=False,
         input_formats=["iso-8601", "%Y-%m-%d"],
@@ -66,7 +89,7 @@ class SlotFilterSerializer(serializers.Serializer):
 
 
 class AppointmentCreateSerializer(StrictSerializer):
-    slot = serializers.IntegerField(min_value=1)
+    slot = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     token = serializers.CharField(max_length=400, help_text="The intake's patient token.")
 
 
@@ -75,7 +98,7 @@ class AppointmentCancelSerializer(StrictSerializer):
 
 
 class AppointmentRescheduleSerializer(StrictSerializer):
-    slot = serializers.IntegerField(min_value=1)
+    slot = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     token = serializers.CharField(max_length=400, help_text="The intake's patient token.")
 
 

@@ -1,4 +1,6 @@
-"""Every write about clinicians' time: generating slots, booking, cancelling, rescheduling.
+"""Every write about clinicians' time: generating slots, booking, cancelling, rescheduling,
+reminders. The arithmetic of availability is in referrals.availability (pure); what each
+change tells the patient and clinician is in referrals.notifications.
 
 The database decides who gets a slot: the conditional unique constraint on an active
 appointment's slot (and, on PostgreSQL, the exclusion constraint on the clinician's time
@@ -6,21 +8,16 @@ range). A lost race surfaces here as an IntegrityError and leaves as a 409 with 
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic.messaging.models import Channel
-from clinic.messaging.recipients import Recipient
-from clinic.messaging.services import message_queue, messages_queue
-from clinic.zones import clinic_zone, clinic_zone_name
+from clinic.messaging.services import messages_queue
+from clinic.zones import clinic_zone
 from intake.models import Intake, Referral, Urgency
-from intake.recipients import intake_about, patient_recipient
-from referrals import selectors
+from referrals import availability, notifications, selectors
 from referrals.errors import (
     AlreadyBooked,
     AppointmentCancelled,
@@ -33,105 +30,14 @@ from referrals.hours import appointments_displace
 from referrals.models import (
     ACTIVE_APPOINTMENT,
     Appointment,
-    AvailabilityException,
     Clinician,
     Slot,
-    WeeklyAvailability,
 )
 
 REMINDER_BEFORE = timedelta(hours=24)
 REMINDER_BATCH = 50  # reminders queued (and rows locked) per transaction
 
 # --- Slot generation ------------------------------------------------------------------------
-
-Window = tuple[int, int]  # minutes since local midnight, [start, end)
-
-
-def _minutes(value: time) -> int:
-    return value.hour * 60 + value.minute
-
-
-def _merge(windows: list[Window]) -> list[Window]:
-    merged: list[Window] = []
-    for start, end in sorted(windows):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _subtract(windows: list[Window], cut: Window) -> list[Window]:
-    out: list[Window] = []
-    for start, end in windows:
-        if cut[1] <= start or cut[0] >= end:
-            out.append((start, end))
-            continue
-        if start < cut[0]:
-            out.append((start, cut[0]))
-        if cut[1] < end:
-            out.append((cut[1], end))
-    return out
-
-
-def day_windows(
-    *, day: date, weekly: list[WeeklyAvailability], exceptions: list[AvailabilityException]
-) -> list[Window]:
-    """A clinician's working windows on one local date: weekly hours, plus extra hours,
-    minus time off (a time-off row without times is the whole day)."""
-    windows = [(_minutes(w.starts), _minutes(w.ends)) for w in weekly if w.weekday == day.weekday()]
-    todays = [e for e in exceptions if e.date == day]
-    for extra in todays:
-        if extra.kind == AvailabilityException.Kind.EXTRA_HOURS:
-            # Extra hours always have both times (the model's check constraint).
-            windows.append((_minutes(extra.starts), _minutes(extra.ends)))  # type: ignore[arg-type]
-    windows = _merge(windows)
-    for off in todays:
-        if off.kind != AvailabilityException.Kind.TIME_OFF:
-            continue
-        if off.starts is None:
-            return []
-        # A time-off row with a start has an end too (the model's check constraint).
-        windows = _subtract(windows, (_minutes(off.starts), _minutes(off.ends)))  # type: ignore[arg-type]
-    return windows
-
-
-def _local_instant(day: date, minute: int, zone: ZoneInfo) -> datetime | None:
-    """The UTC instant of a wall-clock time in the clinic, or None inside a DST gap."""
-    naive = datetime.combine(day, time(minute // 60, minute % 60))
-    aware = naive.replace(tzinfo=zone)
-    instant = aware.astimezone(UTC)
-    if instant.astimezone(zone).replace(tzinfo=None) != naive:
-        return None  # e.g. 02:30 on the night clocks go forward does not exist
-    return instant
-
-
-def slot_times(
-    *,
-    weekly: list[WeeklyAvailability],
-    exceptions: list[AvailabilityException],
-    first_day: date,
-    last_day: date,
-) -> list[tuple[datetime, datetime]]:
-    """Every slot (UTC start, end) the availability gives between two local dates.
-
-    Wall-clock hours are laid out per local date in the clinic's zone, so 09:00 stays
-    09:00 on both sides of a daylight-saving change while its UTC instant moves.
-    """
-    zone = clinic_zone()
-    length = settings.SLOT_LENGTH_MINUTES
-    times: list[tuple[datetime, datetime]] = []
-    day = first_day
-    while day <= last_day:
-        for start, end in day_windows(day=day, weekly=weekly, exceptions=exceptions):
-            minute = start
-            while minute + length <= end:
-                instant = _local_instant(day, minute, zone)
-                if instant is not None:
-                    times.append((instant, instant + timedelta(minutes=length)))
-                minute += length
-        day += timedelta(days=1)
-    return times
 
 
 @dataclass(frozen=True)
@@ -165,13 +71,13 @@ def slot_generate(*, clinician: Clinician, now: datetime | None = None) -> SlotC
         if clinician.active:
             first_day = now.astimezone(zone).date()
             last_day = horizon.astimezone(zone).date()
-            times = slot_times(
-                weekly=list(clinician.weekly_hours.all()),
-                exceptions=list(
-                    clinician.exceptions.filter(date__gte=first_day, date__lte=last_day)
-                ),
+            times = availability.slot_times(
+                weekly=clinician.weekly_hours.all(),
+                exceptions=clinician.exceptions.filter(date__gte=first_day, date__lte=last_day),
                 first_day=first_day,
                 last_day=last_day,
+                zone=zone,
+                length_minutes=settings.SLOT_LENGTH_MINUTES,
             )
             desired = {start: end for start, end in times if now < start < horizon}
         existing = {
@@ -210,7 +116,7 @@ def _slot_taken(*, slot: Slot, now: datetime) -> SlotTaken:
     return SlotTaken(alternatives=[selectors.slot_public(s) for s in alternatives])
 
 
-def _slot_for_booking(*, slot_id: Any, now: datetime) -> Slot:
+def _slot_for_booking(*, slot_id: object, now: datetime) -> Slot:
     """The slot a patient asked for, or a clear refusal: unknown, past, too soon, too far,
     withdrawn or held."""
     if not isinstance(slot_id, int) or isinstance(slot_id, bool):
@@ -244,7 +150,7 @@ def _reminder_due(starts_at: datetime, now: datetime) -> datetime | None:
 
 
 def appointment_book(
-    *, intake: Intake, slot_id: Any, now: datetime | None = None, booked_from: str | None = None
+    *, intake: Intake, slot_id: object, now: datetime | None = None, booked_from: str | None = None
 ) -> Appointment:
     """Book the intake's free second opinion in one slot, open its referral, confirm it.
 
@@ -280,8 +186,8 @@ def appointment_book(
         Referral.objects.get_or_create(
             intake=intake, reason=Referral.Reason.SECOND_OPINION, defaults={"created_at": now}
         )
-        _patient_confirmation(appointment, now=now)
-        _clinician_notice(appointment, event="booked")
+        notifications.patient_confirmation(appointment, now=now)
+        notifications.clinician_notice(appointment, event="booked")
     return appointment
 
 
@@ -296,13 +202,13 @@ def appointment_cancel(*, appointment: Appointment, now: datetime | None = None)
         appointment.updated_at = now
         appointment.version += 1
         appointment.save(update_fields=["status", "cancelled_at", "updated_at", "version"])
-        _patient_cancellation(appointment, now=now)
-        _clinician_notice(appointment, event="cancelled")
+        notifications.patient_cancellation(appointment, now=now)
+        notifications.clinician_notice(appointment, event="cancelled")
     return appointment
 
 
 def appointment_reschedule(
-    *, appointment: Appointment, slot_id: Any, now: datetime | None = None
+    *, appointment: Appointment, slot_id: object, now: datetime | None = None
 ) -> Appointment:
     """Move a booked appointment to another slot. The same row moves, so every link the
     patient already has shows the new time."""
@@ -313,10 +219,7 @@ def appointment_reschedule(
         if slot_id == appointment.slot_id:
             raise SlotRefused("This is already your appointment's time.")
         slot = _slot_for_booking(slot_id=slot_id, now=now)
-        previous: dict[str, Any] = {
-            "clinician": appointment.clinician,
-            "starts_at": appointment.starts_at,
-        }
+        previous_clinician, previous_starts_at = appointment.clinician, appointment.starts_at
         appointment.slot = slot
         appointment.clinician = slot.clinician
         appointment.starts_at = slot.starts_at
@@ -330,15 +233,17 @@ def appointment_reschedule(
                 appointment.save()
         except IntegrityError:
             raise _slot_taken(slot=slot, now=now) from None
-        _patient_confirmation(appointment, now=now, rescheduled=True)
-        if previous["clinician"].pk != slot.clinician_id:
-            _clinician_notice(
+        notifications.patient_confirmation(appointment, now=now, rescheduled=True)
+        if previous_clinician.pk != slot.clinician_id:
+            notifications.clinician_notice(
                 appointment,
                 event="cancelled",
-                clinician=previous["clinician"],
-                starts_at=previous["starts_at"],
+                clinician=previous_clinician,
+                starts_at=previous_starts_at,
             )
-        _clinician_notice(appointment, event="booked", previous_starts_at=previous["starts_at"])
+        notifications.clinician_notice(
+            appointment, event="booked", previous_starts_at=previous_starts_at
+        )
     return appointment
 
 
@@ -393,121 +298,11 @@ def _reminders_send_batch(*, now: datetime, size: int) -> int:
         )
         # Sent on the clinic's initiative: quiet hours and opt-out apply (messaging layer).
         items = [
-            _patient_message_item(appointment, kind="reminder", now=now, unprompted=True)
+            notifications.patient_message_item(
+                appointment, kind="reminder", now=now, unprompted=True
+            )
             for appointment in due
         ]
         messages_queue([item for item in items if item is not None])
         Appointment.objects.filter(pk__in=[a.pk for a in due]).update(reminder_sent_at=now)
     return len(due)
-
-
-# --- Messages -------------------------------------------------------------------------------
-
-
-def _patient_context(appointment: Appointment) -> dict[str, Any]:
-    patient = appointment.patient
-    return {
-        "first_name": patient.first_name,
-        "when": selectors.when_text(appointment.starts_at, patient.timezone),
-        "clinician_name": appointment.clinician.display_name,
-        "clinician_title": appointment.clinician.title,
-        "clinic_address": settings.CLINIC_ADDRESS,
-        "links": selectors.appointment_links(appointment),
-        "manage_url": selectors.appointment_url(appointment),
-    }
-
-
-def _patient_message(
-    appointment: Appointment,
-    *,
-    kind: str,
-    now: datetime,
-    extra: dict[str, Any] | None = None,
-    unprompted: bool = False,
-) -> None:
-    item = _patient_message_item(
-        appointment, kind=kind, now=now, extra=extra, unprompted=unprompted
-    )
-    if item is not None:
-        message_queue(**item)
-
-
-def _patient_message_item(
-    appointment: Appointment,
-    *,
-    kind: str,
-    now: datetime,
-    extra: dict[str, Any] | None = None,
-    unprompted: bool = False,
-) -> dict[str, Any] | None:
-    """message_queue's arguments for one message to the patient (None: no way to reach
-    them), so a scan can queue many at once with messages_queue."""
-    patient = appointment.patient
-    recipient = patient_recipient(patient)
-    if not recipient.address:
-        return None
-    attachments = []
-    if patient.channel == Channel.EMAIL:
-        attachments = [
-            {
-                "filename": "appointment.ics",
-                "mimetype": "text/calendar",
-                "content": selectors.appointment_ics(appointment, now=now),
-            }
-        ]
-    return {
-        "template": f"appointment_{kind}",
-        "purpose": f"appointment_{kind}",
-        "idempotency_key": f"appointment-{appointment.pk}-v{appointment.version}",
-        "recipient": recipient,
-        "context": {**_patient_context(appointment), **(extra or {})},
-        "about": intake_about(appointment.intake_id),
-        "attachments": attachments,
-        "unprompted": unprompted,
-    }
-
-
-def _patient_confirmation(
-    appointment: Appointment, *, now: datetime, rescheduled: bool = False
-) -> None:
-    # A reply to the patient's own action: never held by quiet hours.
-    _patient_message(appointment, kind="confirmation", now=now, extra={"rescheduled": rescheduled})
-
-
-def _patient_cancellation(appointment: Appointment, *, now: datetime) -> None:
-    book_again = settings.SITE_URL + selectors.book_path(appointment.intake)
-    _patient_message(appointment, kind="cancelled", now=now, extra={"book_url": book_again})
-
-
-def _clinician_notice(
-    appointment: Appointment,
-    *,
-    event: str,
-    clinician: Clinician | None = None,
-    starts_at: datetime | None = None,
-    previous_starts_at: datetime | None = None,
-) -> None:
-    """Tell the clinician of a booking or cancellation: times and ids, no health data."""
-    clinician = clinician or appointment.clinician
-    if not clinician.email:
-        return
-    zone = clinic_zone_name()
-    message_queue(
-        template=f"appointment_clinician_{event}",
-        purpose=f"appointment_clinician_{event}",
-        idempotency_key=f"appointment-{appointment.pk}-v{appointment.version}-c{clinician.pk}",
-        recipient=Recipient(channel=Channel.EMAIL, address=clinician.email),
-        context={
-            "clinician_name": clinician.display_name,
-            "when": selectors.when_text(starts_at or appointment.starts_at, zone),
-            "previous_when": (
-                selectors.when_text(previous_starts_at, zone) if previous_starts_at else ""
-            ),
-            "appointment_id": appointment.pk,
-            "intake_id": appointment.intake_id,
-            # The staff dashboard, not the admin: clinicians work from /staff/.
-            "staff_url": settings.SITE_URL + f"/staff/intakes/{appointment.intake_id}/",
-        },
-        about=intake_about(appointment.intake_id),
-        opt_out_link=False,  # the clinic's own mail to its clinicians
-    )

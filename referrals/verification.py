@@ -87,7 +87,7 @@ def contact_verification_send(*, intake: Intake, now: datetime | None = None) ->
             now,
             0,
         )
-        context = {"clinic_name": settings.CLINIC_NAME, "first_name": patient.first_name}
+        context = {"clinic_name": settings.CLINIC_NAME, "first_name": patient.greeting_name}
         if recipient.channel == Channel.SMS:
             code = f"{secrets.randbelow(10**6):06d}"
             row.code_hash = _code_hash(intake.pk, code)

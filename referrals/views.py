@@ -22,13 +22,15 @@ from intake.selectors import intake_open_for_booking
 from referrals import selectors, services, verification
 from referrals.errors import AlreadyBooked, AppointmentNotChangeable
 from referrals.models import Appointment, Slot
+from referrals.serializers import ID_MAX
 
 
 def _slot_id(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw is not None else None
-    except ValueError:
+    """A slot id within the bigint range, or None for anything else (1e999 digits included)."""
+    if raw is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 19:
         return None
+    value = int(raw)
+    return value if 0 < value <= ID_MAX else None
 
 
 def _open_slot(raw: str | None) -> Slot | None:
@@ -93,6 +95,30 @@ def _error_text(exc: ApplicationError) -> str:
     return next(iter(exc.errors.get("slot", [])), exc.detail)
 
 
+def _chosen(
+    request: HttpRequest, raw: str | None, *, picker: dict[str, Any], **confirm: Any
+) -> HttpResponse:
+    """GET with ?slot=: that time to confirm, or the picker again when it is not open."""
+    slot = _open_slot(raw)
+    if slot is None:
+        error = "Please choose one of the free times below."
+        return _picker(request, **picker, status=400, error=error)
+    return _confirm(request, slot=slot, zone_name=picker["zone_name"], **confirm)
+
+
+def _refused(
+    request: HttpRequest, exc: ApplicationError, *, picker: dict[str, Any]
+) -> HttpResponse:
+    """The picker again after a refused booking or move: why, and the nearest open times."""
+    return _picker(
+        request,
+        **picker,
+        status=exc.status_code,
+        error=_error_text(exc),
+        alternatives=exc.extra.get("alternatives"),
+    )
+
+
 def _open_intake(request: HttpRequest, token: str) -> tuple[Intake, int] | HttpResponse:
     """The token's intake and its link's issue time, or the page refusing a booking; a bad
     link rises to ApplicationErrorMiddleware (404, or 410 when expired)."""
@@ -122,6 +148,7 @@ def book(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+# Long on purpose: GET (confirm) and POST (book) share the opened intake and the picker.
 @require_http_methods(["GET", "POST"])
 def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET: the chosen time to confirm. POST: book it."""
@@ -138,14 +165,10 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
         "heading": "Book your free second opinion",
     }
     if request.method == "GET":
-        slot = _open_slot(request.GET.get("slot"))
-        if slot is None:
-            error = "Please choose one of the free times below."
-            return _picker(request, **picker, status=400, error=error)
-        return _confirm(
+        return _chosen(
             request,
-            slot=slot,
-            zone_name=zone_name,
+            request.GET.get("slot"),
+            picker=picker,
             heading="Confirm your appointment",
             back=reverse("referrals:book", args=[token]),
             button="Confirm booking",
@@ -167,13 +190,7 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
         )
         if active is not None:
             return _appointment_redirect(active, issued_at=issued_at)
-        return _picker(
-            request,
-            **picker,
-            status=exc.status_code,
-            error=_error_text(exc),
-            alternatives=exc.extra.get("alternatives"),
-        )
+        return _refused(request, exc, picker=picker)
     messages.success(request, "Your appointment is booked. We've sent you a confirmation.")
     return _appointment_redirect(appointment, issued_at=issued_at)
 
@@ -236,14 +253,10 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         raw = request.GET.get("slot")
         if raw is None:
             return _picker(request, **picker)
-        slot = _open_slot(raw)
-        if slot is None:
-            error = "Please choose one of the free times below."
-            return _picker(request, **picker, status=400, error=error)
-        return _confirm(
+        return _chosen(
             request,
-            slot=slot,
-            zone_name=zone_name,
+            raw,
+            picker=picker,
             heading="Move your appointment",
             back=here,
             button="Move my appointment",
@@ -256,13 +269,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     except AppointmentNotChangeable:
         return _appointment_redirect(appointment, token=token)
     except ApplicationError as exc:
-        return _picker(
-            request,
-            **picker,
-            status=exc.status_code,
-            error=_error_text(exc),
-            alternatives=exc.extra.get("alternatives"),
-        )
+        return _refused(request, exc, picker=picker)
     messages.success(request, "Your appointment has moved. We've sent you the new details.")
     return _appointment_redirect(appointment, token=token)
 

@@ -60,16 +60,21 @@ def _demo_login() -> tuple[str, str]:
     return DEMO_USERNAME, DEMO_PASSWORD
 
 
-def main() -> int:
-    var = Path(os.environ.get("STRIDE_VAR_DIR", ROOT / "var"))
-    for folder in ("celery/queue", "celery/processed", "celery/control", "media"):
-        (var / folder).mkdir(parents=True, exist_ok=True)
-    host, port = address()
+def _environment_for(host: str, port: int) -> None:
+    """SITE_URL and ALLOWED_HOSTS for this address, unless the caller set them."""
     # A browser on this machine cannot open 0.0.0.0: show the loopback address instead.
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104  # nosec B104 (only compared, never bound)
     os.environ.setdefault("SITE_URL", f"http://{shown}:{port}")
     if host not in ("127.0.0.1", "localhost") and "ALLOWED_HOSTS" not in os.environ:
         os.environ["ALLOWED_HOSTS"] = f"127.0.0.1,localhost,{shown}"
+
+
+def main() -> int:
+    var = Path(os.environ.get("STRIDE_VAR_DIR", ROOT / "var"))
+    for folder in ("celery/queue", "celery/processed", "celery/control", "media"):
+        (var / folder).mkdir(parents=True, exist_ok=True)
+    host, port = address()
+    _environment_for(host, port)
     _manage("migrate", "--noinput")
     _manage("seed_demo")
     celery = [PY, "-m", "celery", "-A", "clinic"]

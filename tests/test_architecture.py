@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import architecture
+from tests.support import architecture, long_functions
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -84,11 +84,11 @@ def test_an_import_up_the_layers_inside_a_function_fails_too(tmp_path):
         tmp_path,
         {
             "referrals/models.py": "",
-            "intake/followups.py": "def f():\n    from referrals import models\n",
+            "intake/follow_ups.py": "def f():\n    from referrals import models\n",
         },
     )
     assert not result.ok
-    assert "intake.followups -> referrals.models" in result.report
+    assert "intake.follow_ups -> referrals.models" in result.report
 
 
 def test_a_cycle_inside_an_app_fails(tmp_path):
@@ -131,8 +131,8 @@ def test_a_lazy_import_between_other_modules_still_makes_a_cycle(tmp_path):
     result = _check(
         tmp_path,
         {
-            "intake/tasks_advice.py": "def run():\n    from intake import advice\n",
-            "intake/advice.py": "from intake import tasks_advice\n",
+            "intake/links.py": "def run():\n    from intake import advice\n",
+            "intake/advice.py": "from intake import links\n",
         },
     )
     assert not result.ok
@@ -186,3 +186,23 @@ def test_lazy_task_service_imports_are_found_by_where_they_sit(tmp_path):
     )
     found = architecture.lazy_task_service_imports(root, ["intake", "referrals"])
     assert found == ["intake.tasks -> intake.services", "referrals.services -> referrals.tasks"]
+
+
+# --- Long functions -------------------------------------------------------------------------
+
+
+def test_every_long_function_is_split_or_says_why():
+    assert long_functions.unexplained(ROOT) == []
+
+
+def test_a_long_function_without_a_reason_is_reported_and_one_with_a_reason_is_not(tmp_path):
+    body = "".join(f"    x{n} = {n}\n" for n in range(long_functions.MAX_LINES + 1))
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "long.py").write_text(
+        f'def plain():\n    """Docstrings do not count."""\n{body}\n\n'
+        f"# Long on purpose: a table of steps.\n@staticmethod\ndef explained():\n{body}"
+    )
+    (tmp_path / "app" / "short.py").write_text("def short():\n    return 1\n")
+    assert long_functions.unexplained(tmp_path) == [
+        f"app/long.py:1 plain ({long_functions.MAX_LINES + 1} lines)"
+    ]

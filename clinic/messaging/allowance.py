@@ -1,9 +1,12 @@
 """At most one unprompted message a day per recipient (a channel and an address), and
-never inside their quiet hours: decided at send time for a claimed batch."""
+never inside their quiet hours; and a hard cap on all messages a recipient gets in 24
+hours, whatever their purpose: decided at send time for a claimed batch."""
 
 import hashlib
-from datetime import datetime
+from collections import Counter
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection
 
 from clinic.messaging.models import Message
@@ -60,6 +63,56 @@ class DailyAllowance:
             return quiet_hours_next_allowed(at=day_end, zone=zone)
         self.earlier.append((message.channel, message.recipient, self.now))
         return None
+
+
+# Booking changes a patient (or anyone holding their link) can repeat at will: book, cancel,
+# book again. Each would text the number on the intake, so texts for them are capped apart.
+BOOKING_CHANGE_PURPOSES = frozenset({"appointment_confirmation", "appointment_cancelled"})
+
+
+class DailyCap:
+    """No recipient gets more than MESSAGE_DAILY_CAP messages in 24 hours, whatever the
+    purpose (booking confirmations included), nor more than MESSAGE_BOOKING_TEXTS_PER_DAY
+    texts about booking changes: a cancel-and-rebook loop cannot be used to text someone.
+
+    Anyone can type any number into the intake form, so the cap holds per address across
+    every intake. The clinic's own people (no zone: staff alerts) are not capped. Takes the
+    batch's recipient locks; create it before `DailyAllowance` (one lock order).
+    """
+
+    def __init__(self, messages: list[Message], now: datetime) -> None:
+        self.sent: Counter[tuple[str, str]] = Counter()
+        self.booking_texts: Counter[tuple[str, str]] = Counter()
+        capped = [m for m in messages if m.recipient_zone]
+        if not capped:
+            return
+        _recipients_lock({(m.channel, m.recipient) for m in capped})
+        earlier = Message.objects.filter(
+            channel__in={m.channel for m in capped},
+            recipient__in={m.recipient for m in capped},
+            status__in=[Message.Status.SENDING, Message.Status.SENT],
+            attempted_at__gte=now - timedelta(hours=24),
+        ).values_list("channel", "recipient", "purpose")
+        for channel, recipient, purpose in earlier:
+            self._count(channel, recipient, purpose)
+
+    def _count(self, channel: str, recipient: str, purpose: str) -> None:
+        self.sent[(channel, recipient)] += 1
+        if channel == "sms" and purpose in BOOKING_CHANGE_PURPOSES:
+            self.booking_texts[(channel, recipient)] += 1
+
+    def refusal(self, message: Message) -> str:
+        """Why this message must not go out ("" if it may, and then it counts)."""
+        if not message.recipient_zone:
+            return ""
+        key = (message.channel, message.recipient)
+        if self.sent[key] >= settings.MESSAGE_DAILY_CAP:
+            return "daily message cap reached for this recipient"
+        booking_text = message.channel == "sms" and message.purpose in BOOKING_CHANGE_PURPOSES
+        if booking_text and self.booking_texts[key] >= settings.MESSAGE_BOOKING_TEXTS_PER_DAY:
+            return "booking-change texts for today already sent to this recipient"
+        self._count(message.channel, message.recipient, message.purpose)
+        return ""
 
 
 def _recipients_lock(recipients: set[tuple[str, str]]) -> None:

@@ -3,9 +3,8 @@
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
-from clinic.messaging.models import Channel, Suppression
+from clinic.messaging.models import Channel, Message, Suppression
 from clinic.messaging.recipients import Recipient
 from clinic.messaging.services import message_queue
 from clinic.messaging.suppressions import (
@@ -23,9 +22,14 @@ def sms_inbound_receive(
     """An SMS reply: STOP-type words suppress the number for SMS, START lifts that (SMS only).
 
     One confirmation text goes back, keyed by the provider's message id, so a webhook
-    delivered twice confirms once. Returns what was done: "opted_out", "opted_in" or
-    "ignored".
+    delivered twice confirms once, and a replayed one changes nothing. Returns what was
+    done: "opted_out", "opted_in" or "ignored".
     """
+    if not provider_id or _already_handled(provider_id):
+        # The provider's signature carries no time: a captured START (or STOP) could be
+        # posted again months later and undo a newer choice. Each MessageSid acts once, and
+        # a webhook without one is not the provider's.
+        return "ignored"
     keyword = sms_keyword(body)
     if keyword in OPT_OUT_KEYWORDS:
         action, purpose = "opted_out", "sms_opt_out_confirm"
@@ -47,8 +51,20 @@ def sms_inbound_receive(
         message_queue(
             template=purpose,
             purpose=purpose,
-            idempotency_key=(provider_id or f"{sender.address}-{timezone.now().isoformat()}")[:128],
+            idempotency_key=_reply_key(provider_id),
             recipient=sender,
             context={},
         )
     return action
+
+
+def _reply_key(provider_id: str) -> str:
+    return f"sms-inbound-{provider_id}"[:128]
+
+
+def _already_handled(provider_id: str) -> bool:
+    """The confirmation row keyed by this MessageSid is the record that it was handled."""
+    return Message.objects.filter(
+        idempotency_key=_reply_key(provider_id),
+        purpose__in=["sms_opt_out_confirm", "sms_opt_in_confirm"],
+    ).exists()

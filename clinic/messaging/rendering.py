@@ -24,6 +24,7 @@ FOOTER_MARKER = "<!-- stride:footer -->"
 # template's first word, so a new template of a known kind is covered.
 FOOTER_REASONS = {
     "plan": "You get this because you filled in {clinic}'s knee pain check.",
+    "urgent": "You get this because you filled in {clinic}'s knee pain check.",
     "followup": "You get this because you asked {clinic} to check in on your knee.",
     "appointment": "You get this because you booked an appointment with {clinic}.",
     "contact": "You get this because you asked to book an appointment with {clinic}.",

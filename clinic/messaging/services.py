@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from clinic.messaging.allowance import DailyAllowance
+from clinic.messaging.allowance import DailyAllowance, DailyCap
 from clinic.messaging.models import Channel, Message
 from clinic.messaging.quiet_hours import quiet_hours_next_allowed
 from clinic.messaging.recipients import Recipient
@@ -192,12 +192,15 @@ def messages_send(*, message_ids: list[int], now: datetime | None = None) -> lis
             .filter(pk__in=message_ids, status=Message.Status.QUEUED, not_before__lte=now)
             .order_by("pk")
         )
+        cap = DailyCap(claimed, now)  # first: it takes the recipients' locks in one order
         allowance = DailyAllowance(claimed, now)
         refusals = _refusals(claimed)
         sending = []
         for message in claimed:
             refusal = refusals.get(message.pk, "")
             later = None if refusal or not message.unprompted else allowance.later(message)
+            if not refusal and later is None:
+                refusal = cap.refusal(message)
             if refusal:
                 message.status = Message.Status.SKIPPED
                 message.error = refusal

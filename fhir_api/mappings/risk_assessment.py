@@ -46,6 +46,7 @@ def _basis(outcome: TriageOutcome) -> list[Reference]:
     return basis
 
 
+# Long on purpose: one resource literal, field by field as FHIR lays it out.
 def build(outcome: TriageOutcome) -> RiskAssessment:
     scores = outcome.scores or {}
     predictions = [_prediction(outcome.pattern, scores.get(outcome.pattern), "Primary pattern")]

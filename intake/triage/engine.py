@@ -56,22 +56,6 @@ class TriageResult:
     scores: dict[str, int]  # every scored pattern, zeros included
     rules_version: str
 
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready copy (lists, not tuples), e.g. for a JSONField or an API response."""
-        return {
-            "pattern": self.pattern,
-            "secondary_patterns": list(self.secondary_patterns),
-            "urgency": self.urgency,
-            "care_route": self.care_route,
-            "red_flags": list(self.red_flags),
-            "assessment_reasons": list(self.assessment_reasons),
-            "advice": list(self.advice),
-            "factors": list(self.factors),
-            "matched_signs": {p: list(signs) for p, signs in self.matched_signs.items()},
-            "scores": dict(self.scores),
-            "rules_version": self.rules_version,
-        }
-
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "includes_any": lambda answer, values: any(v in answer for v in values),

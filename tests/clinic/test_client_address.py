@@ -45,3 +45,31 @@ def test_the_settings_wire_every_limit_to_the_same_rule(settings):
     assert settings.AXES_CLIENT_IP_CALLABLE == "clinic.http.client_ip"
     assert settings.RATELIMIT_IP_META_KEY == "clinic.http.client_ip"
     assert settings.REST_FRAMEWORK["NUM_PROXIES"] == settings.PROXY_COUNT
+
+
+# --- IPv6 clients (issue 13, finding 2) ------------------------------------------------------
+
+
+def test_api_throttles_key_an_ipv6_client_by_its_64_network(proxies):
+    """One IPv6 subscriber holds a whole /64: keyed per address, it would get 2**64 buckets."""
+    from clinic.api import ClientScopedRateThrottle, PublicApiView
+
+    proxies(0)
+    ident = ClientScopedRateThrottle().get_ident
+    same = ident(_request("2001:db8:1:2::1"))
+    assert ident(_request("2001:db8:1:2:ffff:ffff:ffff:9")) == same
+    assert ident(_request("2001:0db8:0001:0002:0000:0000:0000:0abc")) == same
+    assert ident(_request("2001:db8:1:3::1")) != same
+    assert ident(_request("203.0.113.9")) == "203.0.113.9"
+    assert ident(_request("203.0.113.10")) == "203.0.113.10"
+    assert PublicApiView.throttle_classes == [ClientScopedRateThrottle]
+
+
+def test_behind_a_proxy_the_forwarded_ipv6_address_is_keyed_by_64(proxies):
+    from clinic.api import ClientScopedRateThrottle
+
+    proxies(1)
+    ident = ClientScopedRateThrottle().get_ident
+    a = ident(_request("10.0.0.2", "2001:db8:aa:bb::1"))
+    b = ident(_request("10.0.0.2", "2001:db8:aa:bb::2"))
+    assert a == b == "2001:db8:aa:bb::/64"

@@ -12,6 +12,7 @@ EMAILS = Path(__file__).resolve().parents[2] / "templates" / "emails"
 TEMPLATES = sorted(p.name.removesuffix("-body.html") for p in EMAILS.glob("*-body.html"))
 # The clinic's own mail to its staff: no opt-out, and links to /staff/.
 STAFF_TEMPLATES = {t for t in TEMPLATES if t.startswith("staff_") or "_clinician_" in t}
+STAFF_TEMPLATES |= {"urgent_escalation"}
 
 
 def render(template: str, **context) -> tuple[str, str, str]:

@@ -19,8 +19,8 @@ from clinic.messaging.services import (
 from clinic.messaging.sms import FileSmsBackend, SmsError, outbox
 from clinic.messaging.suppressions import opt_out_url, suppression_add
 from clinic.messaging.tasks import message_send as message_send_task
-from intake.models import Patient
 from intake.recipients import patient_recipient
+from tests.support.factories import patient_row
 
 pytestmark = pytest.mark.django_db
 DAYTIME = "2026-06-10T12:00:00+00:00"  # 13:00 in London
@@ -30,19 +30,6 @@ DAYTIME = "2026-06-10T12:00:00+00:00"  # 13:00 in London
 def _daytime():
     with time_machine.travel(DAYTIME, tick=False):
         yield
-
-
-def _patient(**overrides) -> Patient:
-    fields = {
-        "name": "Sam Stride",
-        "email": "sam@example.com",
-        "phone": "+12025550143",
-        "channel": "sms",
-        "timezone": "Europe/London",
-        "consent_follow_up": True,
-    }
-    fields.update(overrides)
-    return Patient.objects.create(**fields)
 
 
 def _queue(patient, *, channel="sms", key="k", unprompted=True, purpose="test") -> Message:
@@ -79,7 +66,7 @@ def flaky(settings):
 
 
 def test_a_task_run_twice_sends_once():
-    message = _queue(_patient())
+    message = _queue(patient_row())
     message_send_task(message.pk)
     message_send_task(message.pk)
     assert len(outbox.messages) == 1
@@ -90,13 +77,13 @@ def test_a_task_run_twice_sends_once():
 
 
 def test_queueing_twice_with_one_key_records_one_message():
-    patient = _patient()
+    patient = patient_row()
     assert _queue(patient).pk == _queue(patient).pk
     assert Message.objects.count() == 1
 
 
 def test_an_opted_out_patient_gets_nothing_even_if_queued_before():
-    patient = _patient()
+    patient = patient_row()
     message = _queue(patient, unprompted=False)
     suppression_add(channel="sms", address=patient.phone, source="staff")
     message = message_send(message_id=message.pk)
@@ -122,7 +109,7 @@ def test_a_message_to_the_clinic_is_not_held_by_patient_rules():
 
 def test_a_transient_provider_error_is_retried_later_with_backoff(flaky):
     flaky.failures = 1
-    message = _queue(_patient())
+    message = _queue(patient_row())
     message = message_send(message_id=message.pk)
     assert message.status == "queued"
     assert message.attempts == 1
@@ -149,7 +136,7 @@ def test_the_backoff_doubles_with_jitter_and_is_capped_at_a_few_minutes(settings
 def test_a_message_that_keeps_failing_is_failed_after_the_last_attempt(flaky, settings):
     settings.MESSAGE_MAX_ATTEMPTS = 3
     flaky.failures = 99
-    patient = _patient(email="")
+    patient = patient_row(email="")
     message = _queue(patient)
     for _ in range(3):
         with time_machine.travel(Message.objects.get(pk=message.pk).not_before, tick=False):
@@ -162,7 +149,7 @@ def test_a_message_that_keeps_failing_is_failed_after_the_last_attempt(flaky, se
 
 def test_a_permanent_failure_falls_back_to_email_when_the_patient_has_one(flaky):
     flaky.failures, flaky.permanent = 1, True
-    patient = _patient()
+    patient = patient_row()
     message = _queue(patient, key="followup-7", unprompted=False)
     message = message_send(message_id=message.pk)
     assert message.status == "failed"
@@ -176,7 +163,7 @@ def test_a_permanent_failure_falls_back_to_email_when_the_patient_has_one(flaky)
 
 
 def test_every_patient_email_carries_a_working_opt_out(client):
-    patient = _patient(channel="email")
+    patient = patient_row(channel="email")
     message = _queue(patient, channel="email", unprompted=False)
     message_send(message_id=message.pk)
     sent = mail.outbox[0]
@@ -199,9 +186,9 @@ def test_every_patient_email_carries_a_working_opt_out(client):
 
 
 def test_the_opt_out_link_covers_every_record_with_that_email(client):
-    first = _patient(channel="email")
-    second = _patient(channel="email", email="SAM@example.com")
-    other = _patient(channel="email", email="someone@example.com")
+    first = patient_row(channel="email")
+    second = patient_row(channel="email", email="SAM@example.com")
+    other = patient_row(channel="email", email="someone@example.com")
     message = _queue(first, channel="email", unprompted=False)
     client.post(opt_out_url(message.pk).removeprefix("http://testserver"))
     for patient, key in ((second, "s"), (other, "o")):
@@ -210,7 +197,7 @@ def test_the_opt_out_link_covers_every_record_with_that_email(client):
 
 
 def test_a_tampered_opt_out_link_is_refused_and_changes_nothing(client):
-    message = _queue(_patient(channel="email"), channel="email")
+    message = _queue(patient_row(channel="email"), channel="email")
     url = opt_out_url(message.pk).removeprefix("http://testserver")
     response = client.post(url[:-3] + "xx/")
     assert response.status_code == 404
@@ -220,7 +207,7 @@ def test_a_tampered_opt_out_link_is_refused_and_changes_nothing(client):
 def test_the_send_due_scan_republishes_a_message_the_broker_lost(
     django_capture_on_commit_callbacks,
 ):
-    message = _queue(_patient())  # its on-commit publish never ran: as if Redis lost it
+    message = _queue(patient_row())  # its on-commit publish never ran: as if Redis lost it
     assert messages_send_due() == 0  # published too recently to count as lost
     later = timezone.now() + timedelta(minutes=3)
     with time_machine.travel(later, tick=False), django_capture_on_commit_callbacks(execute=True):
@@ -233,7 +220,7 @@ def test_the_send_due_scan_republishes_a_message_the_broker_lost(
 def test_the_dispatch_scan_sends_a_deferred_message_once_its_time_comes(
     django_capture_on_commit_callbacks,
 ):
-    patient = _patient()
+    patient = patient_row()
     with time_machine.travel("2026-06-10T21:30:00+00:00", tick=False):
         message = _queue(patient)  # 22:30 in London: waits for 09:00
     assert message.enqueued_at is None
@@ -251,7 +238,7 @@ def test_the_dispatch_scan_sends_a_deferred_message_once_its_time_comes(
 def test_the_dispatch_scan_recovers_a_message_whose_worker_died_while_sending(
     django_capture_on_commit_callbacks,
 ):
-    message = _queue(_patient())
+    message = _queue(patient_row())
     Message.objects.filter(pk=message.pk).update(status="sending", attempted_at=timezone.now())
     assert messages_send_due(now=timezone.now() + timedelta(minutes=1)) == 0
     with (
@@ -282,7 +269,7 @@ def test_the_send_task_comes_back_after_the_backoff_by_countdown(flaky, monkeypa
     from celery.exceptions import Retry
 
     flaky.failures = 1
-    message = _queue(_patient())
+    message = _queue(patient_row())
     countdowns = []
 
     def retry(countdown):
@@ -296,7 +283,7 @@ def test_the_send_task_comes_back_after_the_backoff_by_countdown(flaky, monkeypa
 
 
 def test_the_send_task_never_schedules_a_wait_for_the_morning_by_countdown(monkeypatch):
-    patient = _patient()
+    patient = patient_row()
     with time_machine.travel("2026-06-10T21:30:00+00:00", tick=False):
         message = _queue(patient)
         monkeypatch.setattr(
@@ -312,7 +299,7 @@ def test_the_batch_task_sends_each_message_once_and_a_bad_one_does_not_stop_the_
 ):
     from clinic.messaging.tasks import messages_send
 
-    patient = _patient()
+    patient = patient_row()
     first, second, third = (_queue(patient, key=f"k{n}", unprompted=False) for n in range(3))
     real = services._provider_send
 
@@ -336,7 +323,7 @@ def test_the_batch_task_hands_a_provider_retry_to_the_single_task_by_countdown(f
     from clinic.messaging.tasks import messages_send
 
     flaky.failures = 1
-    message = _queue(_patient())
+    message = _queue(patient_row())
     scheduled = []
     monkeypatch.setattr(
         message_send_task,

@@ -7,6 +7,7 @@ from clinic.messaging.models import Message, Suppression
 from clinic.messaging.sms import outbox
 from clinic.messaging.twilio import twilio_signature, twilio_signature_valid
 from intake.models import Patient
+from tests.support.factories import patient_row
 
 pytestmark = pytest.mark.django_db
 URL = "/m/sms/inbound/"
@@ -22,15 +23,8 @@ def _twilio(settings):
 
 
 def _patient(**overrides) -> Patient:
-    fields = {
-        "name": "Sam Stride",
-        "phone": PHONE,
-        "channel": "sms",
-        "timezone": "Europe/London",
-        "consent_follow_up": True,
-    }
-    fields.update(overrides)
-    return Patient.objects.create(**fields)
+    """An SMS-only patient (no email address)."""
+    return patient_row(**{"email": "", **overrides})
 
 
 def _post(client, body, *, sid="SM1", signature=None, from_number=PHONE, **extra):
@@ -157,3 +151,34 @@ def test_other_replies_change_nothing(client):
 
 def test_the_webhook_refuses_get(client):
     assert client.get(URL).status_code == 405
+
+
+# --- Replays and the scope of START (issue 13, finding 16) -----------------------------------
+
+
+def test_a_replayed_start_does_not_undo_a_later_stop(client, django_capture_on_commit_callbacks):
+    """Twilio's signature has no time in it: a captured START can be posted again later."""
+    _patient()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, "START", sid="SM10")
+        _post(client, "STOP", sid="SM11")
+        assert _post(client, "START", sid="SM10").status_code == 200  # the replay
+    assert Suppression.objects.filter(channel="sms").exists()
+    assert len(outbox.messages) == 2  # the replay confirmed nothing either
+
+
+def test_a_webhook_without_a_message_sid_changes_nothing(client):
+    _patient()
+    assert _post(client, "STOP", sid="").status_code == 200
+    assert not Suppression.objects.exists()
+    assert Message.objects.count() == 0
+
+
+def test_start_opts_back_in_for_sms_only(client):
+    from clinic.messaging.suppressions import suppression_add
+
+    _patient(email="sam@example.com")
+    suppression_add(channel="email", address="sam@example.com", source="email_link")
+    _post(client, "STOP", sid="SM20")
+    _post(client, "START", sid="SM21")
+    assert list(Suppression.objects.values_list("channel", flat=True)) == ["email"]

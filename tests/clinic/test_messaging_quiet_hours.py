@@ -13,6 +13,7 @@ from clinic.messaging.sms import outbox
 from clinic.zones import local_day_bounds
 from intake.models import Patient
 from intake.recipients import patient_recipient
+from tests.support.factories import patient_row
 
 NY = "America/New_York"
 LONDON = "Europe/London"
@@ -104,19 +105,6 @@ def test_it_falls_back_to_the_clinic_zone_for_an_unknown_zone(settings):
 # --- Through the message layer -----------------------------------------------------------
 
 
-def _patient(**overrides) -> Patient:
-    fields = {
-        "name": "Sam Stride",
-        "email": "sam@example.com",
-        "phone": "+12025550143",
-        "channel": "sms",
-        "timezone": LONDON,
-        "consent_follow_up": True,
-    }
-    fields.update(overrides)
-    return Patient.objects.create(**fields)
-
-
 def _unprompted(patient: Patient, key: str) -> Message:
     return message_queue(
         template="sms_opt_in_confirm",
@@ -130,7 +118,7 @@ def _unprompted(patient: Patient, key: str) -> Message:
 
 @pytest.mark.django_db
 def test_an_unprompted_message_queued_at_night_waits_for_the_morning():
-    patient = _patient()
+    patient = patient_row()
     with time_machine.travel(local(LONDON, 2026, 6, 10, 23, 15), tick=False):
         message = _unprompted(patient, "night")
         assert message.not_before == local(LONDON, 2026, 6, 11, 9, 0)
@@ -143,7 +131,7 @@ def test_an_unprompted_message_queued_at_night_waits_for_the_morning():
 
 @pytest.mark.django_db
 def test_a_reply_to_the_patients_own_action_is_not_held_by_quiet_hours():
-    patient = _patient()
+    patient = patient_row()
     with time_machine.travel(local(LONDON, 2026, 6, 10, 23, 15), tick=False):
         message = message_queue(
             template="sms_opt_in_confirm",
@@ -158,7 +146,7 @@ def test_a_reply_to_the_patients_own_action_is_not_held_by_quiet_hours():
 
 @pytest.mark.django_db
 def test_a_message_whose_retry_falls_into_the_night_is_held_at_send_time():
-    patient = _patient()
+    patient = patient_row()
     with time_machine.travel(local(LONDON, 2026, 6, 10, 19, 50), tick=False):
         message = _unprompted(patient, "late")
     with time_machine.travel(local(LONDON, 2026, 6, 10, 20, 5), tick=False):
@@ -170,7 +158,7 @@ def test_a_message_whose_retry_falls_into_the_night_is_held_at_send_time():
 
 @pytest.mark.django_db
 def test_a_patient_gets_at_most_one_unprompted_message_a_day():
-    patient = _patient()
+    patient = patient_row()
     with time_machine.travel(local(LONDON, 2026, 6, 10, 10, 0), tick=False):
         first = _unprompted(patient, "a")
         second = _unprompted(patient, "b")
@@ -186,7 +174,7 @@ def test_a_patient_gets_at_most_one_unprompted_message_a_day():
 
 @pytest.mark.django_db
 def test_replies_do_not_use_up_the_daily_allowance():
-    patient = _patient()
+    patient = patient_row()
     with time_machine.travel(local(LONDON, 2026, 6, 10, 10, 0), tick=False):
         reply = message_queue(
             template="sms_opt_in_confirm",

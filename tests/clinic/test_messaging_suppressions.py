@@ -20,6 +20,7 @@ from clinic.messaging.suppressions import (
 )
 from intake.models import Patient
 from intake.recipients import patient_recipient
+from tests.support.factories import patient_row
 
 PHONE = "+12025550143"
 DAYTIME = "2026-06-10T16:00:00+00:00"  # 12:00 in New York, 17:00 in London
@@ -29,19 +30,6 @@ DAYTIME = "2026-06-10T16:00:00+00:00"  # 12:00 in New York, 17:00 in London
 def _daytime():
     with time_machine.travel(DAYTIME, tick=False):
         yield
-
-
-def _patient(**overrides) -> Patient:
-    fields = {
-        "name": "Sam Stride",
-        "email": "sam@example.com",
-        "phone": PHONE,
-        "channel": "sms",
-        "timezone": "Europe/London",
-        "consent_follow_up": True,
-    }
-    fields.update(overrides)
-    return Patient.objects.create(**fields)
 
 
 def _send(patient: Patient, *, channel: str, key: str) -> Message:
@@ -100,9 +88,9 @@ def test_a_suppression_is_stored_normalised_and_once():
 
 @pytest.mark.django_db
 def test_a_stop_on_one_intake_suppresses_a_message_for_a_later_intake_with_that_number():
-    _patient()
+    patient_row()
     sms_inbound_receive(from_number="+1 (202) 555-0143", body="STOP", provider_id="SM1")
-    later = _patient(name="Sam on a new intake")
+    later = patient_row(name="Sam on a new intake")
     message = _send(later, channel="sms", key="later")
     assert (message.status, message.error) == ("skipped", "recipient opted out")
     assert outbox.messages == []
@@ -110,11 +98,11 @@ def test_a_stop_on_one_intake_suppresses_a_message_for_a_later_intake_with_that_
 
 @pytest.mark.django_db
 def test_start_opts_back_in_for_sms_only():
-    patient = _patient()
+    patient = patient_row()
     sms_inbound_receive(from_number=PHONE, body="STOP", provider_id="SM1")
     suppression_add(channel="email", address=patient.email, source="email_link")
     sms_inbound_receive(from_number=PHONE, body="START", provider_id="SM2")
-    later = _patient(name="Sam on a new intake")
+    later = patient_row(name="Sam on a new intake")
     assert _send(later, channel="sms", key="text").status == "sent"
     assert _send(later, channel="email", key="mail").status == "skipped"
     assert mail.outbox == []
@@ -122,12 +110,12 @@ def test_start_opts_back_in_for_sms_only():
 
 @pytest.mark.django_db
 def test_the_email_link_suppresses_email_for_later_intakes_and_leaves_sms_alone(client):
-    first = _patient(channel="email")
+    first = patient_row(channel="email")
     message = _send(first, channel="email", key="first")
     assert message.status == "sent"
     response = client.post(opt_out_url(message.pk).removeprefix("http://testserver"))
     assert response.status_code == 200
-    later = _patient(email="  SAM@Example.com", name="Sam on a new intake")
+    later = patient_row(email="  SAM@Example.com", name="Sam on a new intake")
     assert _send(later, channel="email", key="later-mail").status == "skipped"
     assert _send(later, channel="sms", key="later-text").status == "sent"
     assert len(mail.outbox) == 1
@@ -135,7 +123,7 @@ def test_the_email_link_suppresses_email_for_later_intakes_and_leaves_sms_alone(
 
 @pytest.mark.django_db
 def test_a_message_queued_before_the_opt_out_is_not_sent_after_it():
-    patient = _patient()
+    patient = patient_row()
     # Its send task waits for a commit that this test never makes: it is still queued.
     message = message_queue(
         template="sms_opt_in_confirm",
@@ -154,7 +142,7 @@ def test_a_message_queued_before_the_opt_out_is_not_sent_after_it():
 
 @pytest.mark.django_db
 def test_a_lifted_suppression_lets_messages_go_again():
-    patient = _patient(channel="email")
+    patient = patient_row(channel="email")
     suppression_add(channel="email", address=patient.email, source="staff")
     assert suppression_lift(channel="email", address="SAM@example.com") == 1
     assert _send(patient, channel="email", key="again").status == "sent"

@@ -18,7 +18,7 @@ ANON, OUTSIDER, FRONT_DESK, CLINICIAN = "anonymous", "outsider", "front_desk", "
 def world(urgent_intake, routine_intake):
     """One of everything a staff URL can point at."""
     referral = Referral.objects.create(intake=routine_intake, reason="not_improving")
-    message = Message.objects.get(about=f"intake:{urgent_intake.pk}")
+    message = Message.objects.get(about=f"intake:{urgent_intake.pk}", purpose="staff_urgent_alert")
     Message.objects.filter(pk=message.pk).update(status="failed", error="SMTPServerDisconnected")
     return {
         "urgent": urgent_intake.pk,

@@ -53,6 +53,6 @@ def test_outcomes_count_bookings_made_after_an_invitation():
         intake = factories.make_intake(duration_days=10)
         Referral.objects.create(intake=intake, reason=Referral.Reason.NOT_IMPROVING)
         book_today(intake)
-        from dashboard import selectors
+        from dashboard.selectors import appointments
 
-        assert selectors.bookings_from_invitations() == {intake.pattern: 1}
+        assert appointments.bookings_from_invitations() == {intake.pattern: 1}

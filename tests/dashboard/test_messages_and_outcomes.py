@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from clinic.messaging.models import Message
 from clinic.messaging.services import message_send, messages_send_due
-from dashboard import selectors
 from dashboard.models import AuditEvent
+from dashboard.selectors import message_log, outcomes
 from intake.models import FollowUp, Intake
 from tests.support.factories import make_intake
 
@@ -142,7 +142,7 @@ def test_resending_an_unknown_message_is_a_404(front_desk_client):
 
 
 def test_resend_from_the_intake_page_returns_there(clinician_client, urgent_intake):
-    message = Message.objects.get(about=f"intake:{urgent_intake.pk}")
+    message = Message.objects.get(about=f"intake:{urgent_intake.pk}", purpose="staff_urgent_alert")
     Message.objects.filter(pk=message.pk).update(status="failed")
     url = f"/staff/intakes/{urgent_intake.pk}/"
     response = clinician_client.post(f"/staff/messages/{message.pk}/resend/", {"next": url})
@@ -154,10 +154,10 @@ def test_resend_from_the_intake_page_returns_there(clinician_client, urgent_inta
 
 
 def test_the_log_is_paginated(front_desk_client):
-    for n in range(selectors.MESSAGE_PAGE_SIZE + 5):
+    for n in range(message_log.MESSAGE_PAGE_SIZE + 5):
         _message(n)
     response = front_desk_client.get("/staff/messages/")
-    assert len(response.context["page"].object_list) == selectors.MESSAGE_PAGE_SIZE
+    assert len(response.context["page"].object_list) == message_log.MESSAGE_PAGE_SIZE
     assert front_desk_client.get("/staff/messages/", {"page": 2}).status_code == 200
 
 
@@ -194,7 +194,7 @@ def test_weekly_counts_split_intakes_by_urgency(clinician_client):
     old = make_intake(red_flags=["numb_cold_foot"])
     Intake.objects.filter(pk=old.pk).update(submitted_at=timezone.now() - timedelta(weeks=3))
     weeks = clinician_client.get("/staff/outcomes/").context["weeks"]
-    assert len(weeks) == selectors.OUTCOME_WEEKS
+    assert len(weeks) == outcomes.OUTCOME_WEEKS
     assert weeks[-1]["counts"] == {"urgent": 0, "assessment": 1, "self_care": 1}
     assert weeks[-4]["counts"]["urgent"] == 1  # exactly three weeks back: same weekday
     assert sum(w["total"] for w in weeks) == 3

@@ -104,7 +104,7 @@ def test_the_default_queue_reads_the_queue_index_not_the_whole_table(clinician, 
 
     At 1,000 intakes only: with a handful of rows PostgreSQL rightly prefers a sort.
     """
-    from dashboard.selectors import intake_queue
+    from dashboard.selectors.queue import intake_queue
 
     if connection.vendor != "postgresql":
         pytest.skip("EXPLAIN output is PostgreSQL's")
@@ -120,7 +120,7 @@ def test_the_default_queue_reads_the_queue_index_not_the_whole_table(clinician, 
 @pytest.mark.parametrize("search", ["Patient 99", "example.com", "555 0199"])
 def test_a_name_email_or_phone_search_can_use_the_trigram_indexes(search):
     """The search's own expressions match the trigram indexes (migration 0003)."""
-    from dashboard.selectors import _search_q
+    from dashboard.selectors.queue import _search_q
     from intake.models import Patient
 
     if connection.vendor != "postgresql":

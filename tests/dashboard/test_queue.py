@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from dashboard import selectors
 from dashboard.bulk import intakes_bulk_create
+from dashboard.selectors import paging, queue
 from dashboard.services import intake_acknowledge
 from intake.models import Intake, Referral
 from tests.support.factories import make_intake
@@ -66,12 +66,12 @@ def test_a_top_block_shows_its_limit_and_says_there_are_more(db):
     urgent = [make_intake(red_flags=["calf_swelling_pain"]) for _ in range(3)]
     for intake in urgent:
         Referral.objects.create(intake=intake, reason="not_improving")
-    rows, more = selectors.urgent_unacknowledged(limit=2)
+    rows, more = queue.urgent_unacknowledged(limit=2)
     assert ([i.pk for i in rows], more) == ([i.pk for i in urgent[:2]], True)
-    rows, more = selectors.referrals_not_improving(limit=2)
+    rows, more = queue.referrals_not_improving(limit=2)
     assert ([r.intake_id for r in rows], more) == ([i.pk for i in urgent[:2]], True)
-    assert selectors.urgent_unacknowledged(limit=3)[1] is False
-    assert selectors.referrals_not_improving(limit=3)[1] is False
+    assert queue.urgent_unacknowledged(limit=3)[1] is False
+    assert queue.referrals_not_improving(limit=3)[1] is False
 
 
 def test_new_intakes_are_listed_by_urgency_then_newest_first(clinician_client):
@@ -162,7 +162,7 @@ def test_the_list_is_paginated_and_keeps_the_filters(clinician_client):
     intakes_bulk_create(60)
     response = clinician_client.get("/staff/", {"status": "all", "urgency": "self_care"})
     page = response.context["page"]
-    assert len(page.object_list) == selectors.QUEUE_PAGE_SIZE
+    assert len(page.object_list) == queue.QUEUE_PAGE_SIZE
     assert page.paginator.num_pages > 1
     assert "status=all&amp;urgency=self_care&amp;page=2" in response.content.decode()
     second = clinician_client.get(
@@ -224,7 +224,7 @@ def test_a_closed_urgent_intake_leaves_the_top_block(clinician_client, urgent_in
 
 
 def test_a_long_list_counts_to_a_cap_and_says_so(clinician_client, monkeypatch):
-    monkeypatch.setattr(selectors, "COUNT_CAP", 30)
+    monkeypatch.setattr(paging, "COUNT_CAP", 30)
     intakes_bulk_create(120)
     response = clinician_client.get("/staff/", {"status": "all"})
     page = response.context["page"]

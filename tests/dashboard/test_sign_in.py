@@ -160,8 +160,10 @@ def test_production_requires_two_factor_by_default():
     import sys
 
     script = (
-        "import os;os.environ.update(DJANGO_ENV='production',SECRET_KEY='x'*60,"
-        "ALLOWED_HOSTS='clinic.example');from django.conf import settings;"
+        "import os,secrets;os.environ.update(DJANGO_ENV='production',"
+        "SECRET_KEY=secrets.token_urlsafe(48),ALLOWED_HOSTS='clinic.example',"
+        "SITE_URL='https://clinic.example',EMAIL_URL='smtp://mail.clinic.example',"
+        "SMS_BACKEND='clinic.messaging.sms.TwilioSmsBackend');from django.conf import settings;"
         "import django;django.setup();print(settings.STAFF_REQUIRE_2FA)"
     )
     env = {"DJANGO_SETTINGS_MODULE": "clinic.settings", "PATH": "/usr/bin:/bin"}

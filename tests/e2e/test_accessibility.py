@@ -166,6 +166,12 @@ def test_answering_a_check_in_and_its_outcomes_have_no_serious_violation(live_se
     failures = {"answer errors": serious_violations(axe_page)}
     axe_page.get_by_label("Worse").check()
     submit(axe_page)
+    # `worse` asks the warning signs again before anything is recorded (spec section 6).
+    assert "First, the safety questions again" in axe_page.locator("main").inner_text()
+    failures["worse, the safety questions again"] = serious_violations(axe_page)
+    for flag in RED_FLAGS:
+        axe_page.locator(f"#id_{flag}_1").check()
+    submit(axe_page)
     assert axe_page.get_by_role("link", name="Book your free second opinion").is_visible()
     failures["thanks, invited to book"] = serious_violations(axe_page)
     axe_page.goto(f"{live_server.url}/f/{follow_up_token(encouraged)}/?answer=better")

@@ -1,5 +1,6 @@
 """A whole patient journey, every log record captured: no name, contact or answer in them."""
 
+import contextlib
 import json
 import logging
 import re
@@ -96,3 +97,118 @@ def test_a_full_journey_logs_no_health_data(
     )
     found = [secret for secret in SECRETS if secret in logged]
     assert found == [], found
+
+
+def _logged(records) -> str:
+    return "\n".join(
+        f"{r.name} {r.getMessage()} {r.args!r} {getattr(r, 'exc_text', '') or ''}" for r in records
+    )
+
+
+def _signatures(*tokens: str) -> list[str]:
+    """The part of a token that makes it valid: its signature (after the last colon)."""
+    return [token.rsplit(":", 1)[-1] for token in tokens]
+
+
+def test_a_full_journey_with_refusals_logs_no_valid_token(
+    client, caplog, settings, django_capture_on_commit_callbacks
+):
+    """Every 4xx Django logs names its path; a patient token in that path must be blanked."""
+    caplog.set_level(logging.DEBUG)
+    with (
+        time_machine.travel(NOW, tick=False) as traveller,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        make_clinician()
+        created = client.post(
+            "/api/v1/intakes/", json.dumps(factories.body()), content_type="application/json"
+        ).json()
+        intake = Intake.objects.get(pk=created["id"])
+        token = intake_token(intake)
+        client.get(f"/intake/r/{token}/")
+        client.post(f"/intake/r/{token}/advice.pdf")  # 405
+        client.get(f"/intake/r/{token}/nothing-here/")  # 404
+        client.get(f"/api/v1/intakes/{token}/")
+        client.delete(f"/api/v1/intakes/{token}/")  # 405
+        client.get(f"/book/{token}/?slot=nonsense")  # 400
+        client.get(f"/intake/r/{token[:-2]}xx/")  # a tampered token: 404
+        client.get(f"/api/v1/intakes/{token.replace(':', '%3A')}x/")
+        traveller.shift(timedelta(days=7, hours=2))
+        followups_send_due()
+        intake.follow_up.refresh_from_db()
+        f_token = follow_up_token(intake.follow_up)
+        client.get(f"/f/{f_token}/?answer=nonsense")  # 400
+        client.post(f"/f/{f_token}/", {"answer": "nonsense"})
+        traveller.shift(timedelta(days=400))
+        client.get(f"/intake/r/{token}/")  # expired: 410
+        client.get(f"/f/{f_token}/")
+    statuses = [r.getMessage() for r in caplog.records if r.name == "django.request"]
+    assert len(statuses) >= 5, statuses  # the refusals really were logged
+    logged = _logged(caplog.records)
+    found = [part for part in _signatures(token, f_token) if part in logged]
+    assert found == [], logged
+
+
+def test_gunicorns_access_log_blanks_tokens(tmp_path):
+    """The compose web service runs gunicorn with gunicorn.conf.py: its access log line for a
+    token URL must not hold the token."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+    from pathlib import Path
+
+    from django.core.signing import TimestampSigner
+
+    root = Path(__file__).resolve().parents[2]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    token = TimestampSigner(salt="any").sign("eyJpZCI6NCwicCI6ImludGFrZSJ9")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "clinic.settings",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "clinic.wsgi:application",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for _ in range(300):  # up to 30 s on a busy machine
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        for path in (f"/intake/r/{token}/", f"/f/{token}/?answer=better"):
+            with contextlib.suppress(urllib.error.HTTPError):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5)
+        time.sleep(0.5)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=10)
+    assert "/intake/r/[token]/" in output, output
+    assert token.rsplit(":", 1)[-1] not in output, output
+    # ... and that is the configuration the image and compose run.
+    compose = (root / "docker-compose.yml").read_text()
+    assert '"--config", "gunicorn.conf.py"' in compose
+    assert '"--config", "gunicorn.conf.py"' in (root / "Dockerfile").read_text()

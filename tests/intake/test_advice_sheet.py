@@ -97,7 +97,7 @@ def test_the_longest_plan_of_each_pattern_still_fits_two_pages(pattern):
     assert squash(triage.DISCLAIMER) in text
 
 
-def test_the_urgent_sheet_is_one_page_with_the_phone_warning_signs_and_no_self_care():
+def test_the_urgent_sheet_is_one_page_with_the_route_warning_signs_and_no_self_care():
     intake = submit(red_flags=["calf_swelling_pain"], **ALL_FACTORS)
     pdf = advice.advice_sheet_pdf(intake.outcome)
     pages = pdf_pages(pdf)
@@ -105,9 +105,17 @@ def test_the_urgent_sheet_is_one_page_with_the_phone_warning_signs_and_no_self_c
     assert len(pages) == 1
     assert squash(triage.ADVICE["seek_urgent_care"]) in text
     assert squash("Please seek medical care today") in text
-    assert squash("Call the clinic now: +1 555 010 0199") in text
-    for flag in triage.RED_FLAGS.values():
-        assert squash(flag.question) in text
+    # The route of the sign given (section 2), the breathlessness line, the clinic's number.
+    assert (
+        squash(
+            triage.route_text("same_day", emergency_number="911", clinic_phone="+1 555 010 0199")
+        )
+        in text
+    )
+    assert squash(triage.breathlessness_text(emergency_number="911")) in text
+    assert squash("The clinic: +1 555 010 0199") in text
+    for flag in triage.RED_FLAGS.values():  # warning signs as statements
+        assert squash(flag.statement) in text
     assert squash(triage.DISCLAIMER) in text
     for advice_id in SELF_CARE_ADVICE:
         assert squash(triage.ADVICE[advice_id]) not in text, advice_id
@@ -173,3 +181,11 @@ def test_every_advice_item_has_a_checklist_heading():
     every_id = {a for texts in triage.ADVICE_BY_VERSION.values() for a in texts}
     assert set(triage.ADVICE) <= every_id
     assert set(ADVICE_HEADINGS) == every_id
+
+
+def test_the_urgent_sheet_leads_with_go_now_on_the_emergency_route():
+    intake = submit(red_flags=["numb_cold_foot"])
+    text = pdf_squashed(advice.advice_sheet_pdf(intake.outcome))
+    assert squash("Go now: do not wait for a call from us") in text
+    assert squash("Go to an emergency department now, or call 911. Do not drive yourself.") in text
+    assert squash(triage.red_flag_statement("numb_cold_foot")) in text

@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 
 from intake.links import intake_token
-from intake.models import FollowUp, Intake, Patient, Referral, TriageOutcome
+from intake.models import FollowUp, Intake, Patient, Referral, StaffAlert, TriageOutcome
 from tests.support import factories
 
 URL = "/api/v1/intakes/"
@@ -124,9 +124,16 @@ def test_it_hides_the_pattern_of_an_urgent_intake_and_alerts_the_clinic(
     assert intake.outcome.pattern == "runners_knee"  # kept for clinicians
     assert Referral.objects.filter(intake=intake, reason="urgent").exists()
     assert FollowUp.objects.count() == 0
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["triage@clinic.example"]
-    assert "calf" not in mail.outbox[0].body.lower()
+    assert intake.source == "api"
+    assert StaffAlert.objects.filter(intake=intake, acknowledged_at=None).exists()
+    # The clinic's alert carries no health data; the patient hears their route at once.
+    (staff,) = [m for m in mail.outbox if m.to == ["triage@clinic.example"]]
+    assert "calf" not in staff.body.lower()
+    (patient,) = [m for m in mail.outbox if m.to != ["triage@clinic.example"]]
+    assert patient.to == [factories.patient()["email"]]
+    assert "Get seen today at an emergency department" in patient.body
+    assert "If you become short of breath or have chest pain, call 911 now." in patient.body
+    assert len(mail.outbox) == 2
 
 
 # --- The triage fields of rules 2026.12.1 ---------------------------------------------------

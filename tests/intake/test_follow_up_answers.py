@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 
+from intake import triage
 from intake.follow_ups import followups_send_due
 from intake.links import booking_url, follow_up_answer_url, follow_up_token
 from intake.models import FollowUp, Intake, Referral
@@ -16,6 +17,8 @@ from intake.triage import is_not_improving
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
+# After `worse` the safety questions are asked again; "no" to each of them.
+NO_FLAGS = {key: "no" for key in triage.RED_FLAGS}
 API = "/api/v1/follow-ups/response/"
 SUBMITTED = datetime(2026, 6, 1, 10, 0, tzinfo=UTC)
 
@@ -99,7 +102,9 @@ def test_worse_flags_the_case_and_invites_to_book(
         time_machine.travel(SUBMITTED + timedelta(days=8), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        response = client.post(_path(follow_up, "worse"), {"answer": "worse", "pain_now": ""})
+        response = client.post(
+            _path(follow_up, "worse"), {"answer": "worse", "pain_now": "", **NO_FLAGS}
+        )
         # A booking-only link, expiring with the follow-up link that opened the page.
         booking = re.search(r"http://testserver/book/([^/\"]+)/", response.content.decode())
         assert booking is not None
@@ -141,7 +146,7 @@ def test_better_with_a_score_barely_lower_still_invites(
 
 
 def test_a_second_answer_on_the_web_is_refused_politely(client, follow_up):
-    client.post(_path(follow_up, "worse"), {"answer": "worse"})
+    client.post(_path(follow_up, "worse"), {"answer": "worse", **NO_FLAGS})
     response = client.post(_path(follow_up, "better"), {"answer": "better"})
     assert response.status_code == 409
     assert "already answered" in response.content.decode()
@@ -180,13 +185,14 @@ def test_a_late_answer_after_expiry_is_still_recorded(client, follow_up):
 
 def test_a_patient_who_opted_out_after_the_question_may_still_answer_it(client, follow_up):
     FollowUp.objects.filter(pk=follow_up.pk).update(status="cancelled")
-    assert client.post(_path(follow_up, "worse"), {"answer": "worse"}).status_code == 200
+    response = client.post(_path(follow_up, "worse"), {"answer": "worse", **NO_FLAGS})
+    assert response.status_code == 200
     assert Referral.objects.count() == 1
 
 
 def test_a_check_in_that_never_went_out_cannot_be_answered(client, follow_up):
     FollowUp.objects.filter(pk=follow_up.pk).update(status="cancelled", sent_at=None)
-    response = client.post(_path(follow_up, "worse"), {"answer": "worse"})
+    response = client.post(_path(follow_up, "worse"), {"answer": "worse", **NO_FLAGS})
     assert response.status_code == 409
     assert Referral.objects.count() == 0
 
@@ -210,6 +216,9 @@ def test_the_api_records_an_answer_and_returns_the_booking_link(
         "pain_now": 5,
         "pain_worst_week": None,
         "not_improving": True,
+        "red_flags": [],
+        "care_route": None,
+        "care_route_text": None,
         "links": {"book": booking},
     }
     assert Referral.objects.get().reason == "not_improving"

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from dashboard.selectors import outcome_plain
+from dashboard.selectors.intake_page import outcome_plain
 from intake import advice, triage
 from intake.explain import outcome_explained
 from intake.links import intake_token

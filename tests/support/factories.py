@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from intake.models import Patient
 from intake.services import intake_submit
 
 
@@ -53,3 +54,17 @@ def make_intake(*, patient_overrides: dict | None = None, **answer_overrides: An
     return intake_submit(
         patient=patient(**(patient_overrides or {})), answers=answers(**answer_overrides)
     )
+
+
+def patient_row(**overrides: Any) -> Patient:
+    """A Patient row on its own, no intake: Sam, by SMS, in London, who consented."""
+    fields: dict[str, Any] = {
+        "name": "Sam Stride",
+        "email": "sam@example.com",
+        "phone": "+12025550143",
+        "channel": "sms",
+        "timezone": "Europe/London",
+        "consent_follow_up": True,
+    }
+    fields.update(overrides)
+    return Patient.objects.create(**fields)

@@ -36,7 +36,7 @@ from intake.triage import (
     route_text,
     rules,
 )
-from tests.intake.triage import answers
+from tests.intake.triage import answers, json_stored
 
 ROOT = Path(__file__).resolve().parents[3]
 SPEC = ROOT / "docs" / "clinical" / "knee-triage.md"
@@ -784,19 +784,17 @@ def test_it_refuses_an_unknown_follow_up_answer():
 # --- The result object ----------------------------------------------------------------------
 
 
-def test_it_returns_a_json_ready_dict():
+def test_it_returns_json_ready_values_as_the_outcome_row_stores_them():
     result = evaluate(answers(**RUNNERS_KNEE, symptoms=["locking"], cadence_spm=150))
-    data = result.as_dict()
-    assert json.loads(json.dumps(data)) == data
-    assert data["pattern"] == "runners_knee"
-    assert data["secondary_patterns"] == ["meniscus_tear"]
-    assert data["care_route"] is None
-    assert data["assessment_reasons"] == ["pattern_needs_exam", "locking_or_giving_way"]
-    assert data["advice"] == list(result.advice)
-    assert data["matched_signs"] == result.matched_signs
-    assert data["rules_version"] == RULES_VERSION == "2026.12.1"
-    urgent = evaluate(answers(red_flags=["numb_cold_foot"])).as_dict()
-    assert (urgent["care_route"], urgent["assessment_reasons"]) == ("emergency", [])
+    stored = json_stored(result)
+    assert json.loads(json.dumps(stored, allow_nan=False)) == stored
+    assert result.pattern == "runners_knee"
+    assert result.secondary_patterns == ("meniscus_tear",)
+    assert result.care_route is None
+    assert result.assessment_reasons == ("pattern_needs_exam", "locking_or_giving_way")
+    assert result.rules_version == RULES_VERSION == "2026.12.1"
+    urgent = evaluate(answers(red_flags=["numb_cold_foot"]))
+    assert (urgent.care_route, urgent.assessment_reasons) == ("emergency", ())
 
 
 def test_it_returns_a_frozen_result():

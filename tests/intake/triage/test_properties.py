@@ -25,6 +25,7 @@ from intake.triage import (
     plan_name,
 )
 from intake.triage.rules import EXAM_PLAN, FACTOR_ADVICE_PLANS, Question
+from tests.intake.triage import json_stored
 
 # No example database: it would leave a .hypothesis folder in the working tree.
 FAST = settings(max_examples=200, deadline=None, database=None)
@@ -120,7 +121,7 @@ def test_it_triages_every_valid_answer_set_sanely(raw):
         assert ("tendon_loading" in result.advice) <= (raw["age"] >= 16)
         assert ("young_athlete_load" in result.advice) <= (raw["age"] < 16)
 
-    data = result.as_dict()
+    data = json_stored(result)
     assert json.loads(json.dumps(data, allow_nan=False)) == data
     assert evaluate(clean_answers(raw)) == result
 
