@@ -24,8 +24,11 @@ requirements: $(STAMP)
 	$(UV_COMPILE) --extra dev -c requirements/base.txt pyproject.toml -o requirements/dev.txt
 
 ## make run: migrate, seed demo data, then web + Celery worker + beat together (Ctrl-C stops all).
+## make run PORT=8001 HOST=0.0.0.0 serves on another port or address.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: $(STAMP)
-	$(PY) scripts/run_local.py
+	HOST=$(HOST) PORT=$(PORT) $(PY) scripts/run_local.py
 
 ## make test: the whole suite (PostgreSQL and Redis on 127.0.0.1 when they answer).
 test: $(STAMP)

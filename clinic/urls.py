@@ -4,10 +4,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from oauth2_provider import views as oauth2_views
 
 from clinic import views as clinic_views
+from clinic.api_docs import ApiDocsView
 from intake import api as intake_api
 from intake import follow_up_api
 from referrals.urls import api_urlpatterns as referrals_api
@@ -32,7 +33,7 @@ urlpatterns = [
     path("book/", include("referrals.urls", namespace="referrals")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="swagger-ui"),
     path("staff/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     path("fhir/R4/", include("fhir_api.urls")),
@@ -44,5 +45,6 @@ if settings.BENCH_ENDPOINTS:
 
     urlpatterns.append(path("api/bench/insert/", BareInsertApi.as_view()))
 
+handler403 = "clinic.views.forbidden"
 handler404 = "clinic.views.not_found"
 handler500 = "clinic.views.server_error"

@@ -2,6 +2,7 @@
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views import defaults
 
 
@@ -22,7 +23,21 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         body = {"type": "not_found", "detail": "No such resource.", "errors": {}}
         return JsonResponse(body, status=404)
+    if request.path.startswith("/staff/"):
+        # Inside the staff layout, with the way back to the queue (templates, not imports:
+        # clinic sits below the dashboard).
+        return render(request, "dashboard/not_found.html", status=404)
     return defaults.page_not_found(request, exception)
+
+
+def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Staff without a capability see why inside the staff layout; anyone else the 403 page."""
+    if request.path.startswith("/api/"):
+        body = {"type": "forbidden", "detail": "Not allowed.", "errors": {}}
+        return JsonResponse(body, status=403)
+    if request.path.startswith("/staff/"):
+        return render(request, "dashboard/forbidden.html", status=403)
+    return defaults.permission_denied(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clinic.api import PublicApiView, input_validated
+from intake import api_examples
 from intake.models import Intake
 from intake.selectors import intake_get_by_token, intake_public_payload
 from intake.serializers import ErrorSerializer, IntakeInputSerializer, IntakeOutputSerializer
@@ -17,7 +18,9 @@ class IntakeCreateApi(PublicApiView):
 
     @extend_schema(
         operation_id="intake_create",
+        tags=["Intake"],
         request=IntakeInputSerializer,
+        examples=api_examples.INTAKE_CREATE,
         responses={
             201: IntakeOutputSerializer,
             400: ErrorSerializer,
@@ -39,6 +42,8 @@ class IntakeCreateApi(PublicApiView):
 class IntakeDetailApi(PublicApiView):
     @extend_schema(
         operation_id="intake_retrieve",
+        tags=["Intake"],
+        examples=api_examples.INTAKE_RETRIEVE,
         responses={
             200: IntakeOutputSerializer,
             404: OpenApiResponse(ErrorSerializer, description="Unknown or tampered token."),

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clinic.api import PublicApiView, input_validated
+from intake import api_examples
 from intake.follow_ups import follow_up_get_by_token, follow_up_public, follow_up_respond
 from intake.serializers import (
     ErrorSerializer,
@@ -22,7 +23,9 @@ from intake.serializers import (
 class FollowUpResponseApi(PublicApiView):
     @extend_schema(
         operation_id="follow_up_respond",
+        tags=["Follow-up"],
         request=FollowUpResponseInputSerializer,
+        examples=api_examples.FOLLOW_UP_RESPOND,
         responses={
             200: FollowUpResponseOutputSerializer,
             400: ErrorSerializer,

@@ -13,7 +13,7 @@ from clinic.api import PublicApiView, input_validated
 from clinic.http import client_ip
 from intake.selectors import intake_get_by_token
 from intake.serializers import ErrorSerializer
-from referrals import selectors, serializers, services, verification
+from referrals import api_examples, selectors, serializers, services, verification
 from referrals.models import Appointment, Slot
 
 
@@ -47,6 +47,8 @@ class SlotListApi(PublicApiView, generics.ListAPIView):
 
     @extend_schema(
         operation_id="slots_list",
+        tags=["Booking"],
+        examples=api_examples.SLOTS_LIST,
         parameters=[serializers.SlotFilterSerializer],
         responses={
             200: serializers.SlotSerializer(many=True),
@@ -65,6 +67,8 @@ class SlotListApi(PublicApiView, generics.ListAPIView):
 class AppointmentCreateApi(PublicApiView):
     @extend_schema(
         operation_id="appointments_create",
+        tags=["Booking"],
+        examples=api_examples.APPOINTMENT_CREATE,
         request=serializers.AppointmentCreateSerializer,
         responses={
             201: serializers.AppointmentSerializer,
@@ -101,6 +105,8 @@ class AppointmentCreateApi(PublicApiView):
 class AppointmentCancelApi(PublicApiView):
     @extend_schema(
         operation_id="appointments_cancel",
+        tags=["Booking"],
+        examples=api_examples.APPOINTMENT_CANCEL,
         request=serializers.AppointmentCancelSerializer,
         responses={
             200: serializers.AppointmentStatusSerializer,
@@ -121,6 +127,8 @@ class AppointmentCancelApi(PublicApiView):
 class AppointmentRescheduleApi(PublicApiView):
     @extend_schema(
         operation_id="appointments_reschedule",
+        tags=["Booking"],
+        examples=api_examples.APPOINTMENT_RESCHEDULE,
         request=serializers.AppointmentRescheduleSerializer,
         responses={
             200: serializers.AppointmentStatusSerializer,

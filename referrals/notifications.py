@@ -113,8 +113,8 @@ def clinician_notice(
             ),
             "appointment_id": appointment.pk,
             "intake_id": appointment.intake_id,
-            "admin_url": settings.SITE_URL
-            + f"/admin/referrals/appointment/{appointment.pk}/change/",
+            # The staff dashboard, not the admin: clinicians work from /staff/.
+            "staff_url": settings.SITE_URL + f"/staff/intakes/{appointment.intake_id}/",
         },
         about=intake_about(appointment.intake_id),
         opt_out_link=False,  # the clinic's own mail to its clinicians

@@ -17,6 +17,26 @@ from clinic.messaging.suppressions import opt_out_url
 
 # Stands in the stored body for the signed opt-out link until the message is sent.
 OPT_OUT_URL_SLOT = "[[stride-opt-out-link]]"
+# Where templates/emails/_layout.html wants the opt-out footer: inside its footer cell.
+FOOTER_MARKER = "<!-- stride:footer -->"
+
+# Why this patient gets this message, said in the footer beside the opt-out link: by the
+# template's first word, so a new template of a known kind is covered.
+FOOTER_REASONS = {
+    "plan": "You get this because you filled in {clinic}'s knee pain check.",
+    "urgent": "You get this because you filled in {clinic}'s knee pain check.",
+    "followup": "You get this because you asked {clinic} to check in on your knee.",
+    "appointment": "You get this because you booked an appointment with {clinic}.",
+    "contact": "You get this because you asked to book an appointment with {clinic}.",
+}
+FOOTER_REASON_DEFAULT = "You get this because you were in touch with {clinic}."
+
+
+def footer_reason(template: str) -> str:
+    """The footer's "why you get this" for a patient message from `template`."""
+    kind = template.split("_", 1)[0]
+    reason = FOOTER_REASONS.get(kind, FOOTER_REASON_DEFAULT)
+    return reason.format(clinic=settings.CLINIC_NAME)
 
 
 def message_render(
@@ -35,7 +55,7 @@ def message_render(
     text: str = render_to_string(f"emails/{template}-body.txt", context).strip() + "\n"
     html: str = render_to_string(f"emails/{template}-body.html", context)
     if opt_out_link:
-        text, html = _opt_out_footer_add(text, html, context)
+        text, html = _opt_out_footer_add(text, html, {**context, "why": footer_reason(template)})
     return subject, text, html
 
 
@@ -44,6 +64,8 @@ def _opt_out_footer_add(text: str, html: str, context: dict[str, Any]) -> tuple[
     footer = {**context, "opt_out_url": OPT_OUT_URL_SLOT}
     text += "\n" + render_to_string("emails/_opt_out_footer.txt", footer).strip() + "\n"
     html_footer = render_to_string("emails/_opt_out_footer.html", footer)
+    if FOOTER_MARKER in html:
+        return text, html.replace(FOOTER_MARKER, html_footer, 1)
     if "</body>" in html:
         return text, html.replace("</body>", html_footer + "</body>", 1)
     return text, html + html_footer

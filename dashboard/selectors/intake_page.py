@@ -14,6 +14,7 @@ from django.db.models import (
 from django.db.models.functions import Lower
 
 from clinic.messaging.models import Channel, Message, Suppression
+from dashboard.formatting import answer_with_unit
 from dashboard.models import Contact, Note, TriageOverride
 from intake import triage
 from intake.explain import OutcomeExplanation, outcome_explained
@@ -107,7 +108,7 @@ def answers_plain(answers: dict[str, Any]) -> list[Answer]:
         elif question.type == "boolean":
             text = {True: "Yes", False: "No"}.get(value, "Not answered")  # type: ignore[arg-type]
         else:
-            text = "Not answered" if value is None else str(value)
+            text = "Not answered" if value is None else answer_with_unit(key, value)
         rows.append(Answer(key=key, question=question.text, answer=text))
     return rows
 

@@ -85,7 +85,7 @@ def test_messages_referrals_and_the_advice_sheet_are_listed(clinician_client, ur
     )
     response = clinician_client.get(f"/staff/intakes/{urgent_intake.pk}/")
     page = response.content.decode()
-    assert "staff_urgent_alert" in page and "Failed" in page and "SMTPError" in page
+    assert "Urgent alert (to staff)" in page and "Failed" in page and "SMTPError" in page
     assert "Urgent warning signs" in page
     assert f'href="/staff/intakes/{urgent_intake.pk}/advice.pdf"' in page
     assert response.context["appointments"] == []

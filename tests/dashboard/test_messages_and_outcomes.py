@@ -184,7 +184,7 @@ def test_outcomes_per_pattern_count_answers_shares_and_pain_change(clinician_cli
     assert row.bookings == 0  # nobody was invited to book
     page = response.content.decode()
     assert 'id="pattern-runners_knee"' in page
-    assert "<td>67%</td>" in page and "<td>-2.5</td>" in page
+    assert "<td>67%</td>" in page and "<td>-2.5 points</td>" in page
     assert "<svg" in page and 'class="bar--better"' in page
 
 

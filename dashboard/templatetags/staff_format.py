@@ -1,0 +1,17 @@
+"""Template filters for staff pages: `message_label`, `phone` (see dashboard/formatting.py)."""
+
+from django import template
+
+from dashboard import formatting
+
+register = template.Library()
+
+
+@register.filter
+def message_label(template_name: str) -> str:
+    return formatting.message_label(template_name)
+
+
+@register.filter
+def phone(number: str) -> str:
+    return formatting.phone_display(number)
