@@ -22,7 +22,7 @@ def intake_pain_worst_week_backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('intake', '0009_pattern_names'),
+        ('intake', '0007_pattern_names'),
     ]
 
     operations = [
