@@ -4,7 +4,7 @@ Errors are collected for every field at once, keyed as the API names them
 (`patient.email`, `answers.pain_now`), so a partner sees everything wrong in one answer.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import phonenumbers
@@ -59,6 +59,24 @@ def phone_to_e164(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _contact_clean(raw: Mapping[str, Any], err: Callable[[str], list[str]]) -> tuple[str, str]:
+    """An email and a phone (as E.164) from the patient's or a guardian's details; each error
+    goes to `err(field)`, whose key prefix says whose details they were."""
+    email = _text(raw.get("email"), err("email"), max_length=254)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            err("email").append("Enter a valid email address.")
+    phone = _text(raw.get("phone"), err("phone"), max_length=40)
+    if phone and not err("phone"):
+        try:
+            phone = phone_to_e164(phone)
+        except ValueError as exc:
+            err("phone").append(str(exc))
+    return email, phone
+
+
 def _text(value: Any, errors: list[str], *, max_length: int) -> str:
     if value is None:
         return ""
@@ -96,19 +114,7 @@ def patient_clean(raw: Any, *, age: int | None = None) -> dict[str, Any]:
     if not name and not errors.get("patient.name"):
         err("name").append("Please tell us your name.")
 
-    email = _text(raw.get("email"), err("email"), max_length=254)
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            err("email").append("Enter a valid email address.")
-
-    phone = _text(raw.get("phone"), err("phone"), max_length=40)
-    if phone and not errors.get("patient.phone"):
-        try:
-            phone = phone_to_e164(phone)
-        except ValueError as exc:
-            err("phone").append(str(exc))
+    email, phone = _contact_clean(raw, err)
 
     channel = raw.get("channel", Channel.EMAIL)
     if channel not in Channel.values:
@@ -190,18 +196,7 @@ def _guardian_clean(raw: Any, errors: dict[str, list[str]], *, age: int) -> dict
     if not relationship and not errors.get("patient.guardian.relationship"):
         err("relationship").append("Please tell us how they are related to the patient.")
 
-    email = _text(raw.get("email"), err("email"), max_length=254)
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            err("email").append("Enter a valid email address.")
-    phone = _text(raw.get("phone"), err("phone"), max_length=40)
-    if phone and not errors.get("patient.guardian.phone"):
-        try:
-            phone = phone_to_e164(phone)
-        except ValueError as exc:
-            err("phone").append(str(exc))
+    email, phone = _contact_clean(raw, err)
     contact_errors = errors.get("patient.guardian.email") or errors.get("patient.guardian.phone")
     if not email and not phone and not contact_errors:
         err("email").append(GUARDIAN_CONTACT_MESSAGE)
