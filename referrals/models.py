@@ -254,9 +254,11 @@ class AppointmentOutcome(models.Model):
         DID_NOT_ATTEND = "did_not_attend", "Did not attend"
 
     class Diagnosis(models.TextChoices):
-        # The five pattern ids of the rules engine (intake.models.Pattern), then two more.
+        # The five pattern ids of the rules engine (intake.models.Pattern; a test keeps them
+        # equal), then two more. Labels are a clinician's words, not the patient's hedged ones;
+        # "tendinopathy" as the rules 2026.12.1 name it (the id keeps "tendinitis").
         RUNNERS_KNEE = "runners_knee", "Runner's knee"
-        PATELLAR_TENDINITIS = "patellar_tendinitis", "Patellar tendinitis"
+        PATELLAR_TENDINITIS = "patellar_tendinitis", "Patellar tendinopathy"
         IT_BAND_SYNDROME = "it_band_syndrome", "IT band syndrome"
         MENISCUS_TEAR = "meniscus_tear", "Meniscus tear"
         OSTEOARTHRITIS = "osteoarthritis", "Osteoarthritis"

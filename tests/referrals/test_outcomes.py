@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from clinic.errors import InvalidInput
 from clinic.messaging.models import Message
-from intake.models import Referral
+from intake.models import Pattern, Referral
 from referrals import selectors, services
 from referrals.models import Appointment, AppointmentOutcome
 from referrals.outcomes import (
@@ -199,3 +199,11 @@ def test_the_patients_appointment_page_follows_the_state(client, clinician, inta
     record(appointment, doctor, attendance="did_not_attend")
     page = client.get(f"/book/appointment/{token}/").content.decode()
     assert "We missed you" in page and "Choose another time" in page
+
+
+def test_the_working_diagnoses_start_with_exactly_the_engines_pattern_ids():
+    """The quality page compares the two by id, so a pattern added or renamed must show here."""
+    engine = [p for p in Pattern.values if p != Pattern.UNCLEAR]
+    diagnoses = AppointmentOutcome.Diagnosis.values
+    assert diagnoses[: len(engine)] == engine
+    assert diagnoses[len(engine) :] == ["other", "onward_urgent"]
