@@ -146,7 +146,7 @@ def _param_date(raw: str) -> date | None:
 
 
 def _chosen_clinician(
-    raw: str | None, with_slots: list[Clinician], notices: list[str]
+    raw: str | None, with_slots: list[Clinician], notices: list[str], *, days: int
 ) -> Clinician | None:
     """The clinician `?clinician=` names, or None ("any clinician") with a notice saying why
     when it names nobody who has free times on the page."""
@@ -158,7 +158,7 @@ def _chosen_clinician(
         return found
     known = Clinician.objects.filter(pk=wanted, active=True).first() if wanted else None
     if known is not None:
-        notices.append(f"{known.display_name} has no free times in the next {PAGE_DAYS} days,")
+        notices.append(f"{known.display_name} has no free times in the next {days} days,")
     else:
         notices.append("We couldn't find that clinician,")
     notices[-1] += " so here are the free times with any of our clinicians."
@@ -215,14 +215,14 @@ def booking_page(
     now: datetime | None = None,
     days: int = PAGE_DAYS,
 ) -> BookingPage:
-    """The picker for the next `days` in the patient's zone: two queries (the open slots
-    with their clinicians, and only for an unknown `clinician` id one more to name them)."""
+    """The picker for the next `days` in the patient's zone, from one query (the open slots
+    with their clinicians); one more only to name a `clinician` the filter cannot use."""
     now = now or timezone.now()
     zone = zone_of(zone_name)
     slots = list(slot_list_open(now=now, starts_before=now + timedelta(days=days)))
     with_slots = sorted({s.clinician for s in slots}, key=lambda c: (c.display_name, c.pk))
     notices: list[str] = []
-    chosen = _chosen_clinician(clinician, with_slots, notices)
+    chosen = _chosen_clinician(clinician, with_slots, notices, days=days)
     if chosen is not None:
         slots = [s for s in slots if s.clinician_id == chosen.pk]
     day_list = _days_of(slots, zone, any_clinician=chosen is None)

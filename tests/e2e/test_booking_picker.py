@@ -206,8 +206,11 @@ def test_the_picker_pages_have_no_serious_violation(live_server, open_browser):
     page.goto(f"{book}?day=not-a-day&clinician=nobody")
     assert page.get_by_role("status").count() == 2
     failures["notices"] = serious_violations(page)
+    shot(page, "390-notices")
     page.goto(f"{book}confirm/?slot=0")
+    assert "Please choose one of the free times below." in page.get_by_role("alert").inner_text()
     failures["no such time"] = serious_violations(page)
+    shot(page, "390-no-such-time")
     assert {k: v for k, v in failures.items() if v} == {}
 
 
