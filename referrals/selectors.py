@@ -257,6 +257,11 @@ def booking_choices(
     }
 
 
+def local_date(value: datetime, zone_name: str) -> date:
+    """The patient's calendar date of an instant: the picker's `?day=`."""
+    return value.astimezone(zone_of(zone_name)).date()
+
+
 def short_day(value: datetime | date) -> str:
     """`Tue 1 Dec`: the day strip and the chosen-time summary."""
     return f"{value:%a} {value.day} {value:%b}"

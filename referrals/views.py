@@ -106,12 +106,15 @@ def _error_text(exc: ApplicationError) -> str:
 def _chosen(
     request: HttpRequest, raw: str | None, *, picker: dict[str, Any], **confirm: Any
 ) -> HttpResponse:
-    """GET with ?slot=: that time to confirm, or the picker again when it is not open."""
+    """GET with ?slot=: that time to confirm ("Choose another time" back to its day), or the
+    picker again when it is not open."""
     slot = _open_slot(raw)
     if slot is None:
         error = "Please choose one of the free times below."
         return _picker(request, **picker, status=400, error=error)
-    return _confirm(request, slot=slot, zone_name=picker["zone_name"], **confirm)
+    zone_name = picker["zone_name"]
+    confirm["back"] += f"?day={selectors.local_date(slot.starts_at, zone_name).isoformat()}"
+    return _confirm(request, slot=slot, zone_name=zone_name, **confirm)
 
 
 def _refused(

@@ -278,3 +278,14 @@ def test_the_day_is_the_patients_local_date(client, clinician, intake):
     assert set(picker_slots(html)) == expected
     assert list(picker_slots(html).values()) == ["3:00 am", "3:30 am"]
     assert picker_days(page(client, intake))[0] == "2026-12-02"
+
+
+def test_choose_another_time_goes_back_to_the_chosen_days_page(client, clinician, intake):
+    token = intake_token(intake)
+    late = max(open_on("2026-12-08"))
+    confirm = client.get(f"/book/{token}/confirm/?slot={late}").content.decode()
+    assert f'href="/book/{token}/?day=2026-12-08">Choose another time' in confirm
+    appointment = services.appointment_book(intake=intake, slot_id=open_slots()[0].pk)
+    here = f"/book/appointment/{appointment_token(appointment)}/reschedule/"
+    confirm = client.get(f"{here}?slot={late}").content.decode()
+    assert f'href="{here}?day=2026-12-08">Choose another time' in confirm
