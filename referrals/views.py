@@ -52,23 +52,31 @@ def _picker(
     *,
     zone_name: str,
     action: str,
+    here: str,
     heading: str,
     status: int = 200,
     error: str = "",
     alternatives: list[dict[str, Any]] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """The picker: the days with free times, one day's times (`?day=`), optionally one
+    clinician's (`?clinician=`); `here` is its own address, for the day and clinician links."""
     alternative_ids = [a["id"] for a in alternatives or []]
     context = {
         "heading": heading,
         "action": action,
+        "here": here,
         "error": error,
         "alternatives": [
             {"id": slot.pk, "label": _slot_label(slot, zone_name)}
             for slot in Slot.objects.select_related("clinician").filter(pk__in=alternative_ids)
         ],
         "days": selectors.PAGE_DAYS,
-        **selectors.booking_choices(zone_name=zone_name),
+        **selectors.booking_choices(
+            zone_name=zone_name,
+            day=request.GET.get("day"),
+            clinician=request.GET.get("clinician"),
+        ),
         **(extra or {}),
     }
     return render(request, "referrals/book.html", context, status=status)
@@ -98,12 +106,15 @@ def _error_text(exc: ApplicationError) -> str:
 def _chosen(
     request: HttpRequest, raw: str | None, *, picker: dict[str, Any], **confirm: Any
 ) -> HttpResponse:
-    """GET with ?slot=: that time to confirm, or the picker again when it is not open."""
+    """GET with ?slot=: that time to confirm ("Choose another time" back to its day), or the
+    picker again when it is not open."""
     slot = _open_slot(raw)
     if slot is None:
         error = "Please choose one of the free times below."
         return _picker(request, **picker, status=400, error=error)
-    return _confirm(request, slot=slot, zone_name=picker["zone_name"], **confirm)
+    zone_name = picker["zone_name"]
+    confirm["back"] += f"?day={selectors.local_date(slot.starts_at, zone_name).isoformat()}"
+    return _confirm(request, slot=slot, zone_name=zone_name, **confirm)
 
 
 def _refused(
@@ -130,7 +141,8 @@ def _open_intake(request: HttpRequest, token: str) -> tuple[Intake, int] | HttpR
 
 @require_GET
 def book(request: HttpRequest, token: str) -> HttpResponse:
-    """The clinicians and their open times for the next two weeks, in the patient's zone."""
+    """The days with open times in the next two weeks and one day's times (`?day=`, the first
+    by default; `?clinician=` for one clinician's), in the patient's zone."""
     opened = _open_intake(request, token)
     if isinstance(opened, HttpResponse):
         return opened
@@ -144,6 +156,7 @@ def book(request: HttpRequest, token: str) -> HttpResponse:
         request,
         zone_name=intake.patient.timezone,
         action=reverse("referrals:book-confirm", args=[token]),
+        here=reverse("referrals:book", args=[token]),
         heading="Book your free second opinion",
     )
 
@@ -162,6 +175,7 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
     picker: dict[str, Any] = {
         "zone_name": zone_name,
         "action": reverse("referrals:book-confirm", args=[token]),
+        "here": reverse("referrals:book", args=[token]),
         "heading": "Book your free second opinion",
     }
     if request.method == "GET":
@@ -246,6 +260,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     picker: dict[str, Any] = {
         "zone_name": zone_name,
         "action": here,
+        "here": here,
         "heading": "Move your appointment",
         "extra": {"current": current},
     }
