@@ -467,6 +467,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint narrates every rendering step at INFO; its warnings (a refused URL) stay.
         "weasyprint": {"level": "WARNING"},
+        # twilio's client logs every request's URL and headers, and the answer's, at INFO.
+        "twilio": {"level": "WARNING"},
     },
 }
 
