@@ -40,7 +40,7 @@ def test_a_patient_books_their_second_opinion_from_the_result_page(live_server, 
     tab_to(page, "button[type=submit]")
     press_enter_and_wait(page)
     assert page.locator("h1").inner_text() == "Your appointment is booked"
-    assert "(Europe/London time)" in page.locator(".when").inner_text()
+    assert "(UK time)" in page.locator(".when").inner_text()
     assert page.get_by_role("link", name="Add to my calendar").is_visible()
     screenshot("4-booked")
     appointment = Appointment.objects.get()
