@@ -54,7 +54,7 @@ def test_the_booking_page_shows_clinicians_and_two_weeks_in_the_patients_zone(
     html = response.content.decode()
     assert "Dr. Maya Rivera" in html and "Dr. Daniel Okafor" in html
     assert "Board Certified Orthopedic and Sports Medicine Clinical Specialist" in html
-    assert "Times are shown in <strong>Europe/London</strong> time (GMT)" in html
+    assert "Times are shown in <strong>UK time</strong> (GMT)" in html
     # 11:00 in New York is 4:00 pm in London; 13:00 there is 6:00 pm here.
     assert "Tuesday 1 December" in html and "> 4:00 pm</label>" in html
     assert "> 6:00 pm</label>" in html
