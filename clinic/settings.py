@@ -101,6 +101,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
             ],
+            # Locale filters (zone_label, local_date, distances, spelled) in every template.
+            "builtins": ["clinic.templatetags.locale_format"],
         },
     },
 ]
@@ -148,7 +150,15 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 
-LANGUAGE_CODE = "en"
+# One setting for the clinic's conventions (docs/locale.md): date and time formats, distance
+# units, the advice sheet's paper size and spelling, from clinic/formats/<locale>/formats.py.
+CLINIC_LOCALES = ("en-GB", "en-US")
+CLINIC_LOCALE = env.str("CLINIC_LOCALE", default="en-GB")
+if CLINIC_LOCALE not in CLINIC_LOCALES:
+    raise ImproperlyConfigured(f"CLINIC_LOCALE must be one of {', '.join(CLINIC_LOCALES)}")
+LANGUAGE_CODE = CLINIC_LOCALE.lower()
+FORMAT_MODULE_PATH = ["clinic.formats"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True

@@ -30,6 +30,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from clinic import locales
 from clinic.zones import local_date
 from intake import triage
 from intake.explain import outcome_explained, warning_signs
@@ -123,6 +124,7 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
         "warning_signs": [flag.question for flag in triage.RED_FLAGS.values()],
         "warning_groups": warning_signs(),
         "rules_version": explained.rules_version,
+        "paper": locales.paper_size().lower(),  # advice/paper-a4.css or paper-letter.css
     }
     if explained.urgent:
         # The route of the signs given, and the breathlessness line (intake.urgent's texts).

@@ -11,7 +11,7 @@ from django import forms
 
 from clinic.messaging.models import Channel
 from clinic.text import ValidTextFormMixin
-from clinic.zones import clinic_zone_name, zone_names
+from clinic.zones import clinic_zone_name, zone_choices
 from intake import triage
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
@@ -190,9 +190,8 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
         for question in triage.QUESTIONS.values():
             if question.key != "red_flags":
                 self.fields[question.key] = _field_for(question)
-        self.fields["timezone"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
-            (z, z.replace("_", " ")) for z in sorted(zone_names())
-        ]
+        # The clinic's zone, then its country's, then the rest, by everyday name (clinic.zones).
+        self.fields["timezone"].choices = zone_choices()  # type: ignore[attr-defined]
         self.fields["timezone"].initial = clinic_zone_name()
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"

@@ -20,6 +20,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from clinic import locales
 from clinic.errors import InvalidInput
 from clinic.messaging.models import Channel, Message
 from clinic.messaging.recipients import Recipient
@@ -111,7 +112,7 @@ class OpeningHours:
     def label(self) -> str:
         first, last = DAY_NAMES[self.days[0]], DAY_NAMES[self.days[-1]]
         days = first if len(self.days) == 1 else f"{first} to {last}"
-        return f"{days}, {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{days}, {locales.time_range_text(self.opens, self.closes)}"
 
 
 def _clock(text: str) -> time:

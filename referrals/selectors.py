@@ -10,10 +10,11 @@ import icalendar
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
+from clinic import locales
 from clinic.links import BadLink, link_token_make, link_token_open
-from clinic.zones import clinic_zone, zone_of
+from clinic.zones import clinic_zone, zone_label, zone_of
 from intake.links import booking_path
 from intake.models import Intake
 from intake.selectors import intake_get_by_token
@@ -114,6 +115,8 @@ class DayChoices:
     iso: str
     label: str
     short: str
+    dow: str = ""
+    dom: str = ""
     slots: list[SlotChoice] = field(default_factory=list)
 
 
@@ -199,7 +202,11 @@ def _days_of(slots: list[Slot], zone: ZoneInfo, *, any_clinician: bool) -> list[
         day = days.get(local.date())
         if day is None:
             day = days[local.date()] = DayChoices(
-                iso=local.date().isoformat(), label=local_day(local), short=short_day(local)
+                iso=local.date().isoformat(),
+                label=local_day(local),
+                short=short_day(local),
+                dow=dateformat.format(local, "D"),
+                dom=locales.date_text(local, "MONTH_DAY_FORMAT"),
             )
         day.slots.append(
             SlotChoice(id=slot.pk, time=local_time(local), clinician=slot.clinician.display_name)
@@ -251,6 +258,7 @@ def booking_choices(
     return {
         "zone": zone.key,
         "zone_abbr": now.astimezone(zone).tzname(),
+        "zone_label": zone_label(zone.key),
         "page": page,
         "first": page.days[0] if page.days else None,
         "slot_count": page.slot_count,
@@ -263,24 +271,25 @@ def local_date(value: datetime, zone_name: str) -> date:
 
 
 def short_day(value: datetime | date) -> str:
-    """`Tue 1 Dec`: the day strip and the chosen-time summary."""
-    return f"{value:%a} {value.day} {value:%b}"
+    """ "Tue 1 Dec" (en-GB), "Tue, Dec 1" (en-US): the summary (clinic/locales.py)."""
+    return locales.date_text(value, "WEEKDAY_DATE_FORMAT")
 
 
 def local_day(value: datetime | date) -> str:
-    return f"{value:%A} {value.day} {value:%B}"
+    """ "Tuesday 1 December" (en-GB), "Tuesday, December 1" (en-US): clinic/locales.py."""
+    return locales.date_text(value, "LONG_WEEKDAY_DATE_FORMAT")
 
 
 def local_time(value: datetime) -> str:
-    hour = value.hour % 12 or 12
-    return f"{hour}:{value:%M} {'am' if value.hour < 12 else 'pm'}"
+    return locales.time_text(value)
 
 
 def when_text(value: datetime, zone_name: str) -> str:
-    """`Tuesday 1 December 2026, 9:00 am (Europe/London time)`: the patient's own clock."""
+    """`Tuesday 1 December 2026, 9:00 am (UK time)`: the patient's own clock, written the
+    clinic's way (en-US: `Tuesday, December 1, 2026, 9:00 AM (Eastern Time)`)."""
     zone = zone_of(zone_name)
     local = value.astimezone(zone)
-    return f"{local_day(local)} {local.year}, {local_time(local)} ({zone.key} time)"
+    return f"{locales.date_text(local)}, {local_time(local)} ({zone_label(zone.key)})"
 
 
 # --- Appointments ---------------------------------------------------------------------------
@@ -429,6 +438,7 @@ def appointment_ics(appointment: Appointment, *, now: datetime | None = None) ->
     event.add("location", f"{settings.CLINIC_NAME}, {settings.CLINIC_ADDRESS}")
     event.add(
         "description",
+        f"{when_text(appointment.starts_at, appointment.patient.timezone)}\n"
         f"{appointment.clinician.display_name}, {appointment.clinician.title}.\n"
         f"Change or cancel: {appointment_url(appointment)}\n"
         f"Questions: {settings.CLINIC_PHONE}",

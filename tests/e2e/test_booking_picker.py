@@ -133,7 +133,7 @@ def test_a_patient_books_through_the_day_strip(live_server, open_browser, viewpo
     tab_to(page, ".continue-bar button")
     press_enter_and_wait(page)
     assert page.locator("h1").inner_text() == "Confirm your appointment"
-    assert f", {time} (Europe/London time)" in page.locator(".when").inner_text()
+    assert f", {time} (UK time)" in page.locator(".when").inner_text()
     tab_to(page, "button[type=submit]")
     press_enter_and_wait(page)
     assert page.locator("h1").inner_text() == "Your appointment is booked"
@@ -200,7 +200,7 @@ def test_the_picker_pages_have_no_serious_violation(live_server, open_browser):
     book = f"{live_server.url}/book/{intake_token(intake)}/"
     failures = {}
     page.goto(book)
-    page.locator(".slot").nth(2).click()
+    page.locator(".slot").first.click()  # today may have only one time left
     assert page.locator(".continue-bar button").inner_text().startswith("Continue — ")
     failures["a time chosen, the bar showing"] = serious_violations(page)
     page.goto(f"{book}?day=not-a-day&clinician=nobody")

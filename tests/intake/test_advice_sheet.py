@@ -140,7 +140,7 @@ def test_dates_are_printed_in_the_patients_own_time_zone():
     text = pdf_squashed(advice.advice_sheet_pdf(intake.outcome))
     assert squash("Thursday 26 November 2026") in text
     assert squash("Thursday 3 December 2026") in text
-    assert squash("(Pacific/Auckland time)") in text
+    assert squash("(New Zealand Time)") in text
     assert advice.advice_sheet_filename(intake.outcome) == "knee-plan-2026-11-26.pdf"
 
 
@@ -158,7 +158,10 @@ def test_the_patients_name_is_printed_as_text_never_as_markup():
     assert hostile not in html
     pdf = advice.html_to_pdf(html, url_fetcher=SpyFetcher())
     assert hostile in " ".join(pdf_pages(pdf))
-    assert fetched == [advice.static_base_url() + "advice/sheet.css"]
+    assert fetched == [
+        advice.static_base_url() + "advice/sheet.css",
+        advice.static_base_url() + "advice/paper-a4.css",
+    ]
 
 
 def test_the_pdf_is_tagged_pdf_ua_with_title_language_and_author():
