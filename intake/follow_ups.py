@@ -41,7 +41,7 @@ from intake.links import (
 )
 from intake.models import FollowUp, Intake, Referral, Urgency
 from intake.recipients import intake_about, patient_recipient, reply_recipient
-from intake.selectors import intake_with_outcome
+from intake.selectors import APPOINTMENT_IN_HAND_STATUSES, intake_with_outcome
 from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 from intake.tasks import plan_send as plan_send_task
 from intake.urgent import urgent_case_open, urgent_texts
@@ -57,10 +57,6 @@ ANSWER_MESSAGE = 'Choose "better", "same" or "worse".'
 RED_FLAGS_MESSAGE = "Must be a list of warning-sign keys (section 2), or [] for none of them."
 PAIN_NOW_MESSAGE = "Must be a whole number from 0 to 10, or left out."
 PAIN_WORST_WEEK_MESSAGE = PAIN_NOW_MESSAGE
-# Appointment statuses (referrals.Appointment) that mean the episode is already in a
-# clinician's hands: booked, or attended. Read by relation name: intake never imports
-# referrals (the one-way rule), and these two values are part of that model's contract.
-APPOINTMENT_IN_HAND_STATUSES = ("booked", "completed")
 
 
 class FollowUpError(ApplicationError):
