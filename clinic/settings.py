@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -188,6 +189,11 @@ CLINIC_NAME = env.str("CLINIC_NAME", default="Stride Sports Medicine Clinic")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="+1 555 010 0199")
 EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="911")
 CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="12 Riverside Way, Springfield")
+# The map link beside the address after booking: by default a search for the address.
+CLINIC_MAP_URL = env.str(
+    "CLINIC_MAP_URL",
+    default="https://www.openstreetmap.org/search?query=" + quote_plus(CLINIC_ADDRESS),
+)
 CLINIC_STAFF_ALERT_EMAIL = env.str("CLINIC_STAFF_ALERT_EMAIL", default="triage@clinic.example")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_PHONE_REGION = env.str("DEFAULT_PHONE_REGION", default="US")

@@ -13,6 +13,7 @@ from babel.core import get_global
 from babel.dates import get_timezone_location, get_timezone_name
 from django.conf import settings
 
+from clinic import locales
 from clinic.locales import babel_locale
 
 # Everyday names babel (CLDR) words otherwise: "United Kingdom Time" is "UK time" at home.
@@ -102,3 +103,12 @@ def zone_choices() -> list[tuple[str, str]]:
     """The time-zone picker: the clinic's zone, then its country's, then every other zone;
     each labelled "Eastern Time (New York)"."""
     return list(_zone_choices(clinic_zone_name(), babel_locale()))
+
+
+def when_text(value: datetime, zone_name: str) -> str:
+    """`Tuesday 1 December 2026, 9:00 am (UK time)`: an instant on the patient's own clock,
+    written the clinic's way (en-US: `Tuesday, December 1, 2026, 9:00 AM (Eastern Time)`).
+    The one wording of an appointment's time: booking, messages, the result page, the sheet."""
+    zone = zone_of(zone_name)
+    local = value.astimezone(zone)
+    return f"{locales.date_text(local)}, {locales.time_text(local)} ({zone_label(zone.key)})"

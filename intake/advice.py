@@ -34,9 +34,9 @@ from clinic import locales
 from clinic.zones import local_date
 from intake import triage
 from intake.explain import outcome_explained, warning_signs
-from intake.links import booking_url
+from intake.links import booking_url, short_booking_url
 from intake.models import Intake, TriageOutcome
-from intake.selectors import intake_get_by_token
+from intake.selectors import appointment_in_hand, intake_get_by_token
 from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 from intake.urgent import urgent_texts
 
@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when the sheet's template or CSS changes what a patient would read or see: every
 # sheet is then rendered again on its next request instead of serving the old layout.
-SHEET_TEMPLATE_VERSION = "2"
+SHEET_TEMPLATE_VERSION = "3"
 STORAGE_PREFIX = "advice-sheets"
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF with PDF/UA-1 identification (WeasyPrint ≥ 61)
 
@@ -131,14 +131,19 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
         context.update(urgent_texts(list(outcome.red_flags)))
         context["warning_statements"] = [f.statement for f in triage.RED_FLAGS.values()]
         return context
-    link = booking_url(intake)  # printed in full on the sheet, and as a QR code
+    link = booking_url(intake)  # the QR code; the typed link is its short form (/b/<code>)
+    short = short_booking_url(intake)
     follow_up = _follow_up_or_none(intake)
     context.update(
         {
             "assessment": explained.assessment,
             "follow_up_at": (local_date(follow_up.due_at, patient.timezone) if follow_up else None),
             "patient_zone": patient.timezone,
+            # A sheet rendered after a booking shows the appointment, not an invitation.
+            "appointment": appointment_in_hand(intake),
             "booking_url": link,
+            "booking_short_url": short,
+            "booking_short_text": short.split("://", 1)[-1],
             "booking_qr": segno.make(link, error="m").svg_inline(
                 scale=2, title="QR code for the booking link", dark="#000", light="#fff"
             ),

@@ -37,7 +37,7 @@ from intake.models import (
     TriageOutcome,
     Urgency,
 )
-from intake.recipients import intake_about, patient_recipient
+from intake.recipients import intake_about, reply_recipient
 from intake.validation import phone_to_e164
 
 logger = logging.getLogger(__name__)
@@ -310,16 +310,9 @@ def _staff_alert_queue(intake: Intake) -> Message:
 
 
 def route_recipient(intake: Intake) -> Recipient | None:
-    """Who hears the route: the patient on their channel, or on the other one when that is
-    the only contact given; a child's parent or guardian instead (patient_recipient does
-    that). None without any contact."""
-    patient = intake.patient
-    channels: tuple[str, ...] = (patient.channel, Channel.SMS, Channel.EMAIL)
-    for each in channels:
-        recipient = patient_recipient(patient, channel=each)
-        if recipient.address:
-            return recipient
-    return None
+    """Who hears the route: the reply recipient of `intake.recipients.reply_recipient` (the
+    patient on their channel, else the other one; a child's guardian). None without any."""
+    return reply_recipient(intake.patient)
 
 
 def _route_text_queue(intake: Intake, flags: list[str]) -> Message | None:

@@ -9,7 +9,7 @@ from django_ratelimit.decorators import ratelimit
 from intake import triage
 from intake.advice import advice_sheet_outcome_for, advice_sheet_response
 from intake.forms import AgeForm, CallBackForm, IntakeForm, SafetyForm
-from intake.links import intake_token
+from intake.links import intake_token, short_booking_path_open
 from intake.models import Intake, SafetyScreen
 from intake.selectors import intake_get_by_token, result_context
 from intake.services import intake_submit
@@ -170,3 +170,13 @@ def advice_sheet_download(request: HttpRequest, token: str) -> HttpResponse:
     """
     outcome = advice_sheet_outcome_for(token=token)
     return advice_sheet_response(outcome)
+
+
+@require_GET
+@ratelimit(key="ip", rate="30/m", block=False)
+def booking_short(request: HttpRequest, code: str) -> HttpResponse:
+    """`/b/<code>`, the advice sheet's typed link: on to the booking-only link it stands for.
+    A wrong code is a bad link (404), an old one expired (410), like every patient link."""
+    if getattr(request, "limited", False):
+        return render(request, "intake/rate_limited.html", status=429)
+    return redirect(short_booking_path_open(code))

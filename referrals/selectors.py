@@ -14,7 +14,7 @@ from django.utils import dateformat, timezone
 
 from clinic import locales
 from clinic.links import BadLink, link_token_make, link_token_open
-from clinic.zones import clinic_zone, zone_label, zone_of
+from clinic.zones import clinic_zone, when_text, zone_label, zone_of
 from intake.links import booking_path
 from intake.models import Intake
 from intake.selectors import intake_get_by_token
@@ -282,14 +282,6 @@ def local_day(value: datetime | date) -> str:
 
 def local_time(value: datetime) -> str:
     return locales.time_text(value)
-
-
-def when_text(value: datetime, zone_name: str) -> str:
-    """`Tuesday 1 December 2026, 9:00 am (UK time)`: the patient's own clock, written the
-    clinic's way (en-US: `Tuesday, December 1, 2026, 9:00 AM (Eastern Time)`)."""
-    zone = zone_of(zone_name)
-    local = value.astimezone(zone)
-    return f"{locales.date_text(local)}, {local_time(local)} ({zone_label(zone.key)})"
 
 
 # --- Appointments ---------------------------------------------------------------------------

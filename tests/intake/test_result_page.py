@@ -167,7 +167,7 @@ def test_the_sheet_of_an_assessment_gives_the_reasons_and_booking_before_the_pla
     ]
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions)
-    assert text.count("/book/") == 1
+    assert text.count("/b/") == 1  # the typed link, short since issue 14 item 8
 
 
 def test_the_sheet_prints_the_outcomes_rules_version_and_its_words():
