@@ -1,0 +1,92 @@
+"""The knee diagram on the form's "Where and when it hurts" step: the geometry of its areas.
+
+The front view is the knee as the patient looks down at it: for the right knee the outside
+is on the right; the left knee is its mirror image. Labels sit beside the leg, clear of its
+outline, with a short line to their area. The back of the knee has its own view. The
+picture is only a shortcut: the tick boxes under it are the accessible way to answer.
+"""
+
+from dataclasses import dataclass, replace
+
+WIDTH = 360  # the front view's viewBox width; mirroring is x -> WIDTH - x
+
+# The leg seen from the front (symmetrical, so the same for either knee).
+LEG_PATH = "M130 0 L230 0 L235 120 Q238 150 225 180 L220 300 L140 300 L135 180 Q122 150 125 120 Z"
+BACK_LEG_PATH = "M50 0 L150 0 L155 120 Q158 150 145 180 L140 290 L60 290 L55 180 Q42 150 45 120 Z"
+
+
+@dataclass(frozen=True)
+class Area:
+    """One tappable area: a rounded box (or a circle, when `r` is set) and its label."""
+
+    location: str
+    label: str
+    x: float
+    y: float
+    w: float = 0
+    h: float = 0
+    r: float = 0
+    label_x: float = 0
+    label_y: float = 0
+    anchor: str = "start"
+    line: tuple[float, float, float, float] = (0, 0, 0, 0)
+
+    @property
+    def is_circle(self) -> bool:
+        return self.r > 0
+
+    def mirrored(self) -> "Area":
+        x1, y1, x2, y2 = self.line
+        return replace(
+            self,
+            x=WIDTH - self.x if self.is_circle else WIDTH - self.x - self.w,
+            label_x=WIDTH - self.label_x,
+            anchor="end" if self.anchor == "start" else "start",
+            line=(WIDTH - x1, y1, WIDTH - x2, y2),
+        )
+
+
+# The right knee, as its owner looks down at it.
+RIGHT_FRONT = (
+    Area(
+        "under_kneecap", "Kneecap", x=180, y=125, r=26,
+        label_x=104, label_y=64, anchor="end", line=(108, 60, 162, 106),
+    ),
+    Area(
+        "below_kneecap", "Below kneecap", x=162, y=160, w=36, h=42,
+        label_x=252, label_y=246, anchor="start", line=(196, 196, 248, 240),
+    ),
+    Area(
+        "outside", "Outside", x=212, y=92, w=32, h=80,
+        label_x=256, label_y=137, anchor="start", line=(244, 132, 252, 132),
+    ),
+    Area(
+        "inside", "Inside", x=116, y=92, w=32, h=80,
+        label_x=104, label_y=137, anchor="end", line=(116, 132, 108, 132),
+    ),
+)  # fmt: skip
+BACK = Area(
+    "back", "Back of the knee", x=70, y=100, w=60, h=56,
+    label_x=100, label_y=318, anchor="middle", line=(100, 156, 100, 300),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class KneeDiagram:
+    side: str
+    caption: str
+    front: tuple[Area, ...]
+    back: Area = BACK
+    leg_path: str = LEG_PATH
+    back_leg_path: str = BACK_LEG_PATH
+
+
+def knee_diagram(side: str) -> KneeDiagram:
+    """The diagram for the knee chosen: `left` mirrored, `right` and `both` as drawn."""
+    if side == "left":
+        areas = tuple(area.mirrored() for area in RIGHT_FRONT)
+        return KneeDiagram("left", "Your left knee, as you look down at it", areas)
+    if side == "both":
+        caption = "Your right knee, as you look down at it (the left is its mirror image)"
+        return KneeDiagram("both", caption, RIGHT_FRONT)
+    return KneeDiagram("right", "Your right knee, as you look down at it", RIGHT_FRONT)
