@@ -90,11 +90,15 @@ def _yes_no(value: str) -> bool:
     return value == "yes"
 
 
-def _field_for(question: Any) -> forms.Field:
-    # Booleans are never required (missing means the clinical default): all are optional.
+def _label(question: Any) -> str:
+    """The question, marked "(optional)" unless it must be answered (a yes/no never must:
+    missing means the clinical default)."""
     optional = not question.required or question.type == "boolean"
-    label = question.text + (OPTIONAL if optional else "")
-    common: dict[str, Any] = {"label": label, "help_text": question.help}
+    return question.text + (OPTIONAL if optional else "")
+
+
+def _field_for(question: Any) -> forms.Field:
+    common: dict[str, Any] = {"label": _label(question), "help_text": question.help}
     if question.type == "enum":
         return forms.ChoiceField(
             choices=question.choices,
@@ -116,14 +120,6 @@ def _field_for(question: Any) -> forms.Field:
             widget=forms.RadioSelect,
             required=False,
             empty_value=None,
-            **common,
-        )
-    if question.key in ("pain_now", "pain_worst_week"):
-        return forms.IntegerField(
-            min_value=question.min,
-            max_value=question.max,
-            required=question.required,
-            widget=forms.RadioSelect(choices=PAIN_CHOICES, attrs={"class": "pain-scale"}),
             **common,
         )
     if question.type == "integer":
@@ -250,7 +246,7 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
             min_value=0,
             widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         )
-        self.fields["pain_worst_week"].help_text = ""  # the scale's ends say it
+        self._pain_as_buttons()
         self.fields["duration_unit"] = forms.ChoiceField(
             label="Days, weeks or months",
             choices=DURATION_UNITS,
@@ -268,6 +264,15 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
                 "An email address or a mobile number: at least one. The mobile number is "
                 "needed for text messages."
             )
+
+    def _pain_as_buttons(self) -> None:
+        """The pain questions as 0-10 buttons (includes/pain_scale.html); the ends say what
+        0 and 10 mean, so no help line repeats it."""
+        for key in ("pain_now", "pain_worst_week"):
+            self.fields[key].widget = forms.RadioSelect(
+                choices=PAIN_CHOICES, attrs={"class": "pain-scale"}
+            )
+        self.fields["pain_worst_week"].help_text = ""
 
     @property
     def age(self) -> int | None:
@@ -320,7 +325,7 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
     def step_fields(self) -> list[forms.BoundField]:
         return [self[key] for key in self.step_keys(self.step)]
 
-    def step_errors(self) -> list[tuple[forms.BoundField, str]]:
+    def step_errors(self) -> list[tuple[forms.BoundField, Any]]:
         """This step's errors, in the order the fields are asked, for the summary."""
         return [(field, error) for field in self.step_fields() for error in field.errors]
 
@@ -353,7 +358,7 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
         return knee_diagram(self.knee_side)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         amount, unit = data.get("duration_days"), data.get("duration_unit") or "days"
         limit = triage.QUESTIONS["duration_days"].max
         if amount is not None and amount * DAYS_PER_UNIT.get(unit, 1) > limit:
@@ -361,13 +366,12 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
                 "duration_days", f"That is longer than we can record: at most {limit} days."
             )
         # Texts need a number: the mobile is asked, and needed, only when texts are chosen.
-        phone_key, who = ("guardian_phone", "the parent or guardian's") if self.is_child else (
-            "phone",
-            "your",
+        key, who = (
+            ("guardian_phone", "the parent or guardian's") if self.is_child else ("phone", "your")
         )
-        if data.get("channel") == Channel.SMS and not data.get(phone_key):
-            if phone_key not in self.errors:
-                self.add_error(phone_key, SMS_PHONE_MESSAGE.format(who=who))
+        texts = data.get("channel") == Channel.SMS
+        if texts and not data.get(key) and key not in self.errors:
+            self.add_error(key, SMS_PHONE_MESSAGE.format(who=who))
         return data
 
     def submission(self) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -55,6 +55,7 @@ def phone_example() -> str:
     number = phonenumbers.example_number_for_type(settings.DEFAULT_PHONE_REGION, mobile)
     if number is None:  # an unknown region: a US example, in international form
         number = phonenumbers.example_number_for_type("US", mobile)
+    assert number is not None  # the US has an example mobile number
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
