@@ -193,7 +193,7 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
     )
     channel = forms.ChoiceField(
         label="How should we contact you?",
-        choices=Channel.choices,
+        choices=((Channel.EMAIL, "Email"), (Channel.SMS, "Text message (SMS)")),
         initial=Channel.EMAIL,
         widget=forms.RadioSelect,
     )
