@@ -8,10 +8,10 @@ picture is only a shortcut: the tick boxes under it are the accessible way to an
 
 from dataclasses import dataclass, replace
 
-WIDTH = 360  # the front view's viewBox width; mirroring is x -> WIDTH - x
+WIDTH = 400  # the front view's viewBox width; mirroring is x -> WIDTH - x
 
 # The leg seen from the front (symmetrical, so the same for either knee).
-LEG_PATH = "M130 0 L230 0 L235 120 Q238 150 225 180 L220 300 L140 300 L135 180 Q122 150 125 120 Z"
+LEG_PATH = "M150 0 L250 0 L255 120 Q258 150 245 180 L240 300 L160 300 L155 180 Q142 150 145 120 Z"
 BACK_LEG_PATH = "M50 0 L150 0 L155 120 Q158 150 145 180 L140 290 L60 290 L55 180 Q42 150 45 120 Z"
 
 
@@ -49,20 +49,20 @@ class Area:
 # The right knee, as its owner looks down at it.
 RIGHT_FRONT = (
     Area(
-        "under_kneecap", "Kneecap", x=180, y=125, r=26,
-        label_x=104, label_y=64, anchor="end", line=(108, 60, 162, 106),
+        "under_kneecap", "Kneecap", x=200, y=125, r=26,
+        label_x=124, label_y=64, anchor="end", line=(128, 60, 182, 106),
     ),
     Area(
-        "below_kneecap", "Below kneecap", x=162, y=160, w=36, h=42,
-        label_x=252, label_y=246, anchor="start", line=(196, 196, 248, 240),
+        "below_kneecap", "Below kneecap", x=182, y=160, w=36, h=42,
+        label_x=272, label_y=246, anchor="start", line=(216, 196, 268, 240),
     ),
     Area(
-        "outside", "Outside", x=212, y=92, w=32, h=80,
-        label_x=256, label_y=137, anchor="start", line=(244, 132, 252, 132),
+        "outside", "Outside", x=232, y=92, w=32, h=80,
+        label_x=276, label_y=137, anchor="start", line=(264, 132, 272, 132),
     ),
     Area(
-        "inside", "Inside", x=116, y=92, w=32, h=80,
-        label_x=104, label_y=137, anchor="end", line=(116, 132, 108, 132),
+        "inside", "Inside", x=136, y=92, w=32, h=80,
+        label_x=124, label_y=137, anchor="end", line=(136, 132, 128, 132),
     ),
 )  # fmt: skip
 BACK = Area(

@@ -226,6 +226,7 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
     CHILD_CONTACT_FIELDS = ("name", "channel", "timezone", "consent_follow_up")
 
     def __init__(self, *args: Any, step: str = "details", **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # no colon after "(optional)"
         super().__init__(*args, **kwargs)
         self.step = step if step in STEP_NAMES else "details"
         self.intake: Any = None  # the saved intake, once the last step is submitted

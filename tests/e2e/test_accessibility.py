@@ -174,7 +174,7 @@ def test_the_form_steps_and_their_errors_have_no_serious_violation(live_server, 
     failures["details"] = serious_violations(axe_page)
     submit(axe_page)
     failures["details errors"] = serious_violations(axe_page)
-    assert "Your contact details" in axe_page.inner_text("main")
+    assert "How we keep in touch" in axe_page.inner_text("main")
     assert {k: v for k, v in failures.items() if v} == {}
 
 
