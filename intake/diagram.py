@@ -67,7 +67,7 @@ RIGHT_FRONT = (
 )  # fmt: skip
 BACK = Area(
     "back", "Back of the knee", x=70, y=100, w=60, h=56,
-    label_x=100, label_y=318, anchor="middle", line=(100, 156, 100, 300),
+    label_x=100, label_y=322, anchor="middle", line=(100, 156, 100, 290),
 )  # fmt: skip
 
 
