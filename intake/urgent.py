@@ -38,7 +38,7 @@ from intake.models import (
     Urgency,
 )
 from intake.recipients import intake_about, reply_recipient
-from intake.validation import phone_to_e164
+from intake.validation import phone_invalid_message, phone_to_e164
 
 logger = logging.getLogger(__name__)
 
@@ -188,7 +188,7 @@ def call_back_clean(*, name: Any, phone: Any, email: Any = "") -> dict[str, str]
         errors["name"] = ["Must be at most 200 characters."]
     phone = (phone or "").strip() if isinstance(phone, str) else ""
     if len(phone) > 40:
-        errors["phone"] = ["Enter a valid phone number, e.g. +1 555 010 0199."]
+        errors["phone"] = [phone_invalid_message()]
     elif not phone:
         errors["phone"] = ["Please give a phone number the clinic can call you on."]
     else:

@@ -48,14 +48,29 @@ class IntakeInvalid(InvalidInput):
         super().__init__(errors=errors)
 
 
+def phone_example() -> str:
+    """A mobile number of the clinic's region that `phone_to_e164` accepts, to show in errors
+    (phonenumbers' own example, so it is valid by construction; "555 01xx" numbers are not)."""
+    mobile = phonenumbers.PhoneNumberType.MOBILE
+    number = phonenumbers.example_number_for_type(settings.DEFAULT_PHONE_REGION, mobile)
+    if number is None:  # an unknown region: a US example, in international form
+        number = phonenumbers.example_number_for_type("US", mobile)
+    assert number is not None  # the US has an example mobile number
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_invalid_message() -> str:
+    return f"Enter a valid phone number, e.g. {phone_example()}."
+
+
 def phone_to_e164(raw: str) -> str:
     """Parse a phone number typed any usual way into E.164, or raise ValueError."""
     try:
         number = phonenumbers.parse(raw, settings.DEFAULT_PHONE_REGION)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError("Enter a valid phone number, e.g. +1 555 010 0199.") from exc
+        raise ValueError(phone_invalid_message()) from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValueError("Enter a valid phone number, e.g. +1 555 010 0199.")
+        raise ValueError(phone_invalid_message())
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
