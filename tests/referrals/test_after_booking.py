@@ -25,7 +25,7 @@ from tests.support.booking import open_slots, verify_contact
 
 pytestmark = pytest.mark.django_db
 INVITATION = "Book your free second opinion"
-WHEN = "Tuesday 1 December 2026, 4:30 pm (Europe/London time)"  # open_slots()[1]
+WHEN = "Tuesday 1 December 2026, 4:30 pm (UK time)"  # open_slots()[1]
 
 
 def _book(client, intake) -> tuple[Appointment, str]:
