@@ -5,8 +5,9 @@ from django.shortcuts import render
 
 from clinic.http import client_ip
 from dashboard import access, services
-from dashboard.access import staff_view, user_can
+from dashboard.access import staff_view
 from dashboard.models import AuditEvent
+from dashboard.views.common import capabilities
 from referrals.hours import appointments_displaced
 from referrals.selectors import appointment_active_for_intake
 
@@ -26,9 +27,6 @@ def displaced(request: HttpRequest) -> HttpResponse:
         object_ids=[a.pk for a in cancelled],
         ip_address=client_ip(request),
     )
-    caps = {
-        "clinical": user_can(request.user, access.CLINICAL),
-        "message_log": user_can(request.user, access.MESSAGE_LOG),
-        "contact_details": user_can(request.user, access.CONTACT_DETAILS),
-    }
-    return render(request, "dashboard/displaced.html", {"rows": rows, "caps": caps})
+    return render(
+        request, "dashboard/displaced.html", {"rows": rows, "caps": capabilities(request.user)}
+    )

@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from clinic.errors import ApplicationError, InvalidInput
 from clinic.http import client_ip
 from dashboard import access, services
-from dashboard.access import staff_view, user_can
+from dashboard.access import staff_view
 from dashboard.models import AuditEvent
 from dashboard.outcome_forms import OutcomeForm
+from dashboard.views.common import capabilities
 from referrals import selectors as referral_selectors
 from referrals.models import Appointment
 from referrals.outcomes import appointment_outcome_record
@@ -33,7 +34,7 @@ def _page(
         "state": referral_selectors.appointment_state(appointment),
         "outcome": getattr(appointment, "outcome", None),
         "form": form,
-        "caps": {"clinical": True, "message_log": user_can(request.user, access.MESSAGE_LOG)},
+        "caps": capabilities(request.user),
     }
     return render(request, "dashboard/appointment_outcome.html", context, status=status)
 

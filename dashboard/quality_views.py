@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from clinic.http import client_ip
 from dashboard import access, services
-from dashboard.access import staff_view, user_can
+from dashboard.access import staff_view
 from dashboard.models import AuditEvent
 from dashboard.quality import QualityFigures, quality_csv, tally_figures
 from dashboard.quality_charts import heat_cells, share_bars
@@ -24,6 +24,7 @@ from dashboard.quality_selectors import (
     quality_tallies,
     rules_versions,
 )
+from dashboard.views.common import capabilities
 from intake.models import Pattern
 from referrals.models import AppointmentOutcome
 
@@ -69,7 +70,7 @@ def quality(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     context: dict[str, Any] = {
         "form": form,
-        "caps": {"clinical": True, "message_log": user_can(request.user, access.MESSAGE_LOG)},
+        "caps": capabilities(request.user),
         "names": NAMES,
     }
     if not form.is_valid():

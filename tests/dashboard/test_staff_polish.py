@@ -108,3 +108,27 @@ def test_the_sign_in_password_box_is_styled_like_the_username_box():
     css = (Path(__file__).resolve().parents[2] / "static/css/stride.css").read_text()
     selector = css[: css.index("width: 100%; max-width: 24rem")]
     assert ".field input[type=password]" in selector[-400:]
+
+
+def test_an_urgent_intake_just_submitted_reads_waiting_under_a_minute(
+    clinician_client, urgent_intake
+):
+    page = clinician_client.get("/staff/").content.decode()
+    assert "waiting under a minute" in page
+    assert "waiting 0" not in page
+
+
+def test_the_front_desk_reaches_the_appointments_moved_by_hours_from_the_menu(
+    front_desk_client, clinician_client
+):
+    link = '<a href="/staff/appointments/displaced/">Moved by hours</a>'
+    assert link in front_desk_client.get("/staff/").content.decode()
+    assert link in front_desk_client.get("/staff/appointments/displaced/").content.decode()
+
+
+def test_the_filter_button_and_clear_link_sit_on_the_fields_line():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "static/css/dashboard.css").read_text()
+    assert ".filters > .button { min-height: 40px;" in css
+    assert ".filters > a { line-height: 40px;" in css
