@@ -5,15 +5,11 @@ the free times, nothing clinical; the booking itself is `referrals.services.appo
 so the patient gets the same confirmation as when they book themselves.
 """
 
-from datetime import timedelta
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from clinic.errors import ApplicationError
 from clinic.http import client_ip
@@ -31,23 +27,11 @@ class BookOnBehalfForm(forms.Form):
     slot = forms.IntegerField(min_value=1, max_value=2**62)
 
 
-def _slot_choices(zone_name: str) -> list[dict[str, Any]]:
-    now = timezone.now()
-    slots = booking.slot_list_open(now=now, starts_before=now + timedelta(days=SHOWN_DAYS))
-    return [
-        {
-            "id": slot.pk,
-            "label": f"{booking.when_text(slot.starts_at, zone_name)} "
-            f"with {slot.clinician.display_name}",
-        }
-        for slot in slots
-    ]
-
-
 # Long on purpose: GET and POST share the intake, the urgent refusal and the page of free times.
 @staff_view(access.BOOKINGS, methods=("GET", "POST"))
 def book_on_behalf(request: HttpRequest, intake_id: int) -> HttpResponse:
-    """GET: the patient's name and the free times (in the patient's zone). POST: book one."""
+    """GET: the patient's name and one day's free times (in the patient's zone; `?day=` and
+    `?clinician=` as on the patient's picker). POST: book one."""
     intake = get_object_or_404(Intake.objects.select_related("patient"), pk=intake_id)
     zone_name = intake.patient.timezone
     form = BookOnBehalfForm(request.POST if request.method == "POST" else None)
@@ -86,7 +70,15 @@ def book_on_behalf(request: HttpRequest, intake_id: int) -> HttpResponse:
         "form": form,
         "error": error,
         "zone_name": zone_name,
-        "slots": _slot_choices(zone_name),
+        # The patients' picker (referrals.selectors.booking_page): a day per page, a clinician
+        # filter, so the page stays short however many times are free.
+        "page": booking.booking_page(
+            zone_name=zone_name,
+            day=request.GET.get("day"),
+            clinician=request.GET.get("clinician"),
+            days=SHOWN_DAYS,
+        ),
+        "here": request.path,
         "existing": booking.appointment_active_for_intake(intake),
     }
     return render(request, "dashboard/book_on_behalf.html", context, status=status)

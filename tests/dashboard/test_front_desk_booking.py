@@ -8,7 +8,7 @@ import pytest
 from dashboard.models import AuditEvent
 from intake.links import intake_token
 from referrals.models import Appointment
-from tests.support.booking import make_clinician, open_slots
+from tests.support.booking import make_clinician, open_slots, picker_current_day, picker_days
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +71,26 @@ def test_an_urgent_intake_is_never_booked(front_desk_client, urgent_intake, slot
     url = f"/staff/intakes/{urgent_intake.pk}/book/"
     assert front_desk_client.post(url, {"slot": slots[0].pk}).status_code in (400, 403)
     assert not Appointment.objects.exists()
+
+
+def test_the_front_desk_picker_shows_one_day_at_a_time_with_the_strip_of_days(
+    front_desk_client, routine_intake, slots
+):
+    url = f"/staff/intakes/{routine_intake.pk}/book/"
+    first = front_desk_client.get(url).content.decode()
+    days = picker_days(first)
+    assert len(days) > 1 and picker_current_day(first) == days[0]
+    shown = set(re.findall(r'name="slot" value="(\d+)"', first))
+    assert 0 < len(shown) < len(slots)  # one day's times, not the fortnight's
+    second = front_desk_client.get(f"{url}?day={days[1]}").content.decode()
+    assert picker_current_day(second) == days[1]
+    assert shown.isdisjoint(re.findall(r'name="slot" value="(\d+)"', second))
+
+
+@pytest.mark.parametrize("query", ["?day=not-a-day", "?day=2999-01-01", "?clinician=nobody"])
+def test_a_day_or_clinician_the_front_desk_picker_cannot_use_gets_a_notice_not_an_error(
+    front_desk_client, routine_intake, slots, query
+):
+    response = front_desk_client.get(f"/staff/intakes/{routine_intake.pk}/book/{query}")
+    assert response.status_code == 200
+    assert 'class="panel notice" role="status"' in response.content.decode()
