@@ -2,9 +2,10 @@
 
 Patients have no accounts, so one person who comes back is a new Patient row. Staff see
 the other episodes of the same person on the intake page (never the patient: it is not on
-any patient page). The match is on the normalised email (lower case) or phone (E.164):
-Stride does not verify contacts yet, so a match is a strong hint, not proof; a clinician or
-the front desk confirms it by merging, which is audited.
+any patient page). The match is on a verified contact: an email or phone (as normalised for
+sending) that this episode and the other both confirmed before booking
+(referrals.verification), so nobody's episodes are linked by typing another person's email.
+A clinician or the front desk makes it one record by merging, which is audited.
 """
 
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from clinic.errors import ApplicationError
 from dashboard.models import AuditEvent
 from dashboard.services import audit_record
 from intake.models import Intake, Patient
-from referrals.models import Appointment
+from referrals.models import Appointment, ContactVerification
 
 
 class MergeRefused(ApplicationError):
@@ -26,13 +27,15 @@ class MergeRefused(ApplicationError):
     default_detail = "These two records cannot be merged."
 
 
-def _same_person(patient: Patient) -> Q:
-    match = Q(pk__in=[])
-    if patient.email.strip():
-        match |= Q(patient__email__iexact=patient.email.strip())
-    if patient.phone.strip():
-        match |= Q(patient__phone=patient.phone.strip())
-    return match
+def _same_verified_contact(patient: Patient) -> Q:
+    """Intakes whose confirmed contact is one this patient record confirmed too."""
+    confirmed = ContactVerification.objects.filter(
+        intake__patient=patient, verified_at__isnull=False
+    ).values("address")
+    return Q(
+        contact_verification__verified_at__isnull=False,
+        contact_verification__address__in=confirmed,
+    )
 
 
 @dataclass(frozen=True)
@@ -42,11 +45,11 @@ class Episode:
 
 
 def earlier_episodes(intake: Intake) -> list[Episode]:
-    """The person's other intakes, newest first: under this record, or matching its email or
-    phone. One query."""
+    """The person's other intakes, newest first: under this record, or sharing a verified
+    contact with it. One query."""
     patient = intake.patient
     others = (
-        Intake.objects.filter(_same_person(patient) | Q(patient=patient))
+        Intake.objects.filter(_same_verified_contact(patient) | Q(patient=patient))
         .exclude(pk=intake.pk)
         .select_related("patient")
         .order_by("-submitted_at")[:20]

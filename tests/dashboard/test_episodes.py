@@ -14,13 +14,22 @@ from dashboard.episodes import MergeRefused, earlier_episodes, patients_merge
 from dashboard.models import AuditEvent
 from intake.follow_ups import followups_send_due
 from intake.models import FollowUp, Intake, Patient
+from referrals.models import ContactVerification
 from tests.support import factories
 
 pytestmark = pytest.mark.django_db
 
 
+def confirmed(intake, address="alex@example.com"):
+    """The intake's contact confirmed, as referrals.verification records it (normalised)."""
+    ContactVerification.objects.create(
+        intake=intake, channel="email", address=address, verified_at=timezone.now()
+    )
+
+
 def returning():
-    """The same runner twice: the second time with a capitalised email and no phone."""
+    """The same runner twice, each time confirming their email (the second time typed with
+    capitals and no phone), and a stranger."""
     first = factories.make_intake(patient_overrides={"name": "Alex Runner"})
     second = factories.make_intake(
         patient_overrides={"name": "Alex R.", "email": "ALEX@example.com", "phone": ""}
@@ -28,7 +37,21 @@ def returning():
     stranger = factories.make_intake(
         patient_overrides={"name": "Sam Else", "email": "sam@example.com", "phone": ""}
     )
+    confirmed(first)
+    confirmed(second)
+    confirmed(stranger, "sam@example.com")
     return first, second, stranger
+
+
+def test_an_unconfirmed_contact_links_no_episodes():
+    """Typing someone else's email does not put their episodes beside yours."""
+    first = factories.make_intake(patient_overrides={"name": "Alex Runner"})
+    typed = factories.make_intake(patient_overrides={"name": "Not Alex", "phone": ""})
+    confirmed(first)
+    assert earlier_episodes(typed) == []
+    assert earlier_episodes(first) == []
+    confirmed(typed)
+    assert [e.intake for e in earlier_episodes(typed)] == [first]
 
 
 def test_the_staff_intake_page_shows_the_earlier_episodes_of_the_same_person(

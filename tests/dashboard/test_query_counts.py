@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 QUEUE_QUERIES = 10
 # session, user, 2 × permissions, the intake with patient/outcome/follow-up/acknowledgement
 # joined, 4 prefetches (referrals, notes, overrides, contacts), messages, appointments,
-# earlier episodes of the same email or phone (issue 15), audit.
+# earlier episodes sharing a verified contact (issue 15), audit.
 INTAKE_QUERIES = 13
 # session, user, 2 × permissions, urgent, not improving, audit: the list is not read.
 QUEUE_REFRESH_QUERIES = 7
