@@ -65,6 +65,9 @@ def _environment_for(host: str, port: int) -> None:
     # A browser on this machine cannot open 0.0.0.0: show the loopback address instead.
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104  # nosec B104 (only compared, never bound)
     os.environ.setdefault("SITE_URL", f"http://{shown}:{port}")
+    # The demo clinic is in the United States (911, +1 numbers, New York time): its dates,
+    # miles and Letter sheets too, unless the caller chose another locale.
+    os.environ.setdefault("CLINIC_LOCALE", "en-US")
     if host not in ("127.0.0.1", "localhost") and "ALLOWED_HOSTS" not in os.environ:
         os.environ["ALLOWED_HOSTS"] = f"127.0.0.1,localhost,{shown}"
 

@@ -1,6 +1,7 @@
 """`make run`: HOST and PORT from the environment, and start-up lines in plain words."""
 
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,13 @@ def test_the_readme_names_the_follow_up_command_the_demo_delay_and_the_api_docs(
     assert "FOLLOW_UP_DELAY_MINUTES=2" in readme
     assert "/api/docs/" in readme
     assert "make run PORT=8001" in readme
+
+
+def test_the_demo_clinic_runs_in_us_conventions_unless_told_otherwise(monkeypatch):
+    # A private environment: what run_local sets must not reach later tests' subprocesses.
+    monkeypatch.setattr(os, "environ", {"PATH": os.environ.get("PATH", "")})
+    run_local()._environment_for("127.0.0.1", 8000)
+    assert os.environ["CLINIC_LOCALE"] == "en-US"
+    os.environ["CLINIC_LOCALE"] = "en-GB"
+    run_local()._environment_for("127.0.0.1", 8000)
+    assert os.environ["CLINIC_LOCALE"] == "en-GB"
