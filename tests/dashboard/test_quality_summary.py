@@ -1,6 +1,7 @@
-"""The triage quality summary tables (kept by PostgreSQL triggers) always equal a recount from
-scratch: after any sequence of writes to the tables the figures read, including bulk inserts,
-queryset updates that bypass signals, and deletes."""
+"""The triage quality summary tables (kept by PostgreSQL triggers and the drain) always equal
+a recount from scratch once drained: after any sequence of writes to the tables the figures
+read, including bulk inserts, queryset updates that bypass signals, and deletes. The write
+path only notes which intakes changed; the drain, before every read, recounts them."""
 
 import itertools
 from collections import Counter
@@ -13,9 +14,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from dashboard.bulk import intakes_bulk_create
-from dashboard.models import QualityCount, QualityFact, TriageOverride
+from dashboard.models import QualityCount, QualityDirty, QualityFact, TriageOverride
 from dashboard.quality import tallies_from_rows
 from dashboard.quality_selectors import quality_rows, quality_tallies, rules_versions
+from dashboard.quality_services import quality_summary_drain
 from intake.models import FollowUp, Intake, Referral, TriageOutcome
 from referrals.models import Appointment, AppointmentOutcome, Clinician, Slot
 
@@ -65,6 +67,8 @@ def summary() -> tuple[Counter, dict[int, tuple[bool, bool]]]:
 
 
 def assert_summary_is_a_recount() -> None:
+    quality_summary_drain()  # as every reader of the summary does first
+    assert not QualityDirty.objects.exists()
     assert summary() == recount()
     rows = quality_rows(**EVERYTHING)
     assert sorted(quality_tallies(**EVERYTHING), key=repr) == sorted(
@@ -224,16 +228,55 @@ def test_a_range_with_clinic_midnights_counts_whole_utc_days_and_the_part_days_a
     rows_of = {"date_from": date(2026, 11, 17), "date_to": date(2026, 11, 19)}
     rows = quality_rows(**rows_of)
     assert 0 < len(rows) < 96
+    quality_summary_drain()
     assert sum(t.count for t in quality_tallies(**rows_of)) == len(rows)
     assert sorted(quality_tallies(**rows_of), key=repr) == sorted(tallies_from_rows(rows), key=repr)
     assert_summary_is_a_recount()
 
 
-def test_a_bulk_insert_is_summarised_at_once_and_a_delete_takes_its_counts_away(cast):
+def test_a_bulk_insert_is_summarised_by_one_drain_and_a_delete_takes_its_counts_away(cast):
     made = intakes_bulk_create(20, now=NOW)
+    assert quality_summary_drain() == 20
     assert QualityFact.objects.count() == 20
     assert sum(QualityCount.objects.values_list("count", flat=True)) == 20
     Intake.objects.filter(pk=made[0].pk).get().delete()
+    assert quality_summary_drain() == 1
     assert QualityFact.objects.count() == 19
     assert sum(QualityCount.objects.values_list("count", flat=True)) == 19
+    assert_summary_is_a_recount()
+
+
+def test_a_write_only_notes_its_intake_and_recounts_nothing_until_a_drain(cast):
+    made = intakes_bulk_create(3, now=NOW)
+    quality_summary_drain()
+    facts = {f.intake_id: f.follow_up_answer for f in QualityFact.objects.all()}
+    counts = list(QualityCount.objects.order_by("pk").values_list("pk", "count"))
+    FollowUp.objects.filter(intake=made[1]).update(status="answered", answer="worse")
+    # The write path left a note for that intake, and the summary as it was.
+    assert list(QualityDirty.objects.values_list("intake_id", flat=True)) == [made[1].pk]
+    assert {f.intake_id: f.follow_up_answer for f in QualityFact.objects.all()} == facts
+    assert list(QualityCount.objects.order_by("pk").values_list("pk", "count")) == counts
+    assert quality_summary_drain() == 1
+    assert QualityFact.objects.get(intake_id=made[1].pk).follow_up_answer == "worse"
+    assert not QualityDirty.objects.exists()
+    assert quality_summary_drain() == 0
+    assert_summary_is_a_recount()
+
+
+def test_an_update_that_changes_nothing_the_figures_read_leaves_no_note(cast):
+    made = intakes_bulk_create(2, now=NOW)
+    quality_summary_drain()
+    Intake.objects.filter(pk=made[0].pk).update(urgency=made[0].urgency)
+    assert not QualityDirty.objects.exists()
+
+
+def test_the_beat_drains_the_summary_every_minute(settings, cast):
+    from dashboard.tasks import quality_summary_drain as task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["quality-summary-drain"]
+    assert entry["task"] == task.name == "dashboard.quality_summary_drain"
+    assert entry["schedule"] == timedelta(minutes=1)
+    intakes_bulk_create(2, now=NOW)
+    assert task.apply().get() == 2
+    assert not QualityDirty.objects.exists()
     assert_summary_is_a_recount()
