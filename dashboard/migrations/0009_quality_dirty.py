@@ -40,13 +40,13 @@ BEGIN
     RETURN COALESCE(cardinality(ids), 0);
 END
 $fn$;
-"""
+"""  # nosec B608: DDL with one integer constant of ours; no values
 
 
-def _mark_sql(name, intakes):
-    """One table's trigger function, now: note the intakes a statement touched, no more."""
+def _mark_sql(name, columns, intakes):
+    """One table's trigger function, now: note the intakes a statement touched, no more
+    (on an update, only if a column the figures read changed, as in 0008)."""
     function = f"stride_quality_on_{name.lower()}"
-    columns = SUMMARY.SOURCES[next(k for k in SUMMARY.SOURCES if k[1] == name)][0]
     changed = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in columns.split(", "))
     pairs = f"old_rows o JOIN new_rows n ON n.id = o.id WHERE {changed}"
     before = intakes.format(rows=f"(SELECT o.* FROM {pairs}) AS changed")  # nosec B608: DDL built from table names in _meta and fixed column lists; no values
@@ -72,9 +72,9 @@ def marks_create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     t = SUMMARY._tables(apps)
-    for (_app, name), (_columns, intakes) in SUMMARY.SOURCES.items():
+    for (_app, name), (columns, intakes) in SUMMARY.SOURCES.items():
         intakes = intakes.replace("{appointment}", t["Appointment"])
-        schema_editor.execute(_mark_sql(name, intakes))
+        schema_editor.execute(_mark_sql(name, columns, intakes))
     schema_editor.execute(DRAIN_SQL)
 
 

@@ -4,12 +4,14 @@ read, including bulk inserts, queryset updates that bypass signals, and deletes.
 path only notes which intakes changed; the drain, before every read, recounts them."""
 
 import itertools
+import threading
+import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -279,4 +281,40 @@ def test_the_beat_drains_the_summary_every_minute(settings, cast):
     intakes_bulk_create(2, now=NOW)
     assert task.apply().get() == 2
     assert not QualityDirty.objects.exists()
+    assert_summary_is_a_recount()
+
+
+def _in_a_thread(work) -> threading.Thread:
+    """`work` on its own database connection (as another request would be), started."""
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_drains_at_once_neither_count_an_intake_twice_nor_lose_one():
+    made = intakes_bulk_create(5, now=NOW)
+    drained: dict[str, int] = {}
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT stride_quality_drain()")
+            drained["first"] = cursor.fetchone()[0]
+        # A write commits while the first drain is still open: its note is not the first's.
+        writer = _in_a_thread(
+            lambda: FollowUp.objects.filter(intake=made[2]).update(status="expired")
+        )
+        writer.join(10)
+        second = _in_a_thread(lambda: drained.update(second=quality_summary_drain()))
+        time.sleep(0.5)
+        assert second.is_alive()  # waits for the first drain to commit
+    second.join(10)
+    assert drained == {"first": 5, "second": 1}
+    assert QualityFact.objects.get(intake_id=made[2].pk).follow_up_status == "expired"
     assert_summary_is_a_recount()
