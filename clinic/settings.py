@@ -318,6 +318,13 @@ CELERY_BEAT_SCHEDULE["urgent-alerts-escalate"] = {
     "schedule": timedelta(minutes=1),
     "options": {"expires": 55},
 }
+# The triage quality summary: recount the intakes written since the last drain, so the page
+# (which also drains before it reads) seldom has work to do.
+CELERY_BEAT_SCHEDULE["quality-summary-drain"] = {
+    "task": "dashboard.quality_summary_drain",
+    "schedule": timedelta(minutes=1),
+    "options": {"expires": 55},
+}
 # Booking: roll the slot horizon forward (idempotent), and the day-before reminder scan.
 CELERY_BEAT_SCHEDULE["referrals-slots-regenerate"] = {
     "task": "referrals.slots_regenerate",

@@ -191,9 +191,10 @@ class QualityFact(QualityCodes):
     """One intake as the triage quality page counts it. Written only by the database.
 
     Triggers on the intake, outcome, follow-up, referral, override, appointment and
-    appointment-outcome tables recompute an intake's row in the same transaction as the
-    write (migration 0008_quality_summary), so it is never stale; `dashboard_qualitycount`
-    follows each change of a row here. No foreign key: the intake's delete removes it.
+    appointment-outcome tables note the intake in `QualityDirty` (migration
+    0009_quality_dirty); its row here is recomputed by the drain that runs before every
+    read of the summary, so a reader never sees it stale; `dashboard_qualitycount` follows
+    each change of a row here. No foreign key: the intake's delete removes it.
     """
 
     intake_id = models.BigIntegerField(primary_key=True)
@@ -219,6 +220,21 @@ class QualityFact(QualityCodes):
 
     def __str__(self) -> str:
         return f"Quality codes of intake #{self.intake_id}"
+
+
+class QualityDirty(models.Model):
+    """An intake whose quality summary rows may be stale. Written only by the database.
+
+    The triggers of migration 0009_quality_dirty append one row per intake a statement
+    touched (duplicates allowed: no index to probe on the write path);
+    `stride_quality_drain()` recounts and deletes them before anyone reads the summary
+    (`dashboard.quality_services.quality_summary_drain`).
+    """
+
+    intake_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"Quality summary of intake #{self.intake_id} to recount"
 
 
 class QualityCount(QualityCodes):

@@ -4,6 +4,8 @@ The page reads counts per combination of codes (`quality_tallies`, from the summ
 that PostgreSQL triggers keep: migration 0008_quality_summary) and the first few cases behind
 over- and under-triage (`quality_cases`); the pure figures in dashboard.quality are computed
 from those. Only the CSV reads one row per intake (`quality_rows`). Every read is one query.
+The summary is exact once drained (`dashboard.quality_services.quality_summary_drain`, which
+the views call first); `quality_rows` reads the source tables and needs no drain.
 """
 
 from collections.abc import Iterator
@@ -117,8 +119,8 @@ def quality_tallies(
     """How many intakes share each combination of the figures' codes, in one query.
 
     The answer has one row per combination seen (versions x patterns x urgencies x ...), not
-    one per intake, and is read from the summary tables the database keeps up to date in
-    every writer's transaction, so neither the query nor the page's work in Python grows
+    one per intake, and is read from the summary tables the database keeps (drained first:
+    migration 0009_quality_dirty), so neither the query nor the page's work in Python grows
     with the number of intakes. Other databases than PostgreSQL (SQLite in development, no
     triggers) count the rows in Python.
     """

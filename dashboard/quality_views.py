@@ -1,8 +1,9 @@
 """The triage quality page (/staff/quality/) and the CSV of the rows behind it.
 
-Clinicians and admins only (the clinical capability). Thin: filter form, the selectors
-(counts from the summary tables and capped case lists: a constant number of queries whose
-cost does not grow with the number of intakes), the pure figures in dashboard.quality, an audit row.
+Clinicians and admins only (the clinical capability). Thin: the summary's drain (the
+intakes written since the last one recounted), filter form, the selectors (counts from the
+summary tables and capped case lists: a constant number of queries whose cost does not
+grow with the number of intakes), the pure figures in dashboard.quality, an audit row.
 """
 
 from typing import Any
@@ -24,6 +25,7 @@ from dashboard.quality_selectors import (
     quality_tallies,
     rules_versions,
 )
+from dashboard.quality_services import quality_summary_drain
 from dashboard.views.common import capabilities
 from intake.models import Pattern
 from referrals.models import AppointmentOutcome
@@ -39,6 +41,9 @@ def _form(request: HttpRequest) -> QualityFilterForm:
     start, end = default_range()
     data.setdefault("date_from", start.isoformat())
     data.setdefault("date_to", end.isoformat())
+    # Both views read the summary (the versions offered, then the figures): recount the
+    # intakes written since the last drain first, so they read it exactly right.
+    quality_summary_drain()
     return QualityFilterForm(data, versions=rules_versions())
 
 

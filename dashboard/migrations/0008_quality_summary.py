@@ -15,6 +15,9 @@ the lock has committed. A new intake's row cannot be refreshed by anyone else be
 commits (their foreign key check waits for it).
 
 On other databases (SQLite in development) nothing is created: the page counts rows there.
+
+Since 0009_quality_dirty the trigger functions only note the intakes a statement touched,
+and the recount below runs when the summary is drained before a read (see there).
 """
 
 from django.db import migrations, models

@@ -292,6 +292,24 @@ def test_only_clinicians_and_admins_see_the_quality_page(
 
 
 @pytest.mark.django_db
+def test_a_page_view_right_after_a_write_shows_the_new_figure(
+    client, clinician, doctor_clinician, clock
+):
+    [first, second] = make(2, doctor_clinician, urgency="urgent")
+    client.force_login(clinician)
+    figures = client.get("/staff/quality/").context["figures"]
+    assert figures.over_triage == []
+    TriageOverride.objects.create(
+        intake=first, urgency="self_care", reason="Old injury", overridden_by=clinician
+    )
+    figures = client.get("/staff/quality/").context["figures"]
+    assert [r.intake_id for r in figures.over_triage] == [first.pk]
+    seen(second, doctor_clinician, diagnosis="runners_knee", plan="self_care")
+    figures = client.get("/staff/quality/").context["figures"]
+    assert sorted(r.intake_id for r in figures.over_triage) == sorted([first.pk, second.pk])
+
+
+@pytest.mark.django_db
 def test_the_page_costs_the_same_queries_for_few_and_many_intakes(
     client, clinician, doctor_clinician, clock, django_assert_num_queries
 ):

@@ -1,21 +1,25 @@
-"""The triage quality summary tables (kept by PostgreSQL triggers) always equal a recount from
-scratch: after any sequence of writes to the tables the figures read, including bulk inserts,
-queryset updates that bypass signals, and deletes."""
+"""The triage quality summary tables (kept by PostgreSQL triggers and the drain) always equal
+a recount from scratch once drained: after any sequence of writes to the tables the figures
+read, including bulk inserts, queryset updates that bypass signals, and deletes. The write
+path only notes which intakes changed; the drain, before every read, recounts them."""
 
 import itertools
+import threading
+import time
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from dashboard.bulk import intakes_bulk_create
-from dashboard.models import QualityCount, QualityFact, TriageOverride
+from dashboard.models import QualityCount, QualityDirty, QualityFact, TriageOverride
 from dashboard.quality import tallies_from_rows
 from dashboard.quality_selectors import quality_rows, quality_tallies, rules_versions
+from dashboard.quality_services import quality_summary_drain
 from intake.models import FollowUp, Intake, Referral, TriageOutcome
 from referrals.models import Appointment, AppointmentOutcome, Clinician, Slot
 
@@ -65,6 +69,8 @@ def summary() -> tuple[Counter, dict[int, tuple[bool, bool]]]:
 
 
 def assert_summary_is_a_recount() -> None:
+    quality_summary_drain()  # as every reader of the summary does first
+    assert not QualityDirty.objects.exists()
     assert summary() == recount()
     rows = quality_rows(**EVERYTHING)
     assert sorted(quality_tallies(**EVERYTHING), key=repr) == sorted(
@@ -224,16 +230,91 @@ def test_a_range_with_clinic_midnights_counts_whole_utc_days_and_the_part_days_a
     rows_of = {"date_from": date(2026, 11, 17), "date_to": date(2026, 11, 19)}
     rows = quality_rows(**rows_of)
     assert 0 < len(rows) < 96
+    quality_summary_drain()
     assert sum(t.count for t in quality_tallies(**rows_of)) == len(rows)
     assert sorted(quality_tallies(**rows_of), key=repr) == sorted(tallies_from_rows(rows), key=repr)
     assert_summary_is_a_recount()
 
 
-def test_a_bulk_insert_is_summarised_at_once_and_a_delete_takes_its_counts_away(cast):
+def test_a_bulk_insert_is_summarised_by_one_drain_and_a_delete_takes_its_counts_away(cast):
     made = intakes_bulk_create(20, now=NOW)
+    assert quality_summary_drain() == 20
     assert QualityFact.objects.count() == 20
     assert sum(QualityCount.objects.values_list("count", flat=True)) == 20
     Intake.objects.filter(pk=made[0].pk).get().delete()
+    assert quality_summary_drain() == 1
     assert QualityFact.objects.count() == 19
     assert sum(QualityCount.objects.values_list("count", flat=True)) == 19
+    assert_summary_is_a_recount()
+
+
+def test_a_write_only_notes_its_intake_and_recounts_nothing_until_a_drain(cast):
+    made = intakes_bulk_create(3, now=NOW)
+    quality_summary_drain()
+    facts = {f.intake_id: f.follow_up_answer for f in QualityFact.objects.all()}
+    counts = list(QualityCount.objects.order_by("pk").values_list("pk", "count"))
+    FollowUp.objects.filter(intake=made[1]).update(status="answered", answer="worse")
+    # The write path left a note for that intake, and the summary as it was.
+    assert list(QualityDirty.objects.values_list("intake_id", flat=True)) == [made[1].pk]
+    assert {f.intake_id: f.follow_up_answer for f in QualityFact.objects.all()} == facts
+    assert list(QualityCount.objects.order_by("pk").values_list("pk", "count")) == counts
+    assert quality_summary_drain() == 1
+    assert QualityFact.objects.get(intake_id=made[1].pk).follow_up_answer == "worse"
+    assert not QualityDirty.objects.exists()
+    assert quality_summary_drain() == 0
+    assert_summary_is_a_recount()
+
+
+def test_an_update_that_changes_nothing_the_figures_read_leaves_no_note(cast):
+    made = intakes_bulk_create(2, now=NOW)
+    quality_summary_drain()
+    Intake.objects.filter(pk=made[0].pk).update(urgency=made[0].urgency)
+    assert not QualityDirty.objects.exists()
+
+
+def test_the_beat_drains_the_summary_every_minute(settings, cast):
+    from dashboard.tasks import quality_summary_drain as task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["quality-summary-drain"]
+    assert entry["task"] == task.name == "dashboard.quality_summary_drain"
+    assert entry["schedule"] == timedelta(minutes=1)
+    intakes_bulk_create(2, now=NOW)
+    assert task.apply().get() == 2
+    assert not QualityDirty.objects.exists()
+    assert_summary_is_a_recount()
+
+
+def _in_a_thread(work) -> threading.Thread:
+    """`work` on its own database connection (as another request would be), started."""
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_drains_at_once_neither_count_an_intake_twice_nor_lose_one():
+    made = intakes_bulk_create(5, now=NOW)
+    drained: dict[str, int] = {}
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT stride_quality_drain()")
+            drained["first"] = cursor.fetchone()[0]
+        # A write commits while the first drain is still open: its note is not the first's.
+        writer = _in_a_thread(
+            lambda: FollowUp.objects.filter(intake=made[2]).update(status="expired")
+        )
+        writer.join(10)
+        second = _in_a_thread(lambda: drained.update(second=quality_summary_drain()))
+        time.sleep(0.5)
+        assert second.is_alive()  # waits for the first drain to commit
+    second.join(10)
+    assert drained == {"first": 5, "second": 1}
+    assert QualityFact.objects.get(intake_id=made[2].pk).follow_up_status == "expired"
     assert_summary_is_a_recount()
