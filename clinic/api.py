@@ -142,8 +142,9 @@ class ClientScopedRateThrottle(ScopedRateThrottle):
             return super().wait()
         # DRF's formula, from the window's size and oldest request instead of its history.
         count, oldest = self._window
-        remaining = self.duration - (self.now - oldest) if oldest is not None else self.duration
-        available = self.num_requests - count + 1
+        duration, limit = self.duration or 0, self.num_requests or 0  # set with _window
+        remaining = duration - (self.now - oldest) if oldest is not None else duration
+        available = limit - count + 1
         return remaining / float(available) if available > 0 else None
 
 
