@@ -8,8 +8,14 @@ Redis again. Limits become per-process during an outage, which is the right trad
 Django's Redis client builds a new `redis.Redis` object for every cache call (about half
 of a call's cost here); ours keeps one per connection pool, which redis-py supports: a
 client is safe to share between threads, each command borrows a pooled connection.
+
+`throttle_hit` is DRF's sliding-window throttle in one round trip: a Lua script keeps the
+window as a sorted set of request times, where DRF reads the whole history and writes it
+back (two round trips, and a race between them).
 """
 
+import itertools
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -19,6 +25,26 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 RETRY_AFTER_SECONDS = 5.0
+
+# KEYS[1]: the window. ARGV: now, the oldest time still outside the window, the limit, the
+# window in milliseconds, a unique member. DRF's rule: drop times at or before now - window;
+# refuse when as many remain as the limit allows; otherwise record now. Answers allowed
+# (0/1), how many requests the window holds, and the oldest one's time (for Retry-After).
+_THROTTLE_SCRIPT = """
+local key = KEYS[1]
+redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[2])
+local count = redis.call('ZCARD', key)
+local allowed = 0
+if count < tonumber(ARGV[3]) then
+  redis.call('ZADD', key, ARGV[1], ARGV[5])
+  redis.call('PEXPIRE', key, ARGV[4])
+  count = count + 1
+  allowed = 1
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+return {allowed, count, oldest}
+"""
+_members = itertools.count()
 
 
 class _SharedClientRedisCacheClient(RedisCacheClient):
@@ -45,6 +71,49 @@ class ResilientRedisCache(RedisCache):
         self._fallback = LocMemCache(f"fallback-{server}", {"TIMEOUT": params.get("TIMEOUT")})
         self._down_until = 0.0
         self._lock = threading.Lock()
+        self._throttle_script: Any = None
+
+    def throttle_hit(
+        self, key: str, now: float, duration: int, limit: int
+    ) -> tuple[bool, int, float | None]:
+        """Count one request in a sliding window: (allowed, requests in it, oldest's time).
+
+        DRF's `SimpleRateThrottle` rule, in one Redis round trip; in process memory, as DRF
+        does it, while Redis is down.
+        """
+        if time.monotonic() >= self._down_until:
+            try:
+                return self._throttle_hit_redis(key, now, duration, limit)
+            except Exception as exc:
+                if not _is_redis_error(exc):
+                    raise
+                with self._lock:
+                    self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+        return self._throttle_hit_memory(key, now, duration, limit)
+
+    def _throttle_hit_redis(
+        self, key: str, now: float, duration: int, limit: int
+    ) -> tuple[bool, int, float | None]:
+        client = self._cache.get_client(write=True)
+        script = self._throttle_script
+        if script is None:
+            script = self._throttle_script = client.register_script(_THROTTLE_SCRIPT)
+        member = f"{now!r}:{os.getpid()}:{next(_members)}"
+        args = [repr(now), repr(now - duration), limit, duration * 1000, member]
+        allowed, count, oldest = script(keys=[self.make_key(key) + ":window"], args=args)
+        return bool(allowed), int(count), float(oldest) if oldest is not None else None
+
+    def _throttle_hit_memory(
+        self, key: str, now: float, duration: int, limit: int
+    ) -> tuple[bool, int, float | None]:
+        history = self._fallback.get(key, [])
+        while history and history[-1] <= now - duration:
+            history.pop()
+        if len(history) >= limit:
+            return False, len(history), history[-1] if history else None
+        history.insert(0, now)
+        self._fallback.set(key, history, duration)
+        return True, len(history), history[-1]
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         if time.monotonic() < self._down_until:

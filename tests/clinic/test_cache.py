@@ -81,3 +81,41 @@ def test_the_threads_of_a_process_share_one_memory_fallback(redis_server):
     redis_server.stop()
     first.set("k", "one store")
     assert second.get("k") == "one store"
+
+
+# --- The throttle's window in one round trip (issue 13, the intake hot path) -----------------
+
+
+def test_a_throttle_window_counts_and_refuses_as_drf_does_in_one_redis_command(redis_server):
+    import redis
+
+    cache = make_cache(redis_server)
+    calls: list[tuple] = []
+    client = cache._cache.get_client(write=True)
+    original = client.execute_command
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    client.execute_command = counting
+    assert cache.throttle_hit("w", 100.0, 60, 2) == (True, 1, 100.0)  # loads the script
+    calls.clear()
+    assert cache.throttle_hit("w", 110.0, 60, 2) == (True, 2, 100.0)
+    # Full: refused, not counted, and the oldest request says when a place frees up.
+    assert cache.throttle_hit("w", 120.0, 60, 2) == (False, 2, 100.0)
+    # At exactly now - window the oldest has left (DRF drops `<= now - duration`).
+    assert cache.throttle_hit("w", 160.0, 60, 2) == (True, 2, 110.0)
+    assert [c[0] for c in calls] == ["EVALSHA"] * 3  # one round trip each
+    ttl = redis.Redis.from_url(redis_server.url).pttl(cache.make_key("w") + ":window")
+    assert 0 < ttl <= 60_000
+
+
+def test_a_throttle_window_lives_in_process_memory_while_redis_is_stopped(redis_server):
+    cache = make_cache(redis_server)
+    redis_server.stop()
+    started = time.monotonic()
+    assert cache.throttle_hit("w", 100.0, 60, 2) == (True, 1, 100.0)
+    assert cache.throttle_hit("w", 101.0, 60, 2) == (True, 2, 100.0)
+    assert cache.throttle_hit("w", 102.0, 60, 2) == (False, 2, 100.0)
+    assert time.monotonic() - started < 1.0

@@ -316,3 +316,21 @@ def test_the_schema_and_docs_are_served(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_a_throttled_submission_says_when_to_retry_as_drf_would(client, monkeypatch):
+    """The one-round-trip window keeps DRF's Retry-After: the oldest request's remaining time."""
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "intake_submit": "2/minute"}
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", rates)
+    clock = iter([1000.0, 1010.0, 1015.0, 1060.0, 1061.0])
+    monkeypatch.setattr(SimpleRateThrottle, "timer", lambda self: next(clock))
+    codes = [post(client, factories.body()).status_code for _ in range(3)]
+    assert codes == [201, 201, 429]
+    refused = post(client, factories.body())  # at 1060 the first has left the window
+    assert refused.status_code == 201
+    again = post(client, factories.body())  # 1061: full again; the oldest (1010) frees at 1070
+    assert again.status_code == 429
+    assert again["Retry-After"] == "9"
