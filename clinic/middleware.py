@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 from clinic.errors import ApplicationError
@@ -135,3 +136,23 @@ class HealthCheckMiddleware:
 
             return healthz(request)
         return self.get_response(request)
+
+
+# The clinic's own pages: English for every member of staff, whatever their browser asks.
+STAFF_PATH_PREFIXES = ("/staff/", "/admin/")
+
+
+class StaffEnglishMiddleware:
+    """Staff pages and the admin in English: after LocaleMiddleware, before any view."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(STAFF_PATH_PREFIXES):
+            return self.get_response(request)
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers["Content-Language"] = settings.LANGUAGE_CODE
+        return response

@@ -70,6 +70,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The patient's language: the switch's cookie, else Accept-Language, else English.
+    "django.middleware.locale.LocaleMiddleware",
+    # Staff pages and the admin stay in English whatever the browser asks.
+    "clinic.middleware.StaffEnglishMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,6 +101,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
@@ -149,6 +154,11 @@ LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 
 LANGUAGE_CODE = "en"
+# Patients' languages (docs/languages.md): the browser's Accept-Language picks one, the switch
+# on every patient page overrides it, and the patient's stored `language` is used for all
+# sent later. A new language is a locale/<code>/ catalogue and a line here, not a code change.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True

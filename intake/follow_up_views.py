@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from intake import triage
+from intake.explain import clinical_text
 from intake.follow_ups import (
     FollowUpAlreadyAnswered,
     encouragement_context,
@@ -74,7 +75,7 @@ def _urgent(request: HttpRequest, follow_up: FollowUp, status: int = 200) -> Htt
         **urgent_texts(follow_up.red_flags),
         **hours_context(),
         "intake": follow_up.intake,
-        "disclaimer": triage.DISCLAIMER,
+        "disclaimer": clinical_text(triage.DISCLAIMER),
     }
     return render(request, "intake/urgent.html", context, status=status)
 

@@ -4,6 +4,8 @@ from datetime import timedelta
 from typing import Any
 
 from clinic.links import BadLink, ExpiredLink, link_token_open, link_token_read
+from django.utils import translation
+
 from intake.explain import outcome_explained, warning_signs
 from intake.links import (
     BOOKING_LINK_PURPOSE,
@@ -63,13 +65,17 @@ def intake_links(intake: Intake, token: str | None = None) -> dict[str, str]:
 
 def intake_public_payload(intake: Intake, *, token: str | None = None) -> dict[str, Any]:
     """The API body for a patient's intake (`POST` and `GET /api/v1/intakes/…`), for
-    IntakeOutputSerializer: `triage` is the outcome explained to the patient."""
+    IntakeOutputSerializer: `triage` is the outcome explained to the patient, in their
+    language (`patient.language`)."""
     token = token or intake_token(intake)
+    patient = intake.patient
+    with translation.override(patient.language):  # the texts in the patient's language
+        triage_explained = outcome_explained(intake.outcome, audience="patient")
     return {
         "id": intake.pk,
         "token": token,
-        "patient": {"guardian": guardian_public(intake.patient)},
-        "triage": outcome_explained(intake.outcome, audience="patient"),
+        "patient": {"guardian": guardian_public(patient), "language": patient.language},
+        "triage": triage_explained,
         "links": intake_links(intake, token),
     }
 

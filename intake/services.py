@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.languages import language_current
 from clinic.tasking import enqueue
 from intake import triage
 from intake.models import FollowUp, Intake, Patient, SafetyScreen, TriageOutcome, Urgency
@@ -29,7 +30,9 @@ def intake_validate(*, patient: object, answers: object) -> tuple[dict[str, Any]
     clean_answers: dict[str, Any] = {}
     try:
         # The age decides whether a guardian is needed (section 9), so it is read first.
-        clean_patient = patient_clean(patient, age=answered_age(answers))
+        clean_patient = patient_clean(
+            patient, age=answered_age(answers), default_language=language_current()
+        )
     except IntakeInvalid as exc:
         errors.update(exc.errors)
     if not isinstance(answers, Mapping):

@@ -18,14 +18,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clinic.errors import InvalidInput
+from clinic.languages import language_current
 from clinic.messaging.models import Channel, Message
 from clinic.messaging.recipients import Recipient
 from clinic.messaging.services import message_queue
 from clinic.zones import clinic_zone, clinic_zone_name
 from intake import triage
+from intake.explain import breathlessness_in, clinical_text, route_text_in
 from intake.models import (
     FollowUp,
     Intake,
@@ -53,14 +55,13 @@ class CallBackInvalid(InvalidInput):
 
 
 def route_text(route: str) -> str:
-    """The patient text of a care route with this clinic's numbers filled in."""
-    return triage.route_text(
-        route, emergency_number=settings.EMERGENCY_NUMBER, clinic_phone=settings.CLINIC_PHONE
-    )
+    """The patient text of a care route with this clinic's numbers filled in (in the active
+    language)."""
+    return route_text_in(route)
 
 
 def breathlessness_text() -> str:
-    return triage.breathlessness_text(emergency_number=settings.EMERGENCY_NUMBER)
+    return breathlessness_in()
 
 
 def urgent_texts(red_flags: list[str] | tuple[str, ...]) -> dict[str, Any]:
@@ -81,7 +82,9 @@ def urgent_texts(red_flags: list[str] | tuple[str, ...]) -> dict[str, Any]:
                 "route": r,
                 "text": route_text(r),
                 "signs": [
-                    triage.red_flag_statement(f) for f in flags if triage.RED_FLAGS[f].route == r
+                    clinical_text(triage.red_flag_statement(f))
+                    for f in flags
+                    if triage.RED_FLAGS[f].route == r
                 ],
             }
             for r in routes
@@ -226,6 +229,7 @@ def call_back_submit(
             email=contact["email"],
             channel=Channel.SMS,
             timezone=clinic_zone_name(),
+            language=language_current(),
             created_at=now,
         )
         intake = Intake.objects.create(
@@ -326,7 +330,12 @@ def _route_text_queue(intake: Intake, flags: list[str]) -> Message | None:
     if recipient is None:
         return None  # an anonymous case: the page told them, the alert tells the clinic
     # A clinician's mark has no flags of its own: the outcome's, else a same-day route.
-    texts = urgent_texts(flags or list(intake.outcome.red_flags))
+    # In the patient's language, whoever acts (the patient's page, a clinician's mark).
+    with translation.override(intake.patient.language):
+        texts = urgent_texts(flags or list(intake.outcome.red_flags))
+        signs = [
+            clinical_text(triage.red_flag_statement(f)) for f in flags if f in triage.RED_FLAGS
+        ]
     return message_queue(
         template="urgent_route",
         purpose=ROUTE_PURPOSE,
@@ -335,7 +344,7 @@ def _route_text_queue(intake: Intake, flags: list[str]) -> Message | None:
         context={
             "first_name": intake.patient.greeting_name,
             "route_text": texts["route_text"],
-            "signs": [triage.red_flag_statement(f) for f in flags if f in triage.RED_FLAGS],
+            "signs": signs,
             "breathlessness_text": texts["breathlessness_text"],
         },
         about=intake_about(intake.pk),

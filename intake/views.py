@@ -1,6 +1,5 @@
 """The patient's pages: the two-step intake form, the urgent page, the result page."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -8,6 +7,7 @@ from django_ratelimit.decorators import ratelimit
 
 from intake import triage
 from intake.advice import advice_sheet_outcome_for, advice_sheet_response
+from intake.explain import breathlessness_in, clinical_text, warning_signs
 from intake.forms import AgeForm, CallBackForm, IntakeForm, SafetyForm
 from intake.links import intake_token
 from intake.models import Intake, SafetyScreen
@@ -68,20 +68,12 @@ def _age_step(request: HttpRequest) -> HttpResponse:
 
 def _under_12_context() -> dict:
     """Section 9: where to go instead, and the warning signs with where each one leads."""
-    numbers = {
-        "emergency_number": getattr(settings, "EMERGENCY_NUMBER", "911"),
-        "clinic_phone": settings.CLINIC_PHONE,
-    }
     return {
-        "message": triage.UNDER_12_MESSAGE,
+        "message": clinical_text(triage.UNDER_12_MESSAGE),
         "routes": [
-            {
-                "text": triage.route_text(route, **numbers),
-                "signs": [f.statement for f in triage.RED_FLAGS.values() if f.route == route],
-            }
-            for route in triage.CARE_ROUTES
+            {"text": group.route_text, "signs": group.statements} for group in warning_signs()
         ],
-        "breathlessness": triage.breathlessness_text(emergency_number=numbers["emergency_number"]),
+        "breathlessness": breathlessness_in(),
     }
 
 
@@ -141,7 +133,11 @@ def _session_screen(request: HttpRequest) -> SafetyScreen | None:
 
 
 def _urgent_context(red_flags: list[str]) -> dict:
-    return {**urgent_texts(red_flags), **hours_context(), "disclaimer": triage.DISCLAIMER}
+    return {
+        **urgent_texts(red_flags),
+        **hours_context(),
+        "disclaimer": clinical_text(triage.DISCLAIMER),
+    }
 
 
 def _screen_context(screen: SafetyScreen, form: CallBackForm) -> dict:
