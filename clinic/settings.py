@@ -159,6 +159,9 @@ LANGUAGE_CODE = "en"
 # sent later. A new language is a locale/<code>/ catalogue and a line here, not a code change.
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # the switch's choice, remembered for a year
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -427,6 +430,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 else:
     SECURE_HSTS_SECONDS = 0
 

@@ -11,6 +11,7 @@ from clinic import views as clinic_views
 from clinic.api_docs import ApiDocsView
 from intake import api as intake_api
 from intake import follow_up_api
+from intake import views as intake_views
 from referrals.urls import api_urlpatterns as referrals_api
 
 api_v1 = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="intake:start", permanent=False)),
     path("healthz", clinic_views.healthz, name="healthz"),
     path("intake/", include("intake.urls")),
+    path("language/", intake_views.language_switch, name="language"),
     path("f/", include("intake.follow_up_urls")),
     path("m/", include("clinic.messaging.urls")),
     path("book/", include("referrals.urls", namespace="referrals")),

@@ -24,8 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration

@@ -3,18 +3,20 @@
 from datetime import timedelta
 from typing import Any
 
-from clinic.links import BadLink, ExpiredLink, link_token_open, link_token_read
+from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from clinic.links import BadLink, ExpiredLink, link_token_open, link_token_read
 from intake.explain import outcome_explained, warning_signs
 from intake.links import (
     BOOKING_LINK_PURPOSE,
     RESULT_LINK_PURPOSE,
+    follow_up_id_from_token,
     intake_path,
     intake_token,
     intake_url,
 )
-from intake.models import Intake, Patient, Urgency
+from intake.models import FollowUp, Intake, Patient, Urgency
 
 
 def intake_get_by_token(token: str, *, max_age: timedelta | None = None) -> Intake:
@@ -135,3 +137,37 @@ def result_actions(intake: Intake, token: str | None = None) -> list[dict[str, s
     if intake.urgency == Urgency.SELF_CARE:
         actions += [sheet, {**book, "secondary": "1"}]  # booking offered, not pushed
     return actions
+
+
+# --- The language switch ------------------------------------------------------------------
+
+# Pages opened by a patient's link, by URL name, and how their token finds the patient.
+_BY_RESULT_TOKEN = frozenset({"intake:result", "intake:advice_sheet"})
+_BY_BOOKING_TOKEN = frozenset({"referrals:book", "referrals:verify", "referrals:book-confirm"})
+_BY_FOLLOW_UP_TOKEN = frozenset({"followups:answer"})
+
+
+def patient_for_path(path: str) -> Patient | None:
+    """The patient whose link opens the page at `path`, or None (any other page, or a bad or
+    expired link: the switch then sets only the browser's cookie)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    token = match.kwargs.get("token")
+    if not isinstance(token, str):
+        return None
+    try:
+        if match.view_name in _BY_RESULT_TOKEN:
+            return intake_get_by_token(token).patient
+        if match.view_name in _BY_BOOKING_TOKEN:
+            return intake_open_for_booking(token)[0].patient
+        if match.view_name in _BY_FOLLOW_UP_TOKEN:
+            follow_up = FollowUp.objects.select_related("intake__patient").filter(
+                pk=follow_up_id_from_token(token)
+            )
+            found = follow_up.first()
+            return found.intake.patient if found else None
+    except (BadLink, ExpiredLink):
+        return None
+    return None

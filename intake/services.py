@@ -13,6 +13,7 @@ from clinic.languages import language_current
 from clinic.tasking import enqueue
 from intake import triage
 from intake.models import FollowUp, Intake, Patient, SafetyScreen, TriageOutcome, Urgency
+from intake.selectors import patient_for_path
 from intake.tasks import advice_sheet_render, plan_send
 from intake.urgent import urgent_case_open
 from intake.validation import IntakeInvalid, answered_age, patient_clean
@@ -113,3 +114,14 @@ def intake_submit(
         else:
             enqueue(advice_sheet_render, outcome.pk)
     return intake
+
+
+def patient_language_set(*, path: str, language: str) -> Patient | None:
+    """Store `language` on the patient whose link opened `path`; returns them, or None."""
+    patient = patient_for_path(path)  # the switch: intake.views.language_switch
+    if patient is None or patient.language == language:
+        return patient
+    with transaction.atomic():
+        Patient.objects.filter(pk=patient.pk).update(language=language)
+    patient.language = language
+    return patient

@@ -1,7 +1,11 @@
 """The patient's pages: the two-step intake form, the urgent page, the result page."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -12,7 +16,7 @@ from intake.forms import AgeForm, CallBackForm, IntakeForm, SafetyForm
 from intake.links import intake_token
 from intake.models import Intake, SafetyScreen
 from intake.selectors import intake_get_by_token, result_context
-from intake.services import intake_submit
+from intake.services import intake_submit, patient_language_set
 from intake.urgent import (
     CallBackInvalid,
     call_back_submit,
@@ -166,3 +170,29 @@ def advice_sheet_download(request: HttpRequest, token: str) -> HttpResponse:
     """
     outcome = advice_sheet_outcome_for(token=token)
     return advice_sheet_response(outcome)
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The switch on every patient page: the browser's cookie, and the patient's stored
+    language when the page was opened by their link; then back to the page."""
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return response
+    patient_language_set(path=urlsplit(next_url).path, language=language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

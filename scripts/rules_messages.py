@@ -14,8 +14,8 @@ import polib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from intake.triage import rules  # noqa: E402
-from intake.triage.translations import LOCALE_DIR, catalogue_domain, clinical_texts  # noqa: E402
+from intake.triage import rules
+from intake.triage.translations import LOCALE_DIR, catalogue_domain, clinical_texts
 
 LANGUAGES = ("es",)  # settings.LANGUAGES without English, the source language
 

@@ -67,7 +67,10 @@ def test_a_child_with_a_guardian_is_accepted_and_the_guardian_is_echoed(client):
     patient = Patient.objects.get()
     assert (patient.guardian_name, patient.guardian_phone) == ("Sam Parent", "+12025550188")
     token = response.json()["token"]
-    assert client.get(f"{URL}{token}/").json()["patient"] == {"guardian": expected, "language": "en"}
+    assert client.get(f"{URL}{token}/").json()["patient"] == {
+        "guardian": expected,
+        "language": "en",
+    }
 
 
 def test_an_adult_has_a_null_guardian(client):
