@@ -21,6 +21,7 @@ from django.db.models.functions import Cast, Concat, Lower
 from django.utils import timezone
 
 from clinic.errors import ApplicationError, InvalidInput
+from clinic.languages import language_current
 from clinic.links import BadLink
 from clinic.messaging.models import Channel, Message, Suppression
 from clinic.messaging.quiet_hours import quiet_hours_next_allowed
@@ -44,6 +45,7 @@ from intake.recipients import intake_about, patient_recipient
 from intake.selectors import intake_with_outcome
 from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 from intake.tasks import plan_send as plan_send_task
+from intake.triage.translations import text_in
 from intake.urgent import urgent_case_open, urgent_texts
 
 logger = logging.getLogger(__name__)
@@ -444,7 +446,7 @@ def _follow_up_route(follow_up: FollowUp) -> None:
             follow_up,
             template="followup_encourage",
             purpose="follow_up_encourage",
-            extra=encouragement_context(intake),
+            extra=encouragement_context(intake, language=intake.patient.language),
         )
 
 
@@ -472,15 +474,19 @@ ENCOURAGE_RUNNING_ADVICE = ("pain_guided_running", "return_to_running")
 EXAM_PLAN_ADVICE = "assessment_needed"
 
 
-def encouragement_context(intake: Intake) -> dict[str, Any]:
+def encouragement_context(intake: Intake, *, language: str | None = None) -> dict[str, Any]:
     """What the encouragement adds for the plan the patient was given (from the stored
-    advice, in its own rules version's words): the running advice, or the exam reminder."""
+    advice, in its own rules version's words): the running advice, or the exam reminder.
+    In `language` (a message: the patient's), by default the active one (a page)."""
     outcome = getattr(intake, "outcome", None)
     advice = list(outcome.advice) if outcome else []
     version = outcome.rules_version if outcome else triage.RULES_VERSION
+    language = language or language_current()
     return {
         "running_advice": [
-            triage.advice_text(a, version=version) for a in ENCOURAGE_RUNNING_ADVICE if a in advice
+            text_in(triage.advice_text(a, version=version), language=language, version=version)
+            for a in ENCOURAGE_RUNNING_ADVICE
+            if a in advice
         ],
         "exam_advised": EXAM_PLAN_ADVICE in advice,
     }

@@ -8,7 +8,9 @@ import icalendar
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clinic.links import BadLink, link_token_make, link_token_open
 from clinic.zones import clinic_zone, zone_of
@@ -140,20 +142,35 @@ def booking_choices(
     }
 
 
+# How the active language writes a day and a clock time (Django date format characters);
+# English's 12-hour clock is spelled out by hand ("9:00 am", not Django's "9 a.m.").
+TWELVE_HOUR = "12-hour"
+
+
 def local_day(value: datetime) -> str:
-    return f"{value:%A} {value.day} {value:%B}"
+    """`Tuesday 1 December` (`martes 1 de diciembre`) in the active language."""
+    return dateformat.format(value, pgettext("weekday, day and month", "l j F"))
 
 
 def local_time(value: datetime) -> str:
+    clock = pgettext("clock time: 12-hour, or a Django time format", "12-hour")
+    if clock != TWELVE_HOUR:
+        return dateformat.time_format(value, clock)
     hour = value.hour % 12 or 12
     return f"{hour}:{value:%M} {'am' if value.hour < 12 else 'pm'}"
 
 
 def when_text(value: datetime, zone_name: str) -> str:
-    """`Tuesday 1 December 2026, 9:00 am (Europe/London time)`: the patient's own clock."""
+    """`Tuesday 1 December 2026, 9:00 am (Europe/London time)`: the patient's own clock, in
+    the active language (messages override it with the patient's)."""
     zone = zone_of(zone_name)
     local = value.astimezone(zone)
-    return f"{local_day(local)} {local.year}, {local_time(local)} ({zone.key} time)"
+    return _("%(day)s %(year)s, %(time)s (%(zone)s time)") % {
+        "day": local_day(local),
+        "year": local.year,
+        "time": local_time(local),
+        "zone": zone.key,
+    }
 
 
 # --- Appointments ---------------------------------------------------------------------------
@@ -283,8 +300,13 @@ def appointment_ics(appointment: Appointment, *, now: datetime | None = None) ->
     """An iCalendar file for the appointment, in the clinic's zone with its VTIMEZONE.
 
     One UID per appointment and SEQUENCE = version, so a calendar updates the event on a
-    reschedule and removes it on a cancellation.
+    reschedule and removes it on a cancellation. Its words are in the patient's language.
     """
+    with translation.override(appointment.patient.language):
+        return _appointment_ics(appointment, now=now)
+
+
+def _appointment_ics(appointment: Appointment, *, now: datetime | None) -> str:
     zone = clinic_zone()
     cancelled = appointment.status == Appointment.Status.CANCELLED
     calendar = icalendar.Calendar()
@@ -298,13 +320,15 @@ def appointment_ics(appointment: Appointment, *, now: datetime | None = None) ->
     event.add("dtstamp", now or timezone.now())
     event.add("dtstart", appointment.starts_at.astimezone(zone))
     event.add("dtend", appointment.ends_at.astimezone(zone))
-    event.add("summary", f"Free second opinion with {appointment.clinician.display_name}")
+    name = appointment.clinician.display_name
+    event.add("summary", _("Free second opinion with %(name)s") % {"name": name})
     event.add("location", f"{settings.CLINIC_NAME}, {settings.CLINIC_ADDRESS}")
     event.add(
         "description",
-        f"{appointment.clinician.display_name}, {appointment.clinician.title}.\n"
-        f"Change or cancel: {appointment_url(appointment)}\n"
-        f"Questions: {settings.CLINIC_PHONE}",
+        f"{name}, {appointment.clinician.title}.\n"
+        + _("Change or cancel: %(url)s") % {"url": appointment_url(appointment)}
+        + "\n"
+        + _("Questions: %(phone)s") % {"phone": settings.CLINIC_PHONE},
     )
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar.add_component(event)
