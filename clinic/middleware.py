@@ -152,7 +152,7 @@ class StaffEnglishMiddleware:
         if not request.path.startswith(STAFF_PATH_PREFIXES):
             return self.get_response(request)
         translation.activate(settings.LANGUAGE_CODE)
-        request.LANGUAGE_CODE = settings.LANGUAGE_CODE  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         response = self.get_response(request)
         response.headers["Content-Language"] = settings.LANGUAGE_CODE
         return response

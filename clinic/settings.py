@@ -161,7 +161,7 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # the switch's choice, remembered for a year
 LANGUAGE_COOKIE_HTTPONLY = True
-LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"  # the switch (intake.views.language_switch) sets it too
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True

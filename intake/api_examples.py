@@ -4,12 +4,14 @@ Each request example is a body the API accepts as it stands (tests/intake/test_a
 submits them), so a newcomer can press "Try it out" and get a 201 back.
 """
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiExample
 
 TOKEN = "eyJpZCI6MSwicCI6ImludGFrZSJ9:1xXjO0:a_rG97_ePTljp7y1rqESmnJdZnKLo06rhplDlaAYMzM"  # noqa: S105 (an example, signed by no clinic)
 BASE = "https://clinic.example/"
 
-INTAKE_BODY = {
+INTAKE_BODY: dict[str, Any] = {
     "patient": {
         "name": "Alex Runner",
         "email": "alex@example.com",
@@ -41,7 +43,7 @@ INTAKE_BODY = {
     },
 }
 
-INTAKE_RESPONSE = {
+INTAKE_RESPONSE: dict[str, Any] = {
     "id": 1,
     "token": TOKEN,
     "patient": {"guardian": None, "language": "en"},  # an adult: no parent or guardian
@@ -80,7 +82,7 @@ INTAKE_RESPONSE = {
 }
 
 # The same intake from a Spanish-speaking patient: every text and message in Spanish.
-INTAKE_BODY_ES = {
+INTAKE_BODY_ES: dict[str, Any] = {
     "patient": {**INTAKE_BODY["patient"], "name": "Ana Corredora", "language": "es"},
     "answers": INTAKE_BODY["answers"],
 }

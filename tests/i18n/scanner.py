@@ -1,9 +1,9 @@
 """Finds words in a Django template that are outside the translation machinery.
 
 A word counts when it is in a text node (or in an alt, title, aria-label or placeholder
-attribute) outside {% translate %}, {% blocktranslate %} … {% endblocktranslate %} and
-{% comment %} … {% endcomment %} (and {% block body_class %}, a CSS class). Variables, tags, HTML markup, entities, punctuation and
-numbers are not words.
+attribute) outside {% translate %}, {% blocktranslate %} … {% endblocktranslate %},
+{% comment %} … {% endcomment %} and {% block body_class %} (a CSS class). Variables, tags,
+HTML markup, entities, punctuation and numbers are not words.
 """
 
 import re
