@@ -33,7 +33,7 @@ class Language(models.TextChoices):
     """The languages a patient may choose (settings.LANGUAGES); every message uses theirs."""
 
     ENGLISH = "en", "English"
-    SPANISH = "es", "Español"
+    SPANISH = "es", "Spanish"
 
 
 class Pattern(models.TextChoices):

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='patient',
             name='language',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Español')], default='en', max_length=8),
+            field=models.CharField(choices=[('en', 'English'), ('es', 'Spanish')], default='en', max_length=8),
         ),
     ]
