@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat, Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from clinic.errors import ApplicationError, InvalidInput
 from clinic.languages import language_current
@@ -55,9 +56,11 @@ PLAN_PURPOSE = "intake_plan"
 OPEN_STATUSES = (FollowUp.Status.SENT, FollowUp.Status.REMINDED, FollowUp.Status.EXPIRED)
 
 
-ANSWER_MESSAGE = 'Choose "better", "same" or "worse".'
-RED_FLAGS_MESSAGE = "Must be a list of warning-sign keys (section 2), or [] for none of them."
-PAIN_NOW_MESSAGE = "Must be a whole number from 0 to 10, or left out."
+ANSWER_MESSAGE = gettext_lazy('Choose "better", "same" or "worse".')
+RED_FLAGS_MESSAGE = gettext_lazy(
+    "Must be a list of warning-sign keys (section 2), or [] for none of them."
+)
+PAIN_NOW_MESSAGE = gettext_lazy("Must be a whole number from 0 to 10, or left out.")
 PAIN_WORST_WEEK_MESSAGE = PAIN_NOW_MESSAGE
 # Appointment statuses (referrals.Appointment) that mean the episode is already in a
 # clinician's hands: booked, or attended. Read by relation name: intake never imports
@@ -76,13 +79,13 @@ class FollowUpAnswerInvalid(FollowUpError, InvalidInput):
 class FollowUpAlreadyAnswered(FollowUpError):
     type = "already_answered"
     status_code = 409
-    default_detail = "You have already answered this check-in. Thank you!"
+    default_detail = gettext_lazy("You have already answered this check-in. Thank you!")
 
 
 class FollowUpNotOpen(FollowUpError):
     type = "not_open"
     status_code = 409
-    default_detail = "This check-in is closed."
+    default_detail = gettext_lazy("This check-in is closed.")
 
 
 # --- Links --------------------------------------------------------------------------------
@@ -345,11 +348,11 @@ def follow_up_answer_clean(
     """Check an answer and its optional scores, field by field, or raise FollowUpAnswerInvalid."""
     errors: dict[str, list[str]] = {}
     if answer not in ANSWERS:
-        errors["answer"] = [ANSWER_MESSAGE]
+        errors["answer"] = [str(ANSWER_MESSAGE)]
     if _score_bad(pain_now):
-        errors["pain_now"] = [PAIN_NOW_MESSAGE]
+        errors["pain_now"] = [str(PAIN_NOW_MESSAGE)]
     if _score_bad(pain_worst_week):
-        errors["pain_worst_week"] = [PAIN_WORST_WEEK_MESSAGE]
+        errors["pain_worst_week"] = [str(PAIN_WORST_WEEK_MESSAGE)]
     if errors:
         raise FollowUpAnswerInvalid(errors=errors)
     return answer, pain_now, pain_worst_week
@@ -362,7 +365,7 @@ def follow_up_red_flags_clean(red_flags: Any) -> list[str]:
     if not isinstance(red_flags, list) or any(
         not isinstance(key, str) or key not in triage.RED_FLAGS for key in red_flags
     ):
-        raise FollowUpAnswerInvalid(errors={"red_flags": [RED_FLAGS_MESSAGE]})
+        raise FollowUpAnswerInvalid(errors={"red_flags": [str(RED_FLAGS_MESSAGE)]})
     return [key for key in triage.RED_FLAGS if key in red_flags]
 
 

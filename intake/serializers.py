@@ -235,7 +235,7 @@ class RedFlagsField(serializers.ListField):
             raise  # unreachable: fail() raises
 
 
-def _messages(text: str, *keys: str) -> "dict[str, str | StrPromise]":
+def _messages(text: "str | StrPromise", *keys: str) -> "dict[str, str | StrPromise]":
     return dict.fromkeys(keys, text)
 
 
