@@ -6,6 +6,7 @@ Mail scanners and link previews open every link in a message, so opening
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
@@ -86,7 +87,8 @@ def _page(request, follow_up, form, chosen, status=200) -> HttpResponse:
         "form": form,
         "follow_up": follow_up,
         "chosen": chosen if chosen in labels else None,
-        "chosen_label": labels.get(chosen or ""),
+        # The model's English label, through the catalogue ("Better", "About the same", ...).
+        "chosen_label": gettext(labels[chosen]) if chosen in labels else None,
     }
     return render(request, "intake/followup_answer.html", context, status=status)
 

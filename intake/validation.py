@@ -135,7 +135,7 @@ def patient_clean(
         err("timezone").append(_("Unknown time zone; use an IANA name such as Europe/London."))
 
     language = raw.get("language", default_language)
-    if language not in dict(settings.LANGUAGES):
+    if not isinstance(language, str) or language not in dict(settings.LANGUAGES):
         codes = ", ".join(f'"{code}"' for code, _ in settings.LANGUAGES)
         err("language").append(_("Choose one of %(codes)s.") % {"codes": codes})
 
