@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
 
 from clinic.errors import InvalidInput
 from clinic.languages import language_current
@@ -97,7 +99,6 @@ def urgent_texts(red_flags: list[str] | tuple[str, ...]) -> dict[str, Any]:
 # --- Opening hours ---------------------------------------------------------------------------
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _HOURS_ENTRY = re.compile(
     r"^(?P<first>[A-Za-z]{3})(?:\s*-\s*(?P<last>[A-Za-z]{3}))?\s+"
     r"(?P<opens>\d{1,2}:\d{2})\s*-\s*(?P<closes>\d{1,2}:\d{2})$"
@@ -112,8 +113,17 @@ class OpeningHours:
 
     @property
     def label(self) -> str:
-        first, last = DAY_NAMES[self.days[0]], DAY_NAMES[self.days[-1]]
-        days = first if len(self.days) == 1 else f"{first} to {last}"
+        """ "Monday to Friday, 08:00–18:00" in the active language (Django's day names)."""
+        first, last = str(WEEKDAYS[self.days[0]]), str(WEEKDAYS[self.days[-1]])
+        days = (
+            first
+            if len(self.days) == 1
+            else _("%(first)s to %(last)s")
+            % {
+                "first": first,
+                "last": last,
+            }
+        )
         return f"{days}, {self.opens:%H:%M}–{self.closes:%H:%M}"
 
 

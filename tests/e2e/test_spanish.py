@@ -21,8 +21,15 @@ def spanish_phone_page(browser):
     context.close()
 
 
+def shoot(page, request, name: str) -> None:
+    from tests.e2e.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}--{name}.png"), full_page=True)
+
+
 def test_a_spanish_browser_gets_the_urgent_page_in_spanish_and_can_switch(
-    live_server, spanish_phone_page, screenshot
+    live_server, spanish_phone_page, request
 ):
     page = spanish_phone_page
     page.goto(live_server.url + "/intake/")
@@ -38,11 +45,11 @@ def test_a_spanish_browser_gets_the_urgent_page_in_spanish_and_can_switch(
     assert "Vaya a una sala de urgencias ahora" in route
     assert "Tiene el pie frío, pálido o azulado, o dormido" in route
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    screenshot("urgent-es")
+    shoot(page, request, "urgent-es")
     assert serious_violations(page) == []
 
     with page.expect_navigation():
         page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("button", name="Español").is_visible()
-    screenshot("after-switch-en")
+    shoot(page, request, "after-switch-en")
