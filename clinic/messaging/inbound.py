@@ -37,7 +37,8 @@ def sms_inbound_receive(
         action, purpose = "opted_in", "sms_opt_in_confirm"
     else:
         return "ignored"
-    sender = Recipient(channel=Channel.SMS, address=from_number)
+    address = Recipient(channel=Channel.SMS, address=from_number).address
+    sender = Recipient(channel=Channel.SMS, address=address, language=_last_language(address))
     with transaction.atomic():
         if action == "opted_out":
             suppression_add(
@@ -56,6 +57,17 @@ def sms_inbound_receive(
             context={},
         )
     return action
+
+
+def _last_language(address: str) -> str:
+    """The language of our latest text to this number: the reply is written in it too."""
+    last = (
+        Message.objects.filter(channel=Channel.SMS, recipient=address)
+        .order_by("-created_at")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return last or ""
 
 
 def _reply_key(provider_id: str) -> str:

@@ -120,3 +120,22 @@ def test_an_urgent_route_message_goes_in_the_patients_language(django_capture_on
     assert "Vaya a una sala de urgencias ahora" in route.body_text
     alert = Message.objects.get(purpose="staff_urgent_alert")
     assert alert.language == "en"
+
+
+def test_a_stop_reply_is_confirmed_in_the_language_of_our_last_text_to_that_number(
+    django_capture_on_commit_callbacks,
+):
+    from clinic.messaging.inbound import sms_inbound_receive
+
+    with django_capture_on_commit_callbacks(execute=True):
+        intake_submit(
+            patient=factories.patient(language="es", channel="sms"), answers=factories.answers()
+        )
+    phone = Message.objects.get(purpose="intake_plan").recipient
+    assert sms_inbound_receive(from_number=phone, body="STOP", provider_id="SM9") == "opted_out"
+    reply = Message.objects.get(purpose="sms_opt_out_confirm")
+    assert reply.language == "es" and "Responda START" in reply.body_text
+    # A number we never texted gets English.
+    sms_inbound_receive(from_number="+12025550177", body="STOP", provider_id="SM10")
+    other = Message.objects.filter(purpose="sms_opt_out_confirm").exclude(pk=reply.pk).get()
+    assert other.language == "en" and "Reply START" in other.body_text
