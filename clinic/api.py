@@ -154,6 +154,26 @@ class StrictSerializer(serializers.Serializer):
         return value
 
 
+class SharedFieldsOutputSerializer(serializers.Serializer):
+    """An output serializer whose field tree is built once per class, not once per answer.
+
+    DRF deep-copies every declared field, and every nested serializer's, for each instance:
+    about 40 field objects per intake answer, most of its serializer's time. Fields that
+    only turn values into JSON keep nothing between calls, so one tree, bound to one
+    context-free instance, serves every answer (the nested serializers in it build their
+    own fields once, too). Output only: validation keeps state on the serializer tree.
+    """
+
+    @property
+    def fields(self) -> Any:
+        cls = type(self)
+        shared = cls.__dict__.get("_shared_fields")
+        if shared is None:
+            shared = serializers.Serializer.fields.func(cls())  # type: ignore[attr-defined]
+            cls._shared_fields = shared  # type: ignore[attr-defined]
+        return shared
+
+
 def input_validated(serializer_class: type[serializers.Serializer], request: Any) -> Any:
     """A view's input: a JSON object, checked by its strict input serializer, or a 400."""
     serializer = serializer_class(data=json_object_body(request))

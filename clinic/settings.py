@@ -10,6 +10,7 @@ import math
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -106,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
             ],
+            # Locale filters (zone_label, local_date, distances, spelled) in every template.
+            "builtins": ["clinic.templatetags.locale_format"],
         },
     },
 ]
@@ -153,10 +156,19 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 
-LANGUAGE_CODE = "en"
+# One setting for the clinic's conventions (docs/locale.md): date and time formats, distance
+# units, the advice sheet's paper size and spelling, from clinic/formats/<locale>/formats.py.
+CLINIC_LOCALES = ("en-GB", "en-US")
+CLINIC_LOCALE = env.str("CLINIC_LOCALE", default="en-GB")
+if CLINIC_LOCALE not in CLINIC_LOCALES:
+    raise ImproperlyConfigured(f"CLINIC_LOCALE must be one of {', '.join(CLINIC_LOCALES)}")
+LANGUAGE_CODE = CLINIC_LOCALE.lower()
+FORMAT_MODULE_PATH = ["clinic.formats"]
 # Patients' languages (docs/languages.md): the browser's Accept-Language picks one, the switch
 # on every patient page overrides it, and the patient's stored `language` is used for all
 # sent later. A new language is a locale/<code>/ catalogue and a line here, not a code change.
+# English is activated as the clinic's own variant, LANGUAGE_CODE ("en-gb"/"en-us": its formats
+# and "am"/"pm"; clinic/languages.py and clinic.middleware.StaffEnglishMiddleware).
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # the switch's choice, remembered for a year
@@ -191,6 +203,11 @@ CLINIC_NAME = env.str("CLINIC_NAME", default="Stride Sports Medicine Clinic")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="+1 555 010 0199")
 EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", default="911")
 CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="12 Riverside Way, Springfield")
+# The map link beside the address after booking: by default a search for the address.
+CLINIC_MAP_URL = env.str(
+    "CLINIC_MAP_URL",
+    default="https://www.openstreetmap.org/search?query=" + quote_plus(CLINIC_ADDRESS),
+)
 CLINIC_STAFF_ALERT_EMAIL = env.str("CLINIC_STAFF_ALERT_EMAIL", default="triage@clinic.example")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_PHONE_REGION = env.str("DEFAULT_PHONE_REGION", default="US")
@@ -481,6 +498,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint narrates every rendering step at INFO; its warnings (a refused URL) stay.
         "weasyprint": {"level": "WARNING"},
+        # twilio's client logs every request's URL and headers, and the answer's, at INFO.
+        "twilio": {"level": "WARNING"},
     },
 }
 

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from oauth2_provider import views as oauth2_views
@@ -30,6 +30,10 @@ urlpatterns = [
     path("healthz", clinic_views.healthz, name="healthz"),
     path("intake/", include("intake.urls")),
     path("language/", intake_views.language_switch, name="language"),
+    # The sheet's short booking link, typed by hand: no trailing slash needed.
+    re_path(
+        r"^b/(?P<code>[0-9A-Za-z-]{1,40})/?$", intake_views.booking_short, name="booking_short"
+    ),
     path("f/", include("intake.follow_up_urls")),
     path("m/", include("clinic.messaging.urls")),
     path("book/", include("referrals.urls", namespace="referrals")),

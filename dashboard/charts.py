@@ -6,6 +6,7 @@ prints, works offline and passes the CSP. Every chart sits beside a table of its
 
 from dataclasses import dataclass
 
+from clinic import locales
 from intake.models import Urgency
 
 BAR_WIDTH = 300  # the 100% bar, in SVG units
@@ -68,9 +69,11 @@ def weekly_columns(weeks: list[dict]) -> dict:
                 continue
             height = PLOT_HEIGHT * count / peak
             top -= height
-            label = f"Week of {week['week']:%d %b}: {count} {Urgency(urgency).label}"
+            week_of = locales.date_text(week["week"], "MONTH_DAY_FORMAT")
+            label = f"Week of {week_of}: {count} {Urgency(urgency).label}"
             rects.append(Rect(x, top, COLUMN_WIDTH, height, f"bar--{urgency}", label))
-        ticks.append({"x": x + COLUMN_WIDTH / 2, "text": f"{week['week']:%d/%m}"})
+        tick = locales.date_text(week["week"], "CHART_TICK_FORMAT")
+        ticks.append({"x": x + COLUMN_WIDTH / 2, "text": tick})
     return {
         "rects": rects,
         "ticks": ticks,

@@ -6,6 +6,8 @@ from typing import Any
 import phonenumbers
 from django.conf import settings
 
+from clinic import locales
+
 # A message's `template` is a file name; staff read what the message was for.
 MESSAGE_LABELS: dict[str, str] = {
     "plan": "Your plan (after the intake)",
@@ -56,7 +58,8 @@ def answer_with_unit(key: str, value: Any) -> str:
     if forms is None or isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     number = f"{value:g}" if isinstance(value, float) else str(value)
-    return (forms[0] if value == 1 else forms[1]).format(n=number)
+    # A miles clinic reads "30 km a week (about 19 miles)": the answer stays the patient's km.
+    return locales.with_miles((forms[0] if value == 1 else forms[1]).format(n=number))
 
 
 def phone_display(phone: str) -> str:

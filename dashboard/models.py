@@ -167,3 +167,89 @@ class TriageOverride(models.Model):
 
     def __str__(self) -> str:
         return f"Override #{self.pk} on intake #{self.intake_id}"
+
+
+class QualityCodes(models.Model):
+    """The codes the triage quality figures count, shared by the two summary tables below."""
+
+    rules_version = models.CharField(max_length=32, blank=True)
+    pattern = models.CharField(max_length=32)
+    urgency = models.CharField(max_length=16)
+    diagnosis = models.CharField(max_length=24, blank=True)  # the newest outcome's
+    attendance = models.CharField(max_length=16, blank=True)
+    follow_up_status = models.CharField(max_length=16, blank=True)
+    follow_up_answer = models.CharField(max_length=8, blank=True)
+    clinician_urgency = models.CharField(max_length=16, blank=True)  # the newest override's
+    # Not urgent by the engine, but a sign of urgency within 14 days of the intake.
+    urgent_soon = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class QualityFact(QualityCodes):
+    """One intake as the triage quality page counts it. Written only by the database.
+
+    Triggers on the intake, outcome, follow-up, referral, override, appointment and
+    appointment-outcome tables recompute an intake's row in the same transaction as the
+    write (migration 0008_quality_summary), so it is never stale; `dashboard_qualitycount`
+    follows each change of a row here. No foreign key: the intake's delete removes it.
+    """
+
+    intake_id = models.BigIntegerField(primary_key=True)
+    submitted_at = models.DateTimeField()
+    over_triage = models.BooleanField(default=False)
+    under_triage = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["submitted_at"], name="quality_fact_submitted_idx"),
+            # The oldest listed cases of a range: an ordered walk that stops at the cap.
+            models.Index(
+                fields=["submitted_at", "intake_id"],
+                condition=models.Q(over_triage=True),
+                name="quality_fact_over_idx",
+            ),
+            models.Index(
+                fields=["submitted_at", "intake_id"],
+                condition=models.Q(under_triage=True),
+                name="quality_fact_under_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Quality codes of intake #{self.intake_id}"
+
+
+class QualityCount(QualityCodes):
+    """How many intakes submitted on one UTC day share one combination of codes.
+
+    Kept by a trigger on `dashboard_qualityfact` (one row's change moves two counts). Rows
+    that fall to 0 stay (a bounded number: days x combinations seen) and are skipped on read.
+    """
+
+    day = models.DateField()  # the UTC date of submitted_at
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "day",
+                    "rules_version",
+                    "pattern",
+                    "urgency",
+                    "diagnosis",
+                    "attendance",
+                    "follow_up_status",
+                    "follow_up_answer",
+                    "clinician_urgency",
+                    "urgent_soon",
+                ],
+                name="quality_count_one_row_per_codes",
+            ),
+        ]
+        indexes = [models.Index(fields=["rules_version", "day"], name="quality_count_version_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.count} intake(s) on {self.day}"

@@ -61,9 +61,9 @@ def is_over_triage(urgency: str, clinician_urgency: str, attendance: str, diagno
 class QualityTally:
     """How many intakes share one combination of the codes the figures read.
 
-    The page's selector counts these with GROUP BY in the database, so its cost does not grow
-    with the number of intakes; `urgent_soon` stands for "not urgent, but urgent within 14 days",
-    decided in SQL (the one fact a row's dates carry that the figures need).
+    The page's selector reads these from the summary tables the database keeps, so its cost
+    does not grow with the number of intakes; `urgent_soon` stands for "not urgent, but urgent
+    within 14 days", decided in SQL (the one fact a row's dates carry that the figures need).
     """
 
     rules_version: str
@@ -76,9 +76,6 @@ class QualityTally:
     follow_up_answer: str = ""
     clinician_urgency: str = ""
     urgent_soon: bool = False
-    # When the combination is over- or under-triage: the first few of its intakes' ids (the
-    # page lists the oldest cases; every intake of a combination is a case or none is).
-    case_ids: tuple[int, ...] = ()
 
     @property
     def over_triage(self) -> bool:
@@ -89,11 +86,9 @@ class QualityTally:
         return self.urgency != "urgent" and self.urgent_soon
 
 
-def tallies_from_rows(rows: Iterable[QualityRow], *, cases: int = 0) -> list[QualityTally]:
-    """The rows counted per combination of codes (what the database's GROUP BY returns),
-    with the first `cases` ids of each over- or under-triage combination."""
+def tallies_from_rows(rows: Iterable[QualityRow]) -> list[QualityTally]:
+    """The rows counted per combination of codes (what the summary tables hold)."""
     counts: Counter[tuple[str, str, str, str, str, str, str, str, bool]] = Counter()
-    ids: dict[tuple[str, str, str, str, str, str, str, str, bool], list[int]] = {}
     for row in rows:
         key = (
             row.rules_version,
@@ -107,15 +102,10 @@ def tallies_from_rows(rows: Iterable[QualityRow], *, cases: int = 0) -> list[Qua
             row.under_triage,
         )
         counts[key] += 1
-        kept = ids.setdefault(key, [])
-        if (row.over_triage or row.under_triage) and len(kept) < cases:
-            kept.append(row.intake_id)
-    return [_tally(key, count, tuple(ids[key])) for key, count in counts.items()]
+    return [_tally(key, count) for key, count in counts.items()]
 
 
-def _tally(
-    key: tuple[str, str, str, str, str, str, str, str, bool], count: int, case_ids: tuple[int, ...]
-) -> QualityTally:
+def _tally(key: tuple[str, str, str, str, str, str, str, str, bool], count: int) -> QualityTally:
     version, pattern, urgency, diagnosis, attendance, status, answer, clinician_urgency, soon = key
     return QualityTally(
         rules_version=version,
@@ -128,7 +118,6 @@ def _tally(
         follow_up_answer=answer,
         clinician_urgency=clinician_urgency,
         urgent_soon=soon,
-        case_ids=case_ids,
     )
 
 

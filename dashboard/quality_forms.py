@@ -6,6 +6,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from clinic import locales
+
 MAX_RANGE_DAYS = 366
 EARLIEST = date(2020, 1, 1)
 DEFAULT_DAYS = 90
@@ -35,7 +37,7 @@ class QualityFilterForm(forms.Form):
     def clean_date_from(self) -> date:
         value: date = self.cleaned_data["date_from"]
         if value < EARLIEST:
-            raise forms.ValidationError(f"Choose a date from {EARLIEST:%d %B %Y} on.")
+            raise forms.ValidationError(f"Choose a date from {locales.date_text(EARLIEST)} on.")
         return value
 
     def clean_date_to(self) -> date:

@@ -1,33 +1,53 @@
-"""Reads for the triage quality page: counts by GROUP BY, capped case lists, the CSV rows.
+"""Reads for the triage quality page: summed counts, capped case lists, the CSV rows.
 
-The page reads counts per combination of codes (`quality_tallies`, a bounded number of rows
-however many intakes there are) and the first few cases behind over- and under-triage
-(`quality_cases`); the pure figures in dashboard.quality are computed from those. Only the
-CSV reads one row per intake (`quality_rows`). Every read is one query.
+The page reads counts per combination of codes (`quality_tallies`, from the summary tables
+that PostgreSQL triggers keep: migration 0008_quality_summary) and the first few cases behind
+over- and under-triage (`quality_cases`); the pure figures in dashboard.quality are computed
+from those. Only the CSV reads one row per intake (`quality_rows`). Every read is one query.
 """
 
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import DateTimeField, ExpressionWrapper, F, Min, OuterRef, QuerySet, Subquery
 
 from clinic.zones import clinic_zone
-from dashboard.models import TriageOverride
+from dashboard.models import QualityCount, QualityFact, TriageOverride
 from dashboard.quality import (
-    LATER_URGENT_WINDOW,
     QualityRow,
     QualityTally,
     tallies_from_rows,
     version_key,
 )
-from intake.models import FollowUp, Intake, Referral, TriageOutcome, Urgency
-from referrals.models import Appointment, AppointmentOutcome
+from intake.models import Intake, Referral, TriageOutcome, Urgency
+from referrals.models import AppointmentOutcome
 
 
 def rules_versions() -> list[str]:
-    """Every rules version that has triaged an intake, newest first."""
-    versions = TriageOutcome.objects.values_list("rules_version", flat=True).distinct()
+    """Every rules version that has triaged an intake, newest first.
+
+    On PostgreSQL read from the daily counts by a skip scan of their version index (one
+    probe per version, however many intakes); elsewhere from the triage outcomes."""
+    if connection.vendor != "postgresql":
+        versions = list(TriageOutcome.objects.values_list("rules_version", flat=True).distinct())
+        return sorted(versions, key=version_key, reverse=True)
+    table = QualityCount._meta.db_table
+    sql = f"""
+        WITH RECURSIVE seen AS (
+            (SELECT rules_version AS v FROM {table} WHERE rules_version > '' AND count > 0
+                ORDER BY rules_version LIMIT 1)
+            UNION ALL
+            SELECT (SELECT c.rules_version FROM {table} c
+                    WHERE c.rules_version > seen.v AND c.count > 0
+                    ORDER BY c.rules_version LIMIT 1)
+            FROM seen WHERE seen.v IS NOT NULL
+        )
+        SELECT v FROM seen WHERE v IS NOT NULL
+    """  # noqa: S608  # nosec B608: the table name from _meta, no values
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        versions = [version for (version,) in cursor.fetchall()]
     return sorted(versions, key=version_key, reverse=True)
 
 
@@ -46,171 +66,121 @@ def _intakes(*, date_from: date, date_to: date, rules_version: str = "") -> Quer
     return intakes
 
 
-# Long on purpose: one WITH clause, read as a whole; a split would hide the query.
-def _view_sql(*, date_from: date, date_to: date, rules_version: str = "") -> tuple[str, list]:
-    """The WITH clause every counting query starts from, and its parameters.
+def _utc_midnight(moment: datetime, *, up: bool) -> datetime:
+    """The UTC midnight at or before `moment` (or at or after it, `up`)."""
+    day = moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day + timedelta(days=1) if up and day < moment else day
 
-    `view` is one row per intake in the range: the engine's codes, the newest outcome's codes,
-    the newest urgency override, the follow-up, and `urgent_soon` (a non-urgent intake with a
-    sign of urgency within 14 days: the earliest sign is within the window exactly when some
-    sign is). The newest rows
-    and the signs are found once for the whole range with DISTINCT ON and hash joins, not by
-    a subquery per intake, so the database's work stays a few scans of small tables.
-    """
-    intake, outcome = Intake._meta.db_table, TriageOutcome._meta.db_table
-    follow_up, referral = FollowUp._meta.db_table, Referral._meta.db_table
-    override = TriageOverride._meta.db_table
-    appointment, seen = Appointment._meta.db_table, AppointmentOutcome._meta.db_table
-    params: list = [_day_start(date_from), _day_start(date_to + timedelta(days=1))]
-    version = ""
-    if rules_version:
-        version = "AND o.rules_version = %s"
-        params.append(rules_version)
-    params += [
-        Referral.Reason.URGENT.value,
-        Urgency.URGENT.value,
-        AppointmentOutcome.Diagnosis.ONWARD_URGENT.value,
-        LATER_URGENT_WINDOW,
-        Urgency.URGENT.value,  # only a non-urgent intake can be under-triaged
-    ]
-    # Only table names from the models' _meta and fixed text are formatted in; every value is
-    # a parameter.
+
+def _summary_sql(*, date_from: date, date_to: date, rules_version: str = "") -> tuple[str, list]:
+    """The codes of every intake in the range, one row per (combination, count), from the
+    summary tables (migration 0008_quality_summary): whole UTC days from the daily counts,
+    the part-days at either end (the clinic's midnights need not be UTC's) from the
+    per-intake rows. Its cost grows with the days and combinations, not the intakes."""
+    start, end = _day_start(date_from), _day_start(date_to + timedelta(days=1))
+    first, last = _utc_midnight(start, up=True), _utc_midnight(end, up=False)
+    edges = [start, first, last, end] if first < last else [start, end, end, end]
+    days = [first.date(), last.date()] if first < last else [first.date(), first.date()]
+    version, versions = ("AND rules_version = %s", [rules_version]) if rules_version else ("", [])
+    codes = ", ".join(QUALITY_CODES)
     sql = f"""
-        WITH intakes AS (
-            SELECT i.id, i.submitted_at, i.pattern, i.urgency, o.rules_version
-            FROM {intake} i LEFT JOIN {outcome} o ON o.intake_id = i.id
-            WHERE i.submitted_at >= %s AND i.submitted_at < %s {version}
-        ),
-        newest_outcome AS (
-            SELECT DISTINCT ON (a.intake_id) a.intake_id, s.diagnosis, s.attendance
-            FROM {seen} s
-            JOIN {appointment} a ON a.id = s.appointment_id
-            JOIN intakes ON intakes.id = a.intake_id
-            ORDER BY a.intake_id, s.recorded_at DESC, s.id DESC
-        ),
-        newest_urgency AS (
-            SELECT DISTINCT ON (t.intake_id) t.intake_id, t.urgency
-            FROM {override} t JOIN intakes ON intakes.id = t.intake_id
-            WHERE t.urgency <> ''
-            ORDER BY t.intake_id, t.created_at DESC, t.id DESC
-        ),
-        signs AS (
-            SELECT r.intake_id, r.created_at AS at
-            FROM {referral} r JOIN {intake} i ON i.id = r.intake_id
-            WHERE r.reason = %s AND r.created_at > i.submitted_at
+        SELECT {codes}, SUM(n) FROM (
+            SELECT {codes}, count AS n FROM {QualityCount._meta.db_table}
+            WHERE day >= %s AND day < %s AND count > 0 {version}
             UNION ALL
-            SELECT t.intake_id, t.created_at FROM {override} t WHERE t.urgency = %s
-            UNION ALL
-            SELECT a.intake_id, s.recorded_at
-            FROM {seen} s JOIN {appointment} a ON a.id = s.appointment_id
-            WHERE s.diagnosis = %s
-        ),
-        soon AS (
-            SELECT DISTINCT signs.intake_id
-            FROM signs JOIN {intake} i ON i.id = signs.intake_id
-            WHERE signs.at <= i.submitted_at + %s AND i.urgency <> %s
-        ),
-        view AS (
-            SELECT intakes.id, intakes.submitted_at, intakes.rules_version, intakes.pattern,
-                intakes.urgency, newest_outcome.diagnosis, newest_outcome.attendance,
-                f.status AS fu_status, f.answer AS fu_answer,
-                newest_urgency.urgency AS clinician_urgency,
-                soon.intake_id IS NOT NULL AS urgent_soon
-            FROM intakes
-            LEFT JOIN newest_outcome ON newest_outcome.intake_id = intakes.id
-            LEFT JOIN newest_urgency ON newest_urgency.intake_id = intakes.id
-            LEFT JOIN {follow_up} f ON f.intake_id = intakes.id
-            LEFT JOIN soon ON soon.intake_id = intakes.id
-        )
-    """  # noqa: S608  # nosec B608: table names from _meta, every value a parameter
-    return sql, params
+            SELECT {codes}, 1 FROM {QualityFact._meta.db_table}
+            WHERE ((submitted_at >= %s AND submitted_at < %s)
+                OR (submitted_at >= %s AND submitted_at < %s)) {version}
+        ) AS counted
+        GROUP BY {codes}
+        ORDER BY 1, 2, 3
+    """  # noqa: S608  # nosec B608: table and column names from code, every value a parameter
+    return sql, [*days, *versions, *edges, *versions]
 
 
-# Over- and under-triage in SQL over `view`: the same conditions as QualityTally's (and
-# QualityRow's); parameters in QUALITY_CASE_PARAMS.
-_CASE_SQL = """(urgency = %s AND (clinician_urgency IN (%s, %s)
-    OR (attendance = %s AND diagnosis <> %s))) OR (urgency <> %s AND urgent_soon)"""
-_CASE_PARAMS = [
-    Urgency.URGENT.value,
-    Urgency.ASSESSMENT.value,
-    Urgency.SELF_CARE.value,
-    AppointmentOutcome.Attendance.ATTENDED.value,
-    AppointmentOutcome.Diagnosis.ONWARD_URGENT.value,
-    Urgency.URGENT.value,
-]
+QUALITY_CODES = (
+    "rules_version",
+    "pattern",
+    "urgency",
+    "diagnosis",
+    "attendance",
+    "follow_up_status",
+    "follow_up_answer",
+    "clinician_urgency",
+    "urgent_soon",
+)
 
 
 def quality_tallies(
-    *, date_from: date, date_to: date, rules_version: str = "", cases: int = 0
+    *, date_from: date, date_to: date, rules_version: str = ""
 ) -> list[QualityTally]:
-    """How many intakes share each combination of the figures' codes, in one GROUP BY query.
+    """How many intakes share each combination of the figures' codes, in one query.
 
     The answer has one row per combination seen (versions x patterns x urgencies x ...), not
-    one per intake, so the page's work in Python does not grow with the number of intakes.
-    A combination that is over- or under-triage also carries its oldest `cases` intake ids.
-    Other databases than PostgreSQL (SQLite in development) count the rows in Python.
+    one per intake, and is read from the summary tables the database keeps up to date in
+    every writer's transaction, so neither the query nor the page's work in Python grows
+    with the number of intakes. Other databases than PostgreSQL (SQLite in development, no
+    triggers) count the rows in Python.
     """
     if connection.vendor != "postgresql":
         rows = quality_rows(date_from=date_from, date_to=date_to, rules_version=rules_version)
-        return tallies_from_rows(rows, cases=cases)
-    sql, params = _view_sql(date_from=date_from, date_to=date_to, rules_version=rules_version)
-    sql += f"""
-        SELECT rules_version, pattern, urgency, diagnosis, attendance, fu_status, fu_answer,
-            clinician_urgency, urgent_soon, COUNT(*),
-            (ARRAY_AGG(id ORDER BY submitted_at, id) FILTER (WHERE {_CASE_SQL}))[1:%s]
-        FROM view
-        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
-        ORDER BY 1, 2, 3
-    """  # noqa: S608  # nosec B608: fixed text, every value a parameter
+        return tallies_from_rows(rows)
+    sql, params = _summary_sql(date_from=date_from, date_to=date_to, rules_version=rules_version)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *_CASE_PARAMS, cases])
+        cursor.execute(sql, params)
         groups = cursor.fetchall()
     return [_tally(*group) for group in groups]
 
 
 def _tally(
-    version: str | None,
+    version: str,
     pattern: str,
     urgency: str,
-    diagnosis: str | None,
-    attendance: str | None,
-    status: str | None,
-    answer: str | None,
-    clinician_urgency: str | None,
+    diagnosis: str,
+    attendance: str,
+    status: str,
+    answer: str,
+    clinician_urgency: str,
     soon: bool,
     count: int,
-    ids: list[int] | None,
 ) -> QualityTally:
-    """One GROUP BY row as a tally (NULL from a missing outcome, override or follow-up: "")."""
+    """One summed row as a tally."""
     return QualityTally(
-        rules_version=version or "",
+        rules_version=version,
         pattern=pattern,
         urgency=urgency,
-        count=count,
-        diagnosis=diagnosis or "",
-        attendance=attendance or "",
-        follow_up_status=status or "",
-        follow_up_answer=answer or "",
-        clinician_urgency=clinician_urgency or "",
+        count=int(count),
+        diagnosis=diagnosis,
+        attendance=attendance,
+        follow_up_status=status,
+        follow_up_answer=answer,
+        clinician_urgency=clinician_urgency,
         urgent_soon=bool(soon),
-        case_ids=tuple(ids or ()),
     )
 
 
 def quality_cases(
-    tallies: list[QualityTally], *, limit: int
+    *, date_from: date, date_to: date, rules_version: str = "", limit: int
 ) -> tuple[list[QualityRow], list[QualityRow]]:
-    """The oldest `limit` cases behind over-triage and behind under-triage, in one query
-    (a bounded one: at most `limit` ids per combination of codes)."""
-    over = {i for t in tallies if t.over_triage for i in t.case_ids}
-    under = {i for t in tallies if t.under_triage for i in t.case_ids}
-    # Always one query, even with no cases, so the page's query count never varies: ids start
-    # at 1, so [0] finds nothing (by the primary key's index, as any short list does).
-    wanted = sorted(over | under) or [0]
+    """The oldest `limit` cases behind over-triage and behind under-triage, in one query:
+    at most 2 x `limit` intakes, found by walking the summary's partial indexes in order."""
+    if connection.vendor != "postgresql":
+        rows = quality_rows(date_from=date_from, date_to=date_to, rules_version=rules_version)
+        return [r for r in rows if r.over_triage][:limit], [r for r in rows if r.under_triage][
+            :limit
+        ]
+    facts = QualityFact.objects.filter(
+        submitted_at__gte=_day_start(date_from),
+        submitted_at__lt=_day_start(date_to + timedelta(days=1)),
+    )
+    if rules_version:
+        facts = facts.filter(rules_version=rules_version)
+    oldest = facts.order_by("submitted_at", "intake_id").values("intake_id")
+    wanted = oldest.filter(over_triage=True)[:limit].union(oldest.filter(under_triage=True)[:limit])
     rows = list(_rows(Intake.objects.filter(pk__in=wanted)))
     return (
-        [row for row in rows if row.intake_id in over][:limit],
-        [row for row in rows if row.intake_id in under][:limit],
+        [row for row in rows if row.over_triage][:limit],
+        [row for row in rows if row.under_triage][:limit],
     )
 
 

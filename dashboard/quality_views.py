@@ -1,8 +1,8 @@
 """The triage quality page (/staff/quality/) and the CSV of the rows behind it.
 
 Clinicians and admins only (the clinical capability). Thin: filter form, the selectors
-(GROUP BY counts and capped case lists: a constant number of queries whose answers do not
-grow with the number of intakes), the pure figures in dashboard.quality, an audit row.
+(counts from the summary tables and capped case lists: a constant number of queries whose
+cost does not grow with the number of intakes), the pure figures in dashboard.quality, an audit row.
 """
 
 from typing import Any
@@ -52,9 +52,9 @@ def _audit(request: HttpRequest, action: str, ids: list[int]) -> None:
 
 
 def _figures(filters: dict[str, Any]) -> QualityFigures:
-    """The page's figures from GROUP BY counts and the first few cases (never every row)."""
-    tallies = quality_tallies(**filters, cases=CASES_SHOWN)
-    over_triage, under_triage = quality_cases(tallies, limit=CASES_SHOWN)
+    """The page's figures from summed counts and the first few cases (never every row)."""
+    tallies = quality_tallies(**filters)
+    over_triage, under_triage = quality_cases(**filters, limit=CASES_SHOWN)
     return tally_figures(
         tallies,
         patterns=PATTERNS,

@@ -24,18 +24,19 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from clinic import languages, locales
 from clinic.zones import local_date
 from intake import triage
 from intake.explain import clinical_text, outcome_explained, warning_signs
-from intake.links import booking_url
+from intake.links import booking_url, short_booking_url
 from intake.models import Intake, TriageOutcome
-from intake.selectors import intake_get_by_token
+from intake.selectors import appointment_in_hand, intake_get_by_token
 from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 from intake.urgent import urgent_texts
 
@@ -43,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 # Bump when the sheet's template or CSS changes what a patient would read or see: every
 # sheet is then rendered again on its next request instead of serving the old layout.
-SHEET_TEMPLATE_VERSION = "2"
+SHEET_TEMPLATE_VERSION = "3"
 STORAGE_PREFIX = "advice-sheets"
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF with PDF/UA-1 identification (WeasyPrint ≥ 61)
 
@@ -123,6 +124,7 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
         "warning_signs": [clinical_text(flag.question) for flag in triage.RED_FLAGS.values()],
         "warning_groups": warning_signs(),
         "rules_version": explained.rules_version,
+        "paper": locales.paper_size().lower(),  # advice/paper-a4.css or paper-letter.css
     }
     if explained.urgent:
         # The route of the signs given, and the breathlessness line (intake.urgent's texts).
@@ -131,14 +133,19 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
             clinical_text(f.statement) for f in triage.RED_FLAGS.values()
         ]
         return context
-    link = booking_url(intake)  # printed in full on the sheet, and as a QR code
+    link = booking_url(intake)  # the QR code; the typed link is its short form (/b/<code>)
+    short = short_booking_url(intake)
     follow_up = _follow_up_or_none(intake)
     context.update(
         {
             "assessment": explained.assessment,
             "follow_up_at": (local_date(follow_up.due_at, patient.timezone) if follow_up else None),
             "patient_zone": patient.timezone,
+            # A sheet rendered after a booking shows the appointment, not an invitation.
+            "appointment": appointment_in_hand(intake),
             "booking_url": link,
+            "booking_short_url": short,
+            "booking_short_text": short.split("://", 1)[-1],
             "booking_qr": segno.make(link, error="m").svg_inline(
                 scale=2, title="QR code for the booking link", dark="#000", light="#fff"
             ),
@@ -155,7 +162,7 @@ def _follow_up_or_none(intake: Intake) -> Any:
 
 def advice_sheet_html(outcome: TriageOutcome) -> str:
     """The sheet's HTML in the patient's language, whatever the request's or worker's."""
-    with translation.override(outcome.intake.patient.language):
+    with languages.override(outcome.intake.patient.language):
         context = advice_sheet_context(outcome)
         template = "advice/urgent.html" if context["urgent"] else "advice/sheet.html"
         return render_to_string(template, context)
@@ -199,7 +206,7 @@ def advice_sheet_key(outcome: TriageOutcome) -> str:
     patient who switches language gets a sheet in the new one, rendered on request.
     """
     language = outcome.intake.patient.language
-    suffix = "" if language == settings.LANGUAGE_CODE else f".{language}"
+    suffix = "" if language == languages.ENGLISH else f".{language}"
     return (
         f"{STORAGE_PREFIX}/{outcome.pk}/"
         f"rules-{triage.RULES_VERSION}-sheet-{SHEET_TEMPLATE_VERSION}{suffix}.pdf"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from clinic.languages import language_current
+from clinic.languages import ENGLISH, language_current
 from intake import triage
 from intake.models import TriageOutcome, Urgency
 from intake.triage.rules import RULES_VERSION, UNCLEAR
@@ -173,7 +173,7 @@ def outcome_explained(
     One constructor call, field by field, so every field's source is read in one place.
     """
     version = outcome.rules_version
-    language = language_current() if audience == "patient" else settings.LANGUAGE_CODE
+    language = language_current() if audience == "patient" else ENGLISH
     urgency = outcome.urgency
     urgent = urgency == Urgency.URGENT
     route = outcome.care_route or None  # stored blank: not urgent, or made under older rules
@@ -269,9 +269,7 @@ def breathlessness_in(language: str | None = None) -> str:
     return template.format(emergency_number=settings.EMERGENCY_NUMBER)
 
 
-def plain_words_in(
-    texts: Iterable[str], *, language: str = settings.LANGUAGE_CODE
-) -> tuple[tuple[str, str], ...]:
+def plain_words_in(texts: Iterable[str], *, language: str = ENGLISH) -> tuple[tuple[str, str], ...]:
     """The jargon of the specification that these texts use, each with its plain words,
     both in `language` (the texts are already in it)."""
     joined = " ".join(texts).lower()

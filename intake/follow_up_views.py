@@ -22,6 +22,7 @@ from intake.follow_ups import (
 from intake.forms import FollowUpAnswerForm
 from intake.links import booking_url, follow_up_issued_at
 from intake.models import FollowUp
+from intake.selectors import appointment_in_hand
 from intake.urgent import hours_context, urgent_texts
 
 
@@ -107,9 +108,15 @@ def _outcome(follow_up: FollowUp, token: str) -> dict:
             else None
         ),
     }
+    # A booked or attended appointment is shown instead of any invitation to book.
+    in_hand = appointment_in_hand(follow_up.intake)
+    if in_hand is not None:
+        context["appointment"] = in_hand
+        context["manage_url"] = booking_url(follow_up.intake, issued_at=issued_at)
     if not public["not_improving"]:
         context |= encouragement_context(follow_up.intake)
-        context["exam_booking_url"] = booking_url(follow_up.intake, issued_at=issued_at)
+        if in_hand is None:
+            context["exam_booking_url"] = booking_url(follow_up.intake, issued_at=issued_at)
     return context
 
 

@@ -42,8 +42,8 @@ from intake.links import (
     intake_url,
 )
 from intake.models import FollowUp, Intake, Referral, Urgency
-from intake.recipients import intake_about, patient_recipient
-from intake.selectors import intake_with_outcome
+from intake.recipients import intake_about, patient_recipient, reply_recipient
+from intake.selectors import APPOINTMENT_IN_HAND_STATUSES, intake_with_outcome
 from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 from intake.tasks import plan_send as plan_send_task
 from intake.triage.translations import text_in
@@ -62,10 +62,6 @@ RED_FLAGS_MESSAGE = gettext_lazy(
 )
 PAIN_NOW_MESSAGE = gettext_lazy("Must be a whole number from 0 to 10, or left out.")
 PAIN_WORST_WEEK_MESSAGE = PAIN_NOW_MESSAGE
-# Appointment statuses (referrals.Appointment) that mean the episode is already in a
-# clinician's hands: booked, or attended. Read by relation name: intake never imports
-# referrals (the one-way rule), and these two values are part of that model's contract.
-APPOINTMENT_IN_HAND_STATUSES = ("booked", "completed")
 
 
 class FollowUpError(ApplicationError):
@@ -110,10 +106,14 @@ def _base_context(intake: Intake) -> dict[str, Any]:
 def plan_message_queue(*, intake: Intake) -> Message | None:
     """Right after the intake: "your plan" with the result and advice-sheet links.
 
-    A reply to the patient's own submission, so not unprompted. Urgent cases get no plan.
+    A reply to the patient's own submission, so not unprompted and sent without follow-up
+    consent, to whatever contact they gave (`reply_recipient`); the check-in date is said
+    only when one is scheduled (consent). Urgent cases and patients with no contact get no
+    plan; the suppression list and the daily cap still hold at send time.
     """
     patient = intake.patient
-    if not patient.consent_follow_up or intake.urgency == Urgency.URGENT:
+    recipient = reply_recipient(patient)
+    if recipient is None or intake.urgency == Urgency.URGENT:
         return None
     follow_up = intake.follow_up_or_none
     context = {
@@ -126,7 +126,7 @@ def plan_message_queue(*, intake: Intake) -> Message | None:
         template="plan",
         purpose=PLAN_PURPOSE,
         idempotency_key=f"intake-{intake.pk}",
-        recipient=patient_recipient(patient),
+        recipient=recipient,
         context=context,
         about=intake_about(intake.pk),
     )
@@ -149,7 +149,7 @@ def plan_send(*, intake_id: int) -> Message | None:
 
 
 def plans_missing(*, now: datetime | None = None, limit: int = 500) -> list[int]:
-    """Recent consenting, non-urgent intakes whose plan was never queued (a lost task)."""
+    """Recent non-urgent intakes with a contact whose plan was never queued (a lost task)."""
     now = now or timezone.now()
     has_plan = Message.objects.filter(
         about=Concat(Value("intake:"), Cast(OuterRef("pk"), CharField())), purpose=PLAN_PURPOSE
@@ -158,8 +158,8 @@ def plans_missing(*, now: datetime | None = None, limit: int = 500) -> list[int]
         Intake.objects.filter(
             submitted_at__gte=now - AFTER_SUBMIT_SCAN_WINDOW,
             submitted_at__lte=now - AFTER_SUBMIT_SCAN_GRACE,
-            patient__consent_follow_up=True,
         )
+        .filter(_has_contact)
         .exclude(urgency=Urgency.URGENT)
         .exclude(Exists(has_plan))
         .exclude(Q(patient__guardian_name="") & Exists(_patient_suppressed))
@@ -167,6 +167,15 @@ def plans_missing(*, now: datetime | None = None, limit: int = 500) -> list[int]
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# The patient (or, for a child, the guardian) gave an email or a phone: reply_recipient's test.
+_has_contact = (
+    Q(patient__guardian_name="", patient__email__gt="")
+    | Q(patient__guardian_name="", patient__phone__gt="")
+    | Q(patient__guardian_name__gt="", patient__guardian_email__gt="")
+    | Q(patient__guardian_name__gt="", patient__guardian_phone__gt="")
+)
 
 
 # The intake's patient is on the suppression list for their own channel (an opt-out).

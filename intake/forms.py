@@ -1,8 +1,12 @@
 """The patient's intake form, generated from the clinical questions in `intake.triage`.
 
-Two steps: the safety questions first (one yes/no each), then the rest, grouped. The form
-only turns HTML inputs into the API's answer shape; `intake_validate` decides what is valid,
-so the web form and the API refuse exactly the same things.
+Short steps: the safety questions first (one yes/no each), the age, then the rest in the
+steps of `DETAIL_STEPS`. Every step is a normal POST to the same URL; the answers of the
+other steps travel with it in hidden inputs and are checked again at every step, so a
+refresh, a back button or a tampered input never loses or corrupts an answer. The form only
+turns HTML inputs into the API's answer shape; `intake_validate` decides what is valid, so
+the web form and the API refuse the same things (the form adds one rule of its own: a
+mobile number when texts are chosen).
 """
 
 from typing import Any
@@ -11,27 +15,34 @@ from django import forms
 
 from clinic.messaging.models import Channel
 from clinic.text import ValidTextFormMixin
-from clinic.zones import clinic_zone_name, zone_names
+from clinic.zones import clinic_zone_name, zone_choices
 from intake import triage
+from intake.diagram import KneeDiagram, knee_diagram
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 
-# How the details step is grouped on the page, in the clinic's words.
-GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Your knee", ("knee", "pain_locations", "pain_triggers", "symptoms")),
+# The details, in short steps after the safety questions (step 1) and the age (step 2). The
+# last step's name stays "details": a one-page post of every answer still submits.
+DETAIL_STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
-        "How it started and how it feels",
+        "knee",
+        "Your knee and the pain",
+        ("knee", "pain_now", "pain_worst_week", "duration_days", "duration_unit"),
+    ),
+    (
+        "pain",
+        "Where and when it hurts",
         (
+            "pain_locations",
+            "pain_triggers",
+            "symptoms",
             "run_onset",
             "eases_when_stopping",
             "injury_event",
-            "pain_now",
-            "pain_worst_week",
-            "duration_days",
-            "duration_unit",
         ),
     ),
     (
+        "running",
         "About you and your running",
         (
             "weekly_km",
@@ -43,7 +54,21 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "cadence_spm",
         ),
     ),
+    ("details", "How we keep in touch", ()),  # the contact and guardian fields, by age
 )
+STEP_NAMES = ("safety", "age", *(name for name, _, _ in DETAIL_STEPS))
+STEP_COUNT = len(STEP_NAMES)
+# The pain questions as a 0-10 row of buttons; the ends say what they mean.
+PAIN_CHOICES = [(n, str(n)) for n in range(11)]
+PAIN_CHOICES[0] = (0, "0 No pain")
+PAIN_CHOICES[10] = (10, "10 Worst pain")
+OPTIONAL = " (optional)"
+SMS_PHONE_MESSAGE = "We need {who} mobile number to send text messages."
+
+
+def step_number(name: str) -> int:
+    """1-based, as the page says it: "Step 3 of 6"."""
+    return STEP_NAMES.index(name) + 1
 
 
 # The form asks the duration in days, weeks or months and stores days (spec section 1).
@@ -65,9 +90,15 @@ def _yes_no(value: str) -> bool:
     return value == "yes"
 
 
+def _label(question: Any) -> str:
+    """The question, marked "(optional)" unless it must be answered (a yes/no never must:
+    missing means the clinical default)."""
+    optional = not question.required or question.type == "boolean"
+    return question.text + (OPTIONAL if optional else "")
+
+
 def _field_for(question: Any) -> forms.Field:
-    label = question.text
-    common: dict[str, Any] = {"label": label, "help_text": question.help}
+    common: dict[str, Any] = {"label": _label(question), "help_text": question.help}
     if question.type == "enum":
         return forms.ChoiceField(
             choices=question.choices,
@@ -141,21 +172,28 @@ class AgeForm(ValidTextFormMixin, forms.Form):
 
 
 class IntakeForm(ValidTextFormMixin, forms.Form):
-    """Step three: the rest of the questions, a child's parent or guardian, then the contact
-    details and consent. The age comes from step two, in a hidden field."""
+    """Steps three on: the rest of the questions, a child's parent or guardian, then the
+    contact details and consent. The age comes from step two, in a hidden field.
+
+    One form holds every answer; `step` says which step's fields are shown (the others are
+    hidden inputs) and `step_with_errors` which step a mistake belongs to.
+    """
 
     safety = forms.CharField(widget=forms.HiddenInput)
     name = forms.CharField(label="Your name", max_length=200)
-    email = forms.EmailField(label="Email", required=False)
+    email = forms.EmailField(
+        label="Email", required=False, help_text="Needed if we are to contact you by email."
+    )
     phone = forms.CharField(
         label="Mobile phone",
+        help_text="Needed only for text messages.",
         required=False,
         max_length=40,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     channel = forms.ChoiceField(
         label="How should we contact you?",
-        choices=Channel.choices,
+        choices=((Channel.EMAIL, "Email"), (Channel.SMS, "Text message (SMS)")),
         initial=Channel.EMAIL,
         widget=forms.RadioSelect,
     )
@@ -182,17 +220,21 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
     )
 
     PATIENT_FIELDS = ("name", "email", "phone", "channel", "timezone", "consent_follow_up")
+    # As the page asks them: the channel first, so the phone can follow it (asked for texts).
+    CONTACT_ORDER = ("name", "channel", "email", "phone", "timezone", "consent_follow_up")
     # A child's own email and phone are not asked: every message goes to the guardian.
     CHILD_CONTACT_FIELDS = ("name", "channel", "timezone", "consent_follow_up")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, step: str = "details", **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")  # no colon after "(optional)"
         super().__init__(*args, **kwargs)
+        self.step = step if step in STEP_NAMES else "details"
+        self.intake: Any = None  # the saved intake, once the last step is submitted
         for question in triage.QUESTIONS.values():
             if question.key != "red_flags":
                 self.fields[question.key] = _field_for(question)
-        self.fields["timezone"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
-            (z, z.replace("_", " ")) for z in sorted(zone_names())
-        ]
+        # The clinic's zone, then its country's, then the rest, by everyday name (clinic.zones).
+        self.fields["timezone"].choices = zone_choices()  # type: ignore[attr-defined]
         self.fields["timezone"].initial = clinic_zone_name()
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
@@ -204,6 +246,7 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
             min_value=0,
             widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         )
+        self._pain_as_buttons()
         self.fields["duration_unit"] = forms.ChoiceField(
             label="Days, weeks or months",
             choices=DURATION_UNITS,
@@ -217,6 +260,19 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
                 "consent_follow_up"
             ].label = "Yes, contact me (the parent or guardian) in a week to ask how the knee is."
             self.fields["guardian_email"].widget.attrs["autocomplete"] = "email"
+            self.fields["guardian_phone"].help_text = (
+                "An email address or a mobile number: at least one. The mobile number is "
+                "needed for text messages."
+            )
+
+    def _pain_as_buttons(self) -> None:
+        """The pain questions as 0-10 buttons (includes/pain_scale.html); the ends say what
+        0 and 10 mean, so no help line repeats it."""
+        for key in ("pain_now", "pain_worst_week"):
+            self.fields[key].widget = forms.RadioSelect(
+                choices=PAIN_CHOICES, attrs={"class": "pain-scale"}
+            )
+        self.fields["pain_worst_week"].help_text = ""
 
     @property
     def age(self) -> int | None:
@@ -241,14 +297,82 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
             keys.remove("completed_by_guardian")
         return [self[key] for key in keys]
 
-    def grouped(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [
-            (title, [self[key] for key in keys if key in self.fields]) for title, keys in GROUPS
-        ]
-
     def contact_fields(self) -> list[forms.BoundField]:
-        keys = self.CHILD_CONTACT_FIELDS if self.is_child else self.PATIENT_FIELDS
+        keys = self.CHILD_CONTACT_FIELDS if self.is_child else self.CONTACT_ORDER
         return [self[key] for key in keys]
+
+    def step_keys(self, step: str) -> tuple[str, ...]:
+        """The fields asked on `step` (the last one's depend on the age)."""
+        if step in ("safety", "age"):
+            return ()
+        if step == "details":
+            guardian = [f.name for f in self.guardian_fields()] if self.is_child else []
+            return (*guardian, *(f.name for f in self.contact_fields()))
+        return next(keys for name, _, keys in DETAIL_STEPS if name == step)
+
+    @property
+    def step_title(self) -> str:
+        return next(title for name, title, _ in DETAIL_STEPS if name == self.step)
+
+    @property
+    def step_number(self) -> int:
+        return step_number(self.step)
+
+    @property
+    def step_count(self) -> int:
+        return STEP_COUNT
+
+    def step_fields(self) -> list[forms.BoundField]:
+        return [self[key] for key in self.step_keys(self.step)]
+
+    def step_errors(self) -> list[tuple[forms.BoundField, Any]]:
+        """This step's errors, in the order the fields are asked, for the summary."""
+        return [(field, error) for field in self.step_fields() for error in field.errors]
+
+    def carried(self) -> list[forms.BoundField]:
+        """Every other step's answers, as hidden inputs: the ones given so far (posted, or the
+        page's initial values). Unanswered steps are left out, so their defaults still show
+        when they are reached."""
+        shown = set(self.step_keys(self.step))
+        given = self.data if self.is_bound else self.initial
+        return [self[key] for key in self.fields if key not in shown and key in given]
+
+    def step_with_errors(self, *, upto: str) -> str | None:
+        """The first step, up to and including `upto`, with a mistake in one of its fields
+        (`age`: the hidden age was tampered with); None when they are all fine."""
+        if "age" in self.errors or "safety" in self.errors:
+            return "age"
+        for name, _, _ in DETAIL_STEPS[: STEP_NAMES.index(upto) - 1]:
+            if any(key in self.errors for key in self.step_keys(name)):
+                return name
+        return None
+
+    @property
+    def knee_side(self) -> str:
+        """The knee chosen on step three, for the diagram on step four ("right" if none)."""
+        given = self.data if self.is_bound else self.initial
+        side = given.get("knee")
+        return side if side in ("left", "right", "both") else "right"
+
+    def knee_diagram(self) -> KneeDiagram:
+        return knee_diagram(self.knee_side)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        amount, unit = data.get("duration_days"), data.get("duration_unit") or "days"
+        limit = triage.QUESTIONS["duration_days"].max
+        if amount is not None and amount * DAYS_PER_UNIT.get(unit, 1) > limit:
+            self.add_error(
+                "duration_days", f"That is longer than we can record: at most {limit} days."
+            )
+        # Texts need a number: the mobile is asked, and needed, only when texts are chosen.
+        key, who = (
+            ("guardian_phone", "the parent or guardian's") if self.is_child else ("phone", "your")
+        )
+        texts = data.get("channel") == Channel.SMS
+        if texts and not data.get(key) and key not in self.errors:
+            self.add_error(key, SMS_PHONE_MESSAGE.format(who=who))
+        return data
 
     def submission(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """The cleaned form as the API's `patient` and `answers` objects."""
@@ -284,6 +408,19 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
                 field = key.split(".", 1)[-1].split(".")[0]
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
+
+
+def answers_given(data: Any) -> dict[str, Any]:
+    """Posted answers (a QueryDict) as a step's initial values, lists for the multiple-choice
+    questions, so a step shown afresh keeps every answer given on the others."""
+    fields = IntakeForm().fields
+    return {
+        key: data.getlist(key)
+        if isinstance(fields.get(key), forms.MultipleChoiceField)
+        else data[key]
+        for key in data
+        if key not in ("csrfmiddlewaretoken", "step", "go")
+    }
 
 
 class FollowUpAnswerForm(ValidTextFormMixin, forms.Form):

@@ -24,6 +24,18 @@ def patient_recipient(patient: Patient, *, channel: str | None = None) -> Recipi
     )
 
 
+def reply_recipient(patient: Patient) -> Recipient | None:
+    """Who hears a reply to the patient's own submission (their plan, an urgent route): the
+    patient on their channel, or on the other one when that is the only contact given; a
+    child's parent or guardian instead. None without any contact. Not consent-gated: only
+    the check-in a week on needs consent (clinical spec sections 6 and 7)."""
+    for each in (patient.channel, Channel.SMS, Channel.EMAIL):
+        recipient = patient_recipient(patient, channel=each)
+        if recipient.address:
+            return recipient
+    return None
+
+
 def patient_contact(patient: Patient) -> tuple[str, str]:
     """(email, phone) that messages about this patient use: the guardian's for a child."""
     if patient.has_guardian:

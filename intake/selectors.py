@@ -1,12 +1,15 @@
 """Reads shared by the intake views and API: the token holder's intake, and what they see."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone
 
+from clinic import languages
 from clinic.links import BadLink, ExpiredLink, link_token_open, link_token_read
+from clinic.zones import when_text
 from intake.explain import outcome_explained, warning_signs
 from intake.links import (
     BOOKING_LINK_PURPOSE,
@@ -17,6 +20,11 @@ from intake.links import (
     intake_url,
 )
 from intake.models import FollowUp, Intake, Patient, Urgency
+
+# Appointment statuses (referrals.Appointment) that mean the episode is already in a
+# clinician's hands: booked, or attended. Read by relation name: intake never imports
+# referrals (the one-way rule), and these two values are part of that model's contract.
+APPOINTMENT_IN_HAND_STATUSES = ("booked", "completed")
 
 
 def intake_get_by_token(token: str, *, max_age: timedelta | None = None) -> Intake:
@@ -71,7 +79,7 @@ def intake_public_payload(intake: Intake, *, token: str | None = None) -> dict[s
     language (`patient.language`)."""
     token = token or intake_token(intake)
     patient = intake.patient
-    with translation.override(patient.language):  # the texts in the patient's language
+    with languages.override(patient.language):  # the texts in the patient's language
         triage_explained = outcome_explained(intake.outcome, audience="patient")
     return {
         "id": intake.pk,
@@ -95,14 +103,48 @@ def guardian_public(patient: Patient) -> dict[str, Any] | None:
     }
 
 
+@dataclass(frozen=True)
+class AppointmentInHand:
+    """The episode's booked or attended appointment, as the patient's pages show it in place
+    of an invitation to book: `upcoming` while it is still ahead (it can be moved or
+    cancelled from its page), `when` in the patient's own clock."""
+
+    starts_at: datetime
+    upcoming: bool
+    when: str
+
+
+def appointment_in_hand(intake: Intake, *, now: datetime | None = None) -> AppointmentInHand | None:
+    """The booked or attended appointment of this episode (the latest), or None. One query,
+    by relation name (see APPOINTMENT_IN_HAND_STATUSES)."""
+    row = (
+        Intake.objects.filter(pk=intake.pk, appointments__status__in=APPOINTMENT_IN_HAND_STATUSES)
+        .order_by("-appointments__starts_at")
+        .values_list("appointments__starts_at", "appointments__status")
+        .first()
+    )
+    if row is None:
+        return None
+    starts_at, status = row
+    upcoming = status == "booked" and starts_at > (now or timezone.now())
+    return AppointmentInHand(
+        starts_at=starts_at, upcoming=upcoming, when=when_text(starts_at, intake.patient.timezone)
+    )
+
+
 def result_context(intake: Intake, token: str | None = None) -> dict[str, Any]:
     """What the result page shows, in plain words, from the stored outcome.
 
     `token` is the one the page was opened with: every onward link echoes it (a fresh one
-    would renew the patient's access at each visit)."""
+    would renew the patient's access at each visit). A booked or attended appointment is
+    shown (`appointment`, with `manage_url`: the booking page, which opens it) instead of
+    the invitation to book."""
     explained = outcome_explained(intake.outcome, audience="patient")
     token = token or intake_token(intake)
+    in_hand = appointment_in_hand(intake) if intake.urgency != Urgency.URGENT else None
     return {
+        "appointment": in_hand,
+        "manage_url": intake_path(intake, "book", token=token),
         "intake": intake,
         "token": token,
         "urgent": explained.urgent,
@@ -110,21 +152,24 @@ def result_context(intake: Intake, token: str | None = None) -> dict[str, Any]:
         "explained": explained,
         "warning_groups": warning_signs(),  # not "warning_signs": the urgent page's list
         "links": intake_links(intake, token),
-        "actions": result_actions(intake, token),
+        "actions": result_actions(intake, token, booked=in_hand is not None),
         "follow_up": intake.follow_up_or_none,
         "patient_zone": intake.patient.timezone,
     }
 
 
-def result_actions(intake: Intake, token: str | None = None) -> list[dict[str, str]]:
-    """The buttons under the result, most important first (booking first for `assessment`)."""
+def result_actions(
+    intake: Intake, token: str | None = None, *, booked: bool = False
+) -> list[dict[str, str]]:
+    """The buttons under the result, most important first (booking first for `assessment`);
+    `booked`: the episode has its appointment, shown instead of "Book"."""
     token = token or intake_token(intake)
     sheet = {
         "url": intake_path(intake, "advice_sheet", token=token),
         "label": "Download your advice sheet (PDF)",
         "id": "advice-sheet",
     }
-    if intake.urgency == Urgency.URGENT:
+    if intake.urgency == Urgency.URGENT or booked:
         return [sheet]  # urgent: same-day care, never a booked appointment
     book = {
         "url": intake_path(intake, "book", token=token),

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from clinic.api import StrictSerializer
+from clinic.api import SharedFieldsOutputSerializer, StrictSerializer
 from clinic.messaging.models import Channel
 from intake import triage
 from intake.follow_ups import (
@@ -188,7 +188,7 @@ class PatientOutputSerializer(serializers.Serializer):
     )
 
 
-class IntakeOutputSerializer(serializers.Serializer):
+class IntakeOutputSerializer(SharedFieldsOutputSerializer):
     id = serializers.IntegerField()
     token = serializers.CharField()
     patient = PatientOutputSerializer()

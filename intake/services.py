@@ -13,6 +13,7 @@ from clinic.languages import language_current
 from clinic.tasking import enqueue
 from intake import triage
 from intake.models import FollowUp, Intake, Patient, SafetyScreen, TriageOutcome, Urgency
+from intake.recipients import reply_recipient
 from intake.selectors import patient_for_path
 from intake.tasks import advice_sheet_render, plan_send
 from intake.urgent import urgent_case_open
@@ -106,10 +107,11 @@ def intake_submit(
                 due_at=now + settings.FOLLOW_UP_DELAY,
                 created_at=now,
             )
-        # After commit, in the worker: the advice sheet, then (with consent, not urgent) the
-        # "your plan" message linking to it. Nothing is rendered while the patient waits; a
-        # lost task is found again by the beat scans (missing sheets, missing plans).
-        if result.urgency != Urgency.URGENT and person.consent_follow_up:
+        # After commit, in the worker: the advice sheet, then (not urgent, a contact given)
+        # the "your plan" message linking to it: a reply to their own submission, so consent
+        # is not needed (it gates only the check-in). Nothing is rendered while the patient
+        # waits; a lost task is found again by the beat scans (missing sheets, missing plans).
+        if result.urgency != Urgency.URGENT and reply_recipient(person) is not None:
             enqueue(plan_send, intake.pk)
         else:
             enqueue(advice_sheet_render, outcome.pk)

@@ -18,10 +18,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
+from clinic import languages, locales
 from clinic.errors import InvalidInput
 from clinic.languages import language_current
 from clinic.messaging.models import Channel, Message
@@ -40,8 +41,8 @@ from intake.models import (
     TriageOutcome,
     Urgency,
 )
-from intake.recipients import intake_about, patient_recipient
-from intake.validation import phone_to_e164
+from intake.recipients import intake_about, reply_recipient
+from intake.validation import phone_invalid_message, phone_to_e164
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class OpeningHours:
 
     @property
     def label(self) -> str:
-        """ "Monday to Friday, 08:00–18:00" in the active language (Django's day names)."""
+        """ "Monday to Friday, 8:00 am–6:00 pm" in the active language (Django's day names)."""
         first, last = str(WEEKDAYS[self.days[0]]), str(WEEKDAYS[self.days[-1]])
         days = (
             first
@@ -124,7 +125,7 @@ class OpeningHours:
                 "last": last,
             }
         )
-        return f"{days}, {self.opens:%H:%M}–{self.closes:%H:%M}"
+        return f"{days}, {locales.time_range_text(self.opens, self.closes)}"
 
 
 def _clock(text: str) -> time:
@@ -200,7 +201,7 @@ def call_back_clean(*, name: Any, phone: Any, email: Any = "") -> dict[str, str]
         errors["name"] = ["Must be at most 200 characters."]
     phone = (phone or "").strip() if isinstance(phone, str) else ""
     if len(phone) > 40:
-        errors["phone"] = ["Enter a valid phone number, e.g. +1 555 010 0199."]
+        errors["phone"] = [phone_invalid_message()]
     elif not phone:
         errors["phone"] = ["Please give a phone number the clinic can call you on."]
     else:
@@ -323,16 +324,9 @@ def _staff_alert_queue(intake: Intake) -> Message:
 
 
 def route_recipient(intake: Intake) -> Recipient | None:
-    """Who hears the route: the patient on their channel, or on the other one when that is
-    the only contact given; a child's parent or guardian instead (patient_recipient does
-    that). None without any contact."""
-    patient = intake.patient
-    channels: tuple[str, ...] = (patient.channel, Channel.SMS, Channel.EMAIL)
-    for each in channels:
-        recipient = patient_recipient(patient, channel=each)
-        if recipient.address:
-            return recipient
-    return None
+    """Who hears the route: the reply recipient of `intake.recipients.reply_recipient` (the
+    patient on their channel, else the other one; a child's guardian). None without any."""
+    return reply_recipient(intake.patient)
 
 
 def _route_text_queue(intake: Intake, flags: list[str]) -> Message | None:
@@ -341,7 +335,7 @@ def _route_text_queue(intake: Intake, flags: list[str]) -> Message | None:
         return None  # an anonymous case: the page told them, the alert tells the clinic
     # A clinician's mark has no flags of its own: the outcome's, else a same-day route.
     # In the patient's language, whoever acts (the patient's page, a clinician's mark).
-    with translation.override(intake.patient.language):
+    with languages.override(intake.patient.language):
         texts = urgent_texts(flags or list(intake.outcome.red_flags))
         signs = [
             clinical_text(triage.red_flag_statement(f)) for f in flags if f in triage.RED_FLAGS

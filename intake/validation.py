@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clinic.errors import InvalidInput
+from clinic.languages import patient_languages
 from clinic.messaging.models import Channel
 from clinic.zones import clinic_zone_name, zone_names
 
@@ -53,14 +54,29 @@ class IntakeInvalid(InvalidInput):
         super().__init__(errors=errors)
 
 
+def phone_example() -> str:
+    """A mobile number of the clinic's region that `phone_to_e164` accepts, to show in errors
+    (phonenumbers' own example, so it is valid by construction; "555 01xx" numbers are not)."""
+    mobile = phonenumbers.PhoneNumberType.MOBILE
+    number = phonenumbers.example_number_for_type(settings.DEFAULT_PHONE_REGION, mobile)
+    if number is None:  # an unknown region: a US example, in international form
+        number = phonenumbers.example_number_for_type("US", mobile)
+    assert number is not None  # the US has an example mobile number
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_invalid_message() -> str:
+    return _("Enter a valid phone number, e.g. %(example)s.") % {"example": phone_example()}
+
+
 def phone_to_e164(raw: str) -> str:
     """Parse a phone number typed any usual way into E.164, or raise ValueError."""
     try:
         number = phonenumbers.parse(raw, settings.DEFAULT_PHONE_REGION)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError(_("Enter a valid phone number, e.g. +1 555 010 0199.")) from exc
+        raise ValueError(phone_invalid_message()) from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValueError(_("Enter a valid phone number, e.g. +1 555 010 0199."))
+        raise ValueError(phone_invalid_message())
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -135,8 +151,8 @@ def patient_clean(
         err("timezone").append(_("Unknown time zone; use an IANA name such as Europe/London."))
 
     language = raw.get("language", default_language)
-    if not isinstance(language, str) or language not in dict(settings.LANGUAGES):
-        codes = ", ".join(f'"{code}"' for code, _ in settings.LANGUAGES)
+    if not isinstance(language, str) or language not in dict(patient_languages()):
+        codes = ", ".join(f'"{code}"' for code, _ in patient_languages())
         err("language").append(_("Choose one of %(codes)s.") % {"codes": codes})
 
     child = age is not None and age < GUARDIAN_NEEDED_UNDER

@@ -1,4 +1,4 @@
-"""The patient's pages: the two-step intake form, the urgent page, the result page."""
+"""The patient's pages: the intake form in short steps, the urgent page, the result page."""
 
 from urllib.parse import urlsplit
 
@@ -9,11 +9,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from clinic.languages import language_supported, patient_languages
 from intake import triage
 from intake.advice import advice_sheet_outcome_for, advice_sheet_response
 from intake.explain import breathlessness_in, clinical_text, warning_signs
-from intake.forms import AgeForm, CallBackForm, IntakeForm, SafetyForm
-from intake.links import intake_token
+from intake.forms import (
+    STEP_NAMES,
+    AgeForm,
+    CallBackForm,
+    IntakeForm,
+    SafetyForm,
+    answers_given,
+    step_number,
+)
+from intake.links import intake_token, short_booking_path_open
 from intake.models import Intake, SafetyScreen
 from intake.selectors import intake_get_by_token, result_context
 from intake.services import intake_submit, patient_language_set
@@ -34,25 +43,29 @@ SCREEN_SESSION_KEY = "safety_screen_id"
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate="30/m", method="POST", block=False)
 def intake_start(request: HttpRequest) -> HttpResponse:
-    """GET: the safety questions. POST: the step the form says it is (safety or details)."""
+    """GET: the safety questions. POST: the step the form says it is; "Back" (go=back) shows
+    the step before it with every answer kept."""
     if getattr(request, "limited", False):
         return render(request, "intake/rate_limited.html", status=429)
     if request.method == "GET":
-        return render(request, "intake/safety.html", {"form": SafetyForm()})
-    if request.POST.get("step") == "details":
-        return _details_step(request)
-    if request.POST.get("step") == "age":
+        return _safety_page(request, SafetyForm())
+    step = request.POST.get("step")
+    if request.POST.get("go") == "back" and step in STEP_NAMES[1:]:
+        return _step_page(request, STEP_NAMES[STEP_NAMES.index(step) - 1], _given(request))
+    if step in STEP_NAMES[2:]:
+        return _details_step(request, step)
+    if step == "age":
         return _age_step(request)
     form = SafetyForm(request.POST)
     if not form.is_valid():
-        return render(request, "intake/safety.html", {"form": form}, status=400)
+        return _safety_page(request, form, status=400)
     if form.red_flags():
         # Straight to the urgent page: no form to finish before being told to seek care. The
         # screen is saved first, anonymously, whatever the patient does next.
         screen = safety_screen_record(red_flags=form.red_flags())
         request.session[SCREEN_SESSION_KEY] = screen.pk
         return render(request, "intake/urgent.html", _screen_context(screen, CallBackForm()))
-    return render(request, "intake/age.html", {"form": AgeForm(initial={"safety": SAFETY_CLEAR})})
+    return _step_page(request, "age", {**_given(request), "safety": SAFETY_CLEAR})
 
 
 def _age_step(request: HttpRequest) -> HttpResponse:
@@ -60,14 +73,47 @@ def _age_step(request: HttpRequest) -> HttpResponse:
     parent or guardian's questions."""
     form = AgeForm(request.POST)
     if not form.is_valid():
-        return render(request, "intake/age.html", {"form": form}, status=400)
+        return _age_page(request, form, IntakeForm(initial=_given(request), step="age"), 400)
     if form.cleaned_data["safety"] != SAFETY_CLEAR:
-        return render(request, "intake/safety.html", {"form": SafetyForm()}, status=400)
+        return _safety_page(request, SafetyForm(), status=400)
     age = form.cleaned_data["age"]
     if age < triage.QUESTIONS["age"].min:
         return render(request, "intake/under_12.html", _under_12_context())
-    initial = {"safety": SAFETY_CLEAR, "age": age}
-    return render(request, "intake/details.html", {"form": IntakeForm(initial=initial)})
+    return _step_page(request, "knee", {**_given(request), "safety": SAFETY_CLEAR, "age": age})
+
+
+def _given(request: HttpRequest) -> dict[str, object]:
+    return answers_given(request.POST)
+
+
+def _steps(step: str) -> dict[str, int]:
+    return {"step_number": step_number(step), "step_count": len(STEP_NAMES)}
+
+
+def _safety_page(
+    request: HttpRequest, form: SafetyForm, carry: IntakeForm | None = None, status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "carry": carry, **_steps("safety")}
+    return render(request, "intake/safety.html", context, status=status)
+
+
+def _age_page(
+    request: HttpRequest, form: AgeForm, carry: IntakeForm | None = None, status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "carry": carry, **_steps("age")}
+    return render(request, "intake/age.html", context, status=status)
+
+
+def _step_page(request: HttpRequest, step: str, given: dict[str, object]) -> HttpResponse:
+    """A step shown afresh (going forward or back): the answers so far as initial values;
+    on the safety and age pages the later answers ride along as hidden inputs."""
+    carry = IntakeForm(initial=given, step=step)
+    if step == "safety":  # back from the age: every answer was "no" to get there
+        answered = SafetyForm(initial=dict.fromkeys(triage.RED_FLAGS, "no"))
+        return _safety_page(request, answered, carry)
+    if step == "age":
+        return _age_page(request, AgeForm(initial=given), carry)
+    return render(request, "intake/details.html", {"form": carry, **_steps(step)})
 
 
 def _under_12_context() -> dict:
@@ -81,25 +127,47 @@ def _under_12_context() -> dict:
     }
 
 
-def _details_step(request: HttpRequest) -> HttpResponse:
-    form = IntakeForm(request.POST)
-    if form.is_valid() and form.cleaned_data["safety"] != SAFETY_CLEAR:
+def _details_step(request: HttpRequest, step: str) -> HttpResponse:
+    """One of the detail steps: every answer so far is checked again (a tampered hidden input
+    sends the patient back to the step where that question is); the last step submits."""
+    form = IntakeForm(request.POST, step=step)
+    form.is_valid()
+    if form.data.get("safety") != SAFETY_CLEAR:
         # The safety step was skipped (an old page, a hand-made post): ask it first.
-        return render(request, "intake/safety.html", {"form": SafetyForm()}, status=400)
-    if form.is_valid():
-        patient, answers = form.submission()
-        try:
-            intake = intake_submit(
-                patient=patient,
-                answers=answers,
-                safety_screen_id=request.session.get(SCREEN_SESSION_KEY),
-            )
-        except IntakeInvalid as exc:
-            form.add_service_errors(exc.errors)
-        else:
-            request.session.pop(SCREEN_SESSION_KEY, None)  # linked once, to this intake
-            return redirect("intake:result", token=intake_token(intake))
-    return render(request, "intake/details.html", {"form": form}, status=400)
+        return _safety_page(request, SafetyForm(), status=400)
+    wrong = form.step_with_errors(upto=step)
+    if wrong is None and step == "details":
+        wrong = _submit(request, form)
+        if wrong is None:
+            return redirect("intake:result", token=intake_token(form.intake))
+    if wrong == "age":  # the hidden age was changed: ask it again, with what is wrong
+        age_form = AgeForm(request.POST)
+        if age_form.is_valid():
+            for error in form.errors["age"]:
+                age_form.add_error("age", error)
+        return _age_page(request, age_form, IntakeForm(request.POST, step="age"), 400)
+    if wrong is not None:
+        form.step = wrong
+        return render(request, "intake/details.html", {"form": form, **_steps(wrong)}, status=400)
+    following = STEP_NAMES[STEP_NAMES.index(step) + 1]
+    return _step_page(request, following, _given(request))
+
+
+def _submit(request: HttpRequest, form: IntakeForm) -> str | None:
+    """Save the intake (`form.intake`), or put the service's errors on their fields and say
+    which step has the first of them."""
+    patient, answers = form.submission()
+    try:
+        form.intake = intake_submit(
+            patient=patient,
+            answers=answers,
+            safety_screen_id=request.session.get(SCREEN_SESSION_KEY),
+        )
+    except IntakeInvalid as exc:
+        form.add_service_errors(exc.errors)
+        return form.step_with_errors(upto="details") or "details"
+    request.session.pop(SCREEN_SESSION_KEY, None)  # linked once, to this intake
+    return None
 
 
 @require_GET
@@ -182,9 +250,10 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     ):
         next_url = "/"
     response = redirect(next_url)
-    language = request.POST.get("language", "")
-    if language not in dict(settings.LANGUAGES):
+    chosen = request.POST.get("language", "")
+    if chosen not in dict(settings.LANGUAGES) and chosen not in dict(patient_languages()):
         return response
+    language = language_supported(chosen)  # "en-gb" (the clinic's English) is stored as "en"
     patient_language_set(path=urlsplit(next_url).path, language=language)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
@@ -196,3 +265,13 @@ def language_switch(request: HttpRequest) -> HttpResponse:
         samesite="Lax",
     )
     return response
+
+
+@require_GET
+@ratelimit(key="ip", rate="30/m", block=False)
+def booking_short(request: HttpRequest, code: str) -> HttpResponse:
+    """`/b/<code>`, the advice sheet's typed link: on to the booking-only link it stands for.
+    A wrong code is a bad link (404), an old one expired (410), like every patient link."""
+    if getattr(request, "limited", False):
+        return render(request, "intake/rate_limited.html", status=429)
+    return redirect(short_booking_path_open(code))

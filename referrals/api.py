@@ -76,7 +76,8 @@ class AppointmentCreateApi(PublicApiView):
             403: OpenApiResponse(
                 ErrorSerializer,
                 description="Urgent case: not bookable; or `contact_not_verified`: the "
-                "patient must first confirm their phone or email (on /book/<token>/verify/).",
+                "patient must first confirm their phone or email (`POST "
+                "/api/v1/contact-verification/`, or the page /book/<token>/verify/).",
             ),
             429: OpenApiResponse(
                 ErrorSerializer,
@@ -147,3 +148,66 @@ class AppointmentRescheduleApi(PublicApiView):
         )
         appointment = services.appointment_reschedule(appointment=appointment, slot_id=data["slot"])
         return Response(_status_body(appointment))
+
+
+_CHECK_ERRORS = {
+    **_ERRORS,
+    403: OpenApiResponse(
+        ErrorSerializer,
+        description="`booking_not_offered`: an urgent case is never booked, so has nothing "
+        "to confirm.",
+    ),
+}
+
+
+class ContactVerificationSendApi(PublicApiView):
+    @extend_schema(
+        operation_id="contact_verification_send",
+        tags=["Booking"],
+        summary="Send the contact check (a code by SMS, or a link by email)",
+        description="Before a patient's first booking their contact must be confirmed (else "
+        "`POST /api/v1/appointments/` answers 403 `contact_not_verified`). This sends a "
+        "six-digit code by SMS (then `POST /api/v1/contact-verification/confirm/`) or a "
+        "link by email (the patient opens it; then `verified` is true), on the patient's "
+        "channel. A repeat within a minute sends nothing new; once confirmed, nothing.",
+        examples=api_examples.CONTACT_VERIFICATION_SEND,
+        request=serializers.ContactVerificationSendSerializer,
+        responses={200: serializers.ContactVerificationSerializer, **_CHECK_ERRORS},
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = input_validated(serializers.ContactVerificationSendSerializer, request)
+        intake = intake_get_by_token(data["token"])
+        verification.contact_verification_offered(intake)
+        verification.contact_verification_send(intake=intake)
+        state = verification.contact_verification_state(intake)
+        return Response(serializers.ContactVerificationSerializer(state).data)
+
+
+class ContactVerificationConfirmApi(PublicApiView):
+    @extend_schema(
+        operation_id="contact_verification_confirm",
+        tags=["Booking"],
+        summary="Confirm the phone with the texted code",
+        description="Five tries per code, each code valid for 30 minutes; after that, send "
+        "a new one. An email address is confirmed by its link, not here.",
+        examples=api_examples.CONTACT_VERIFICATION_CONFIRM,
+        request=serializers.ContactVerificationConfirmSerializer,
+        responses={
+            200: serializers.ContactVerificationSerializer,
+            **_CHECK_ERRORS,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="A field is missing or not valid; or `verification_failed`: the "
+                "code is wrong or expired, or it was tried too many times.",
+            ),
+        },
+        auth=[],
+    )
+    def post(self, request: Request) -> Response:
+        data = input_validated(serializers.ContactVerificationConfirmSerializer, request)
+        intake = intake_get_by_token(data["token"])
+        verification.contact_verification_offered(intake)
+        verification.contact_verify_code(intake=intake, code=data["code"])
+        state = verification.contact_verification_state(intake)
+        return Response(serializers.ContactVerificationSerializer(state).data)

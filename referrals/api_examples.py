@@ -68,3 +68,23 @@ APPOINTMENT_RESCHEDULE = [
         status_codes=["200"],
     ),
 ]
+
+CONTACT_VERIFICATION_SEND = [
+    OpenApiExample("Send the check", value={"token": TOKEN}, request_only=True),
+    OpenApiExample(
+        "A code is on its way by SMS",
+        value={"channel": "sms", "verified": False},
+        response_only=True,
+        status_codes=["200"],
+    ),
+]
+
+CONTACT_VERIFICATION_CONFIRM = [
+    OpenApiExample("The texted code", value={"token": TOKEN, "code": "493817"}, request_only=True),
+    OpenApiExample(
+        "Confirmed: booking is open",
+        value={"channel": "sms", "verified": True},
+        response_only=True,
+        status_codes=["200"],
+    ),
+]

@@ -11,9 +11,10 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinic import languages
 from clinic.messaging.services import message_queue
 from intake.recipients import patient_recipient
 from referrals import selectors
@@ -52,7 +53,7 @@ def _patient_told(appointment: Appointment, *, now: datetime) -> None:
     if not recipient.address:
         return  # the front desk's list shows them: the clinic phones
     alternatives = selectors.slot_alternatives(slot=appointment.slot, now=now, limit=ALTERNATIVES)
-    with translation.override(patient.language):  # days and times in the patient's language
+    with languages.override(patient.language):  # days and times in the patient's language
         when = selectors.when_text(appointment.starts_at, patient.timezone)
         choices = [
             _("%(when)s with %(name)s")

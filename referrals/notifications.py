@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.utils import translation
 
+from clinic import languages
 from clinic.messaging.models import Channel
 from clinic.messaging.recipients import Recipient
 from clinic.messaging.services import message_queue
@@ -47,7 +47,7 @@ def patient_message_item(
     recipient = patient_recipient(patient)
     if not recipient.address:
         return None
-    with translation.override(patient.language):  # the day and time in their language
+    with languages.override(patient.language):  # the day and time in their language
         return _patient_message_item(
             appointment, recipient, kind=kind, now=now, extra=extra, unprompted=unprompted
         )

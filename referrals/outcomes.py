@@ -20,9 +20,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from clinic import languages
 from clinic.errors import ApplicationError, InvalidInput
 from clinic.messaging.models import Channel
 from clinic.messaging.recipients import Recipient
@@ -206,7 +207,7 @@ def _thank_you(appointment: Appointment, outcome: AppointmentOutcome) -> None:
     recipient = patient_recipient(appointment.patient)
     if not recipient.address:
         return
-    with translation.override(appointment.patient.language):
+    with languages.override(appointment.patient.language):
         next_step = next_step_text(outcome)
     message_queue(
         template="appointment_thanks",
@@ -228,7 +229,7 @@ def _rebook_offer(appointment: Appointment) -> None:
     recipient = patient_recipient(appointment.patient)
     if not recipient.address:
         return
-    with translation.override(appointment.patient.language):
+    with languages.override(appointment.patient.language):
         when = selectors.when_text(appointment.starts_at, appointment.patient.timezone)
     message_queue(
         template="appointment_missed",

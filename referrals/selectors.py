@@ -1,19 +1,21 @@
 """Reads for booking: open slots, a patient's appointment, its links and its calendar file."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
-from django.utils import dateformat, timezone, translation
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
+from clinic import languages, locales
 from clinic.links import BadLink, link_token_make, link_token_open
-from clinic.zones import clinic_zone, zone_of
+from clinic.zones import clinic_zone, when_text, zone_label, zone_of
 from intake.links import booking_path
 from intake.models import Intake
 from intake.selectors import intake_get_by_token
@@ -99,78 +101,188 @@ def slot_public(slot: Slot) -> dict[str, Any]:
 
 @dataclass
 class SlotChoice:
+    """One time on the day's grid: the slot to book, its time, and whose it is."""
+
     id: int
     time: str
+    clinician: str = ""
 
 
 @dataclass
 class DayChoices:
+    """A day with open slots: `iso` for its link (`?day=2026-12-01`), `label` in full
+    ("Tuesday 1 December"), `short` for the strip and the summary ("Tue 1 Dec")."""
+
+    iso: str
     label: str
+    short: str
+    dow: str = ""
+    dom: str = ""
     slots: list[SlotChoice] = field(default_factory=list)
 
 
 @dataclass
-class ClinicianChoices:
-    clinician: Clinician
-    days: list[DayChoices] = field(default_factory=list)
+class BookingPage:
+    """What the picker shows: the days with open slots, one day's times, the first free time,
+    the clinician filter, and notices about a `day` or `clinician` that could not be used."""
+
+    clinicians: list[Clinician]
+    clinician: Clinician | None
+    days: list[DayChoices]
+    day: DayChoices | None
+    notices: list[str]
+    slot_count: int
+
+
+def _param_id(raw: str | None) -> int | None:
+    if raw is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+        return None
+    return int(raw)
+
+
+def _param_date(raw: str) -> date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def _chosen_clinician(
+    raw: str | None, with_slots: list[Clinician], notices: list[str], *, days: int
+) -> Clinician | None:
+    """The clinician `?clinician=` names, or None ("any clinician") with a notice saying why
+    when it names nobody who has free times on the page."""
+    if raw in (None, "", "any"):
+        return None
+    wanted = _param_id(raw)
+    found = next((c for c in with_slots if c.pk == wanted), None)
+    if found is not None:
+        return found
+    known = Clinician.objects.filter(pk=wanted, active=True).first() if wanted else None
+    if known is not None:
+        notices.append(f"{known.display_name} has no free times in the next {days} days,")
+    else:
+        notices.append("We couldn't find that clinician,")
+    notices[-1] += " so here are the free times with any of our clinicians."
+    return None
+
+
+def _chosen_day(raw: str | None, days: list[DayChoices], notices: list[str]) -> DayChoices | None:
+    """The day `?day=` names, or the next day with free times after it (the first day when
+    it names no date), with a notice saying why."""
+    if not days:
+        return None
+    if raw in (None, ""):
+        return days[0]
+    wanted = _param_date(raw)
+    if wanted is None:
+        notices.append("We couldn't read the date in that link, so here are the first free times.")
+        return days[0]
+    found = next((d for d in days if d.iso >= wanted.isoformat()), None)
+    if found is not None and found.iso == wanted.isoformat():
+        return found
+    notices.append(
+        f"There are no free times on {local_day(wanted)}"
+        f", so here are the {'next' if found else 'first'} free times."
+    )
+    return found or days[0]
+
+
+def _days_of(slots: list[Slot], zone: ZoneInfo, *, any_clinician: bool) -> list[DayChoices]:
+    """Slots grouped by the patient's local day; for "any clinician" one choice per time
+    (the first clinician free then), so the grid lists each time once."""
+    days: dict[date, DayChoices] = {}
+    seen: set[datetime] = set()
+    for slot in slots:
+        if any_clinician and slot.starts_at in seen:
+            continue
+        seen.add(slot.starts_at)
+        local = slot.starts_at.astimezone(zone)
+        day = days.get(local.date())
+        if day is None:
+            day = days[local.date()] = DayChoices(
+                iso=local.date().isoformat(),
+                label=local_day(local),
+                short=short_day(local),
+                dow=dateformat.format(local, "D"),
+                dom=locales.date_text(local, "MONTH_DAY_FORMAT"),
+            )
+        day.slots.append(
+            SlotChoice(id=slot.pk, time=local_time(local), clinician=slot.clinician.display_name)
+        )
+    return list(days.values())
+
+
+def booking_page(
+    *,
+    zone_name: str,
+    day: str | None = None,
+    clinician: str | None = None,
+    now: datetime | None = None,
+    days: int = PAGE_DAYS,
+) -> BookingPage:
+    """The picker for the next `days` in the patient's zone, from one query (the open slots
+    with their clinicians); one more only to name a `clinician` the filter cannot use."""
+    now = now or timezone.now()
+    zone = zone_of(zone_name)
+    slots = list(slot_list_open(now=now, starts_before=now + timedelta(days=days)))
+    with_slots = sorted({s.clinician for s in slots}, key=lambda c: (c.display_name, c.pk))
+    notices: list[str] = []
+    chosen = _chosen_clinician(clinician, with_slots, notices, days=days)
+    if chosen is not None:
+        slots = [s for s in slots if s.clinician_id == chosen.pk]
+    day_list = _days_of(slots, zone, any_clinician=chosen is None)
+    return BookingPage(
+        clinicians=with_slots,
+        clinician=chosen,
+        days=day_list,
+        day=_chosen_day(day, day_list, notices),
+        notices=notices,
+        slot_count=len(slots),
+    )
 
 
 def booking_choices(
-    *, zone_name: str, now: datetime | None = None, days: int = PAGE_DAYS
+    *,
+    zone_name: str,
+    day: str | None = None,
+    clinician: str | None = None,
+    now: datetime | None = None,
+    days: int = PAGE_DAYS,
 ) -> dict[str, Any]:
-    """The booking page: each clinician's open slots for the next `days`, grouped by the
-    patient's local day and shown in the patient's zone."""
+    """The booking page's context: `booking_page` and the patient's zone, named."""
     now = now or timezone.now()
     zone = zone_of(zone_name)
-    slots = slot_list_open(now=now, starts_before=now + timedelta(days=days))
-    by_clinician: dict[int, ClinicianChoices] = {}
-    for clinician in Clinician.objects.filter(active=True):
-        by_clinician[clinician.pk] = ClinicianChoices(clinician=clinician)
-    day_of: dict[tuple[int, date], DayChoices] = {}
-    for slot in slots:
-        local = slot.starts_at.astimezone(zone)
-        key = (slot.clinician_id, local.date())
-        if key not in day_of:
-            day_of[key] = DayChoices(label=local_day(local))
-            by_clinician[slot.clinician_id].days.append(day_of[key])
-        day_of[key].slots.append(SlotChoice(id=slot.pk, time=local_time(local)))
+    page = booking_page(zone_name=zone_name, day=day, clinician=clinician, now=now, days=days)
     return {
         "zone": zone.key,
         "zone_abbr": now.astimezone(zone).tzname(),
-        "clinicians": list(by_clinician.values()),
-        "slot_count": sum(len(d.slots) for d in day_of.values()),
+        "zone_label": zone_label(zone.key),
+        "page": page,
+        "first": page.days[0] if page.days else None,
+        "slot_count": page.slot_count,
     }
 
 
-# How the active language writes a day and a clock time (Django date format characters);
-# English's 12-hour clock is spelled out by hand ("9:00 am", not Django's "9 a.m.").
-TWELVE_HOUR = "12-hour"
+def local_date(value: datetime, zone_name: str) -> date:
+    """The patient's calendar date of an instant: the picker's `?day=`."""
+    return value.astimezone(zone_of(zone_name)).date()
 
 
-def local_day(value: datetime) -> str:
-    """`Tuesday 1 December` (`martes 1 de diciembre`) in the active language."""
-    return dateformat.format(value, pgettext("weekday, day and month", "l j F"))
+def short_day(value: datetime | date) -> str:
+    """ "Tue 1 Dec" (en-GB), "Tue, Dec 1" (en-US): the summary (clinic/locales.py)."""
+    return locales.date_text(value, "WEEKDAY_DATE_FORMAT")
+
+
+def local_day(value: datetime | date) -> str:
+    """ "Tuesday 1 December" (en-GB), "Tuesday, December 1" (en-US): clinic/locales.py."""
+    return locales.date_text(value, "LONG_WEEKDAY_DATE_FORMAT")
 
 
 def local_time(value: datetime) -> str:
-    clock = pgettext("clock time: 12-hour, or a Django time format", "12-hour")
-    if clock != TWELVE_HOUR:
-        return dateformat.time_format(value, clock)
-    hour = value.hour % 12 or 12
-    return f"{hour}:{value:%M} {'am' if value.hour < 12 else 'pm'}"
-
-
-def when_text(value: datetime, zone_name: str) -> str:
-    """`Tuesday 1 December 2026, 9:00 am (Europe/London time)`: the patient's own clock, in
-    the active language (messages override it with the patient's)."""
-    zone = zone_of(zone_name)
-    local = value.astimezone(zone)
-    return _("%(day)s %(year)s, %(time)s (%(zone)s time)") % {
-        "day": local_day(local),
-        "year": local.year,
-        "time": local_time(local),
-        "zone": zone.key,
-    }
+    return locales.time_text(value)
 
 
 # --- Appointments ---------------------------------------------------------------------------
@@ -302,7 +414,7 @@ def appointment_ics(appointment: Appointment, *, now: datetime | None = None) ->
     One UID per appointment and SEQUENCE = version, so a calendar updates the event on a
     reschedule and removes it on a cancellation. Its words are in the patient's language.
     """
-    with translation.override(appointment.patient.language):
+    with languages.override(appointment.patient.language):
         return _appointment_ics(appointment, now=now)
 
 
@@ -325,7 +437,8 @@ def _appointment_ics(appointment: Appointment, *, now: datetime | None) -> str:
     event.add("location", f"{settings.CLINIC_NAME}, {settings.CLINIC_ADDRESS}")
     event.add(
         "description",
-        f"{name}, {appointment.clinician.title}.\n"
+        f"{when_text(appointment.starts_at, appointment.patient.timezone)}\n"
+        f"{appointment.clinician.display_name}, {appointment.clinician.title}.\n"
         + _("Change or cancel: %(url)s") % {"url": appointment_url(appointment)}
         + "\n"
         + _("Questions: %(phone)s") % {"phone": settings.CLINIC_PHONE},

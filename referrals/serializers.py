@@ -102,6 +102,38 @@ class AppointmentRescheduleSerializer(StrictSerializer):
     token = serializers.CharField(max_length=400, help_text="The intake's patient token.")
 
 
+class ContactVerificationSendSerializer(StrictSerializer):
+    token = serializers.CharField(max_length=400, help_text="The intake's patient token.")
+
+
+class ContactVerificationConfirmSerializer(StrictSerializer):
+    token = serializers.CharField(max_length=400, help_text="The intake's patient token.")
+    code = serializers.RegexField(
+        r"\A[0-9 ]*\Z",
+        max_length=12,
+        help_text="The six-digit code from the text message (spaces are ignored).",
+        error_messages={"invalid": "Must be the six digits from the text message."},
+    )
+
+    def validate_code(self, value: str) -> str:
+        digits = "".join(value.split())
+        if len(digits) != 6:
+            raise serializers.ValidationError("Must be the six digits from the text message.")
+        return digits
+
+
+# Output: where the intake's contact check stands (both contact-verification endpoints).
+class ContactVerificationSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(
+        choices=["sms", "email"],
+        help_text="Where the code (sms) or the confirmation link (email) goes: the "
+        "patient's chosen channel.",
+    )
+    verified = serializers.BooleanField(
+        help_text="True once confirmed: booking (`POST /api/v1/appointments/`) is open."
+    )
+
+
 class AppointmentLinksSerializer(serializers.Serializer):
     cancel = serializers.URLField()
     reschedule = serializers.URLField()

@@ -36,4 +36,14 @@ api_urlpatterns = [
         api.AppointmentRescheduleApi.as_view(),
         name="appointment-reschedule",
     ),
+    path(
+        "contact-verification/",
+        api.ContactVerificationSendApi.as_view(),
+        name="contact-verification-send",
+    ),
+    path(
+        "contact-verification/confirm/",
+        api.ContactVerificationConfirmApi.as_view(),
+        name="contact-verification-confirm",
+    ),
 ]

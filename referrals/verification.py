@@ -24,8 +24,9 @@ from clinic.links import link_token_make, link_token_open
 from clinic.messaging.models import Channel
 from clinic.messaging.services import message_queue
 from intake.links import booking_path
-from intake.models import Intake
+from intake.models import Intake, Urgency
 from intake.recipients import intake_about, patient_recipient
+from referrals.errors import BookingNotOffered
 from referrals.models import ACTIVE_APPOINTMENT, Appointment, ContactVerification
 
 VERIFY_LINK_PURPOSE = "verify_contact"
@@ -69,6 +70,17 @@ def contact_verified(intake: Intake) -> bool:
     except ContactVerification.DoesNotExist:
         return False
     return row.verified_at is not None
+
+
+def contact_verification_state(intake: Intake) -> dict[str, object]:
+    """What the API says about the check: the patient's channel and whether it is done."""
+    return {"channel": intake.patient.channel, "verified": contact_verified(intake)}
+
+
+def contact_verification_offered(intake: Intake) -> None:
+    """Only a bookable intake proves its contact: an urgent case is never booked (403)."""
+    if intake.urgency == Urgency.URGENT:
+        raise BookingNotOffered
 
 
 def contact_verification_send(*, intake: Intake, now: datetime | None = None) -> str:

@@ -19,7 +19,7 @@ from clinic.errors import ApplicationError
 from clinic.http import client_ip
 from intake.models import Intake, Urgency
 from intake.selectors import intake_open_for_booking
-from referrals import selectors, services, verification
+from referrals import after_booking, selectors, services, verification
 from referrals.errors import AlreadyBooked, AppointmentNotChangeable
 from referrals.models import Appointment, Slot
 from referrals.serializers import ID_MAX
@@ -52,23 +52,31 @@ def _picker(
     *,
     zone_name: str,
     action: str,
+    here: str,
     heading: str,
     status: int = 200,
     error: str = "",
     alternatives: list[dict[str, Any]] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
+    """The picker: the days with free times, one day's times (`?day=`), optionally one
+    clinician's (`?clinician=`); `here` is its own address, for the day and clinician links."""
     alternative_ids = [a["id"] for a in alternatives or []]
     context = {
         "heading": heading,
         "action": action,
+        "here": here,
         "error": error,
         "alternatives": [
             {"id": slot.pk, "label": _slot_label(slot, zone_name)}
             for slot in Slot.objects.select_related("clinician").filter(pk__in=alternative_ids)
         ],
         "days": selectors.PAGE_DAYS,
-        **selectors.booking_choices(zone_name=zone_name),
+        **selectors.booking_choices(
+            zone_name=zone_name,
+            day=request.GET.get("day"),
+            clinician=request.GET.get("clinician"),
+        ),
         **(extra or {}),
     }
     return render(request, "referrals/book.html", context, status=status)
@@ -86,6 +94,7 @@ def _confirm(
         "slot": slot,
         "when": selectors.when_text(slot.starts_at, zone_name),
         "back": back,
+        **after_booking.visit_context(slot.starts_at, slot.ends_at),
         **extra,
     }
     return render(request, "referrals/confirm.html", context)
@@ -98,12 +107,15 @@ def _error_text(exc: ApplicationError) -> str:
 def _chosen(
     request: HttpRequest, raw: str | None, *, picker: dict[str, Any], **confirm: Any
 ) -> HttpResponse:
-    """GET with ?slot=: that time to confirm, or the picker again when it is not open."""
+    """GET with ?slot=: that time to confirm ("Choose another time" back to its day), or the
+    picker again when it is not open."""
     slot = _open_slot(raw)
     if slot is None:
         error = "Please choose one of the free times below."
         return _picker(request, **picker, status=400, error=error)
-    return _confirm(request, slot=slot, zone_name=picker["zone_name"], **confirm)
+    zone_name = picker["zone_name"]
+    confirm["back"] += f"?day={selectors.local_date(slot.starts_at, zone_name).isoformat()}"
+    return _confirm(request, slot=slot, zone_name=zone_name, **confirm)
 
 
 def _refused(
@@ -130,7 +142,8 @@ def _open_intake(request: HttpRequest, token: str) -> tuple[Intake, int] | HttpR
 
 @require_GET
 def book(request: HttpRequest, token: str) -> HttpResponse:
-    """The clinicians and their open times for the next two weeks, in the patient's zone."""
+    """The days with open times in the next two weeks and one day's times (`?day=`, the first
+    by default; `?clinician=` for one clinician's), in the patient's zone."""
     opened = _open_intake(request, token)
     if isinstance(opened, HttpResponse):
         return opened
@@ -144,6 +157,7 @@ def book(request: HttpRequest, token: str) -> HttpResponse:
         request,
         zone_name=intake.patient.timezone,
         action=reverse("referrals:book-confirm", args=[token]),
+        here=reverse("referrals:book", args=[token]),
         heading="Book your free second opinion",
     )
 
@@ -156,12 +170,16 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(opened, HttpResponse):
         return opened
     intake, issued_at = opened
+    existing = selectors.appointment_active_for_intake(intake)
+    if request.method == "GET" and existing is not None:
+        return _appointment_redirect(existing, issued_at=issued_at)  # booked: shown, not offered
     if not verification.contact_verified(intake):
         return redirect("referrals:verify", token=token)
     zone_name = intake.patient.timezone
     picker: dict[str, Any] = {
         "zone_name": zone_name,
         "action": reverse("referrals:book-confirm", args=[token]),
+        "here": reverse("referrals:book", args=[token]),
         "heading": "Book your free second opinion",
     }
     if request.method == "GET":
@@ -191,8 +209,26 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
         if active is not None:
             return _appointment_redirect(active, issued_at=issued_at)
         return _refused(request, exc, picker=picker)
-    messages.success(request, "Your appointment is booked. We've sent you a confirmation.")
+    # The page's heading says "booked"; the message adds only what it does not.
+    messages.success(request, "We've sent you a confirmation.", extra_tags=CONFIRMED)
     return _appointment_redirect(appointment, issued_at=issued_at)
+
+
+# A booking's or a move's own confirmation, told apart from other notices by its tag: the
+# appointment page puts it under one heading ("Your appointment is booked" / "has moved").
+CONFIRMED = "confirmed"
+MOVED = "moved"
+
+
+def _confirmation(request: HttpRequest) -> dict[str, Any]:
+    """The flashed messages split: a booking's or a move's confirmation, and the rest."""
+    confirmation, moved, notices = "", False, []
+    for message in messages.get_messages(request):
+        if CONFIRMED in message.extra_tags or MOVED in message.extra_tags:
+            confirmation, moved = message.message, MOVED in message.extra_tags
+        else:
+            notices.append(message)
+    return {"confirmation": confirmation, "moved": moved, "notices": notices}
 
 
 @require_GET
@@ -200,7 +236,7 @@ def appointment_detail(request: HttpRequest, token: str) -> HttpResponse:
     """The appointment as it is now: its current time, or that it was cancelled."""
     appointment, issued_at = selectors.appointment_open_by_token(token)
     context = _appointment_context(appointment, token, issued_at)
-    return render(request, "referrals/appointment.html", context)
+    return render(request, "referrals/appointment.html", {**context, **_confirmation(request)})
 
 
 def _appointment_context(appointment: Appointment, token: str, issued_at: int) -> dict[str, Any]:
@@ -210,6 +246,8 @@ def _appointment_context(appointment: Appointment, token: str, issued_at: int) -
         "token": token,
         "when": selectors.when_text(appointment.starts_at, appointment.patient.timezone),
         "links": selectors.appointment_links(appointment, token),
+        "calendar": after_booking.calendar_links(appointment, token),
+        **after_booking.visit_context(appointment.starts_at, appointment.ends_at),
         "book_url": selectors.book_path(appointment.intake, issued_at=issued_at),
         "state": selectors.appointment_state(appointment),
     }
@@ -246,6 +284,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
     picker: dict[str, Any] = {
         "zone_name": zone_name,
         "action": here,
+        "here": here,
         "heading": "Move your appointment",
         "extra": {"current": current},
     }
@@ -270,7 +309,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         return _appointment_redirect(appointment, token=token)
     except ApplicationError as exc:
         return _refused(request, exc, picker=picker)
-    messages.success(request, "Your appointment has moved. We've sent you the new details.")
+    messages.success(request, "We've sent you the new details.", extra_tags=MOVED)
     return _appointment_redirect(appointment, token=token)
 
 

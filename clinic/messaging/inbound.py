@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from clinic.messaging.models import Channel, Message, Suppression
+from clinic.messaging.models import Channel, InboundSms, Message, Suppression
 from clinic.messaging.recipients import Recipient
 from clinic.messaging.services import message_queue
 from clinic.messaging.suppressions import (
@@ -15,20 +16,20 @@ from clinic.messaging.suppressions import (
     suppression_lift,
 )
 
+PROVIDER_ID_MAX_LENGTH = InboundSms._meta.get_field("provider_id").max_length or 128
+
 
 def sms_inbound_receive(
     *, from_number: str, body: str, provider_id: str, now: datetime | None = None
 ) -> str:
     """An SMS reply: STOP-type words suppress the number for SMS, START lifts that (SMS only).
 
-    One confirmation text goes back, keyed by the provider's message id, so a webhook
-    delivered twice confirms once, and a replayed one changes nothing. Returns what was
-    done: "opted_out", "opted_in" or "ignored".
+    Each provider message id (`MessageSid`) acts once: its `InboundSms` row is inserted
+    first, and the unique constraint refuses a replay or a retried webhook (a webhook
+    without one is not the provider's). One confirmation text goes back, keyed by the
+    message id. Returns what was done: "opted_out", "opted_in" or "ignored".
     """
-    if not provider_id or _already_handled(provider_id):
-        # The provider's signature carries no time: a captured START (or STOP) could be
-        # posted again months later and undo a newer choice. Each MessageSid acts once, and
-        # a webhook without one is not the provider's.
+    if not provider_id or len(provider_id) > PROVIDER_ID_MAX_LENGTH:
         return "ignored"
     keyword = sms_keyword(body)
     if keyword in OPT_OUT_KEYWORDS:
@@ -40,6 +41,8 @@ def sms_inbound_receive(
     address = Recipient(channel=Channel.SMS, address=from_number).address
     sender = Recipient(channel=Channel.SMS, address=address, language=_last_language(address))
     with transaction.atomic():
+        if not _first_delivery(provider_id, action=action, now=now):
+            return "ignored"
         if action == "opted_out":
             suppression_add(
                 channel=Channel.SMS,
@@ -74,9 +77,17 @@ def _reply_key(provider_id: str) -> str:
     return f"sms-inbound-{provider_id}"[:128]
 
 
-def _already_handled(provider_id: str) -> bool:
-    """The confirmation row keyed by this MessageSid is the record that it was handled."""
-    return Message.objects.filter(
-        idempotency_key=_reply_key(provider_id),
-        purpose__in=["sms_opt_out_confirm", "sms_opt_in_confirm"],
-    ).exists()
+def _first_delivery(provider_id: str, *, action: str, now: datetime | None) -> bool:
+    """Record this MessageSid; False if it was already recorded (a replay or a retry).
+
+    A simultaneous second delivery waits on the first one's uncommitted row, then fails
+    the unique constraint: it acts only if the first rolled back.
+    """
+    try:
+        with transaction.atomic():
+            InboundSms.objects.create(
+                provider_id=provider_id, action=action, received_at=now or timezone.now()
+            )
+    except IntegrityError:
+        return False
+    return True

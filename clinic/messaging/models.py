@@ -120,3 +120,26 @@ class Suppression(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} suppression #{self.pk} ({self.source})"
+
+
+class InboundSms(models.Model):
+    """One provider message (`MessageSid`) the SMS webhook acted on, so a replay acts never.
+
+    Twilio's signature carries no time: a captured START could be posted again months
+    later. The unique constraint, not a read before the write, is the check: of two
+    deliveries of one MessageSid, even simultaneous ones, exactly one inserts its row.
+    No phone number or text is kept here.
+    """
+
+    provider_id = models.CharField(max_length=128)
+    # What the reply did: "opted_out" or "opted_in".
+    action = models.CharField(max_length=16)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider_id"], name="inbound_sms_unique_provider_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Inbound SMS #{self.pk} ({self.action})"

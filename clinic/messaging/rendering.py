@@ -11,9 +11,9 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from clinic import languages
 from clinic.messaging.models import Channel
 from clinic.messaging.suppressions import opt_out_url
 
@@ -56,7 +56,7 @@ def message_render(
     Whatever language the request or worker has active, the message is written in the
     recipient's: a Spanish patient's follow-up a week on, the clinic's alert in English.
     """
-    with translation.override(language or settings.LANGUAGE_CODE):
+    with languages.override(language):
         return _message_render(
             channel=channel, template=template, context=context, opt_out_link=opt_out_link
         )

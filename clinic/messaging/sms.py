@@ -1,4 +1,4 @@
-"""SMS backends: one small interface, console, recording, file-based and Twilio's API."""
+"""SMS backends: one small interface, console, recording, file-based and Twilio (its library)."""
 
 import fcntl
 import hashlib
@@ -13,6 +13,11 @@ from pathlib import Path
 import requests
 from django.conf import settings
 from django.utils.module_loading import import_string
+from twilio.base.exceptions import TwilioRestException
+from twilio.http import HttpClient
+from twilio.http.http_client import TwilioHttpClient
+
+from clinic.messaging.twilio import twilio_client
 
 logger = logging.getLogger(__name__)
 
@@ -114,28 +119,30 @@ class FileSmsBackend(BaseSmsBackend):
 
 
 class TwilioSmsBackend(BaseSmsBackend):
-    """Twilio's Messages API over HTTPS (the provider the clinic uses in production)."""
+    """Twilio's Messages API through `twilio.rest.Client` (the clinic's provider in production).
+
+    A network error, a timeout, a 429 or a 5xx may pass: SmsError, retried. Any other
+    refusal (a bad number, an unverified sender, bad credentials) is permanent.
+    """
 
     timeout_seconds = 10
 
+    def http_client(self) -> HttpClient:
+        """The library's HTTP client; tests override this to reach a local server."""
+        return TwilioHttpClient(timeout=self.timeout_seconds)
+
     def send(self, *, to: str, body: str, idempotency_key: str = "") -> str:
         # Twilio's Messages API takes no idempotency key: the database status is the guard.
-        sid = settings.TWILIO_ACCOUNT_SID
-        url = f"https://api.twilio.com/2010-04-01/Accounts/{sid}/Messages.json"
+        client = twilio_client(http_client=self.http_client())
         try:
-            response = requests.post(
-                url,
-                data={"To": to, "From": settings.SMS_FROM, "Body": body},
-                auth=(sid, settings.TWILIO_AUTH_TOKEN),
-                timeout=self.timeout_seconds,
-            )
+            message = client.messages.create(to=to, from_=settings.SMS_FROM, body=body)
         except requests.RequestException as exc:
             raise SmsError(f"network error: {type(exc).__name__}") from exc
-        if response.status_code >= 500 or response.status_code == 429:
-            raise SmsError(f"provider answered {response.status_code}")
-        if response.status_code >= 400:
-            raise SmsError(f"provider refused with {response.status_code}", permanent=True)
-        return str(response.json().get("sid", ""))
+        except TwilioRestException as exc:
+            if exc.status >= 500 or exc.status == 429:
+                raise SmsError(f"provider answered {exc.status}") from exc
+            raise SmsError(f"provider refused with {exc.status}", permanent=True) from exc
+        return str(message.sid or "")
 
 
 def get_sms_backend() -> BaseSmsBackend:

@@ -1,28 +1,31 @@
-"""Twilio's webhook signature (`X-Twilio-Signature`), checked with the standard library.
+"""Twilio, through its own maintained library: the webhook signature and the REST client.
 
-Twilio signs each webhook with HMAC-SHA1, keyed by the account's auth token, over the full
-URL it called followed by every POST parameter name and value, sorted by name; the header
-carries the base64 digest. https://www.twilio.com/docs/usage/webhooks/webhooks-security
+The only module that imports `twilio`. The signature (`X-Twilio-Signature`) is checked by
+`twilio.request_validator.RequestValidator`, texts go out through `twilio.rest.Client`
+(`messages.create`). https://www.twilio.com/docs/usage/webhooks/webhooks-security
 """
 
-import base64
-import hashlib
-import hmac
-from collections.abc import Iterable
+from collections.abc import Mapping
 
-
-def twilio_signature(*, url: str, params: Iterable[tuple[str, str]], auth_token: str) -> str:
-    """The signature Twilio would send for this request."""
-    payload = url + "".join(f"{key}{value}" for key, value in sorted(params))
-    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode()
+from django.conf import settings
+from twilio.http import HttpClient
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
 
 
 def twilio_signature_valid(
-    *, url: str, params: Iterable[tuple[str, str]], signature: str | None, auth_token: str
+    *, url: str, params: Mapping[str, object], signature: str | None, auth_token: str
 ) -> bool:
-    """True only for a present signature that matches; no auth token configured ⇒ False."""
+    """True only for a present signature that matches; no auth token configured ⇒ False.
+
+    `params` is the POST (a Django QueryDict: repeated names are signed value by value).
+    """
     if not signature or not auth_token:
         return False
-    expected = twilio_signature(url=url, params=params, auth_token=auth_token)
-    return hmac.compare_digest(expected, signature)
+    return bool(RequestValidator(auth_token).validate(url, params, signature))
+
+
+def twilio_client(*, http_client: HttpClient) -> Client:
+    """A REST client with the account's credentials, over `http_client` (the library's own
+    hook: `TwilioHttpClient` in production, pointed at a local server in tests)."""
+    return Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)

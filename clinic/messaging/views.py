@@ -14,15 +14,14 @@ from clinic.messaging.twilio import twilio_signature_valid
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
-@csrf_exempt  # the provider cannot hold a CSRF token; its HMAC signature is checked instead
+@csrf_exempt  # the provider cannot hold a CSRF token; its signature is checked instead
 @require_POST
 def sms_inbound(request: HttpRequest) -> HttpResponse:
     # Twilio signs the exact URL it called; behind a proxy that is SITE_URL + the path.
     url = settings.SITE_URL + request.get_full_path()
-    params = [(key, value) for key, values in request.POST.lists() for value in values]
     if not twilio_signature_valid(
         url=url,
-        params=params,
+        params=request.POST,
         signature=request.headers.get("X-Twilio-Signature"),
         auth_token=settings.TWILIO_AUTH_TOKEN,
     ):

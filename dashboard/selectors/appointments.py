@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic import locales
 from clinic.zones import clinic_zone, clinic_zone_name, local_day_bounds
 from intake.models import Intake, Referral, Urgency
 from referrals.models import Appointment
@@ -30,7 +31,9 @@ def appointments_today() -> list[dict[str, Any]]:
             row.clinician_id, {"clinician": row.clinician.display_name, "appointments": []}
         )
         local = row.starts_at.astimezone(zone)
-        group["appointments"].append(f"{local:%H:%M} {row.patient.name} (intake #{row.intake_id})")
+        group["appointments"].append(
+            f"{locales.time_text(local)} {row.patient.name} (intake #{row.intake_id})"
+        )
     return list(groups.values())
 
 
@@ -41,7 +44,7 @@ def appointments_for_intake(intake: Intake) -> list[Any]:
         Appointment.objects.filter(intake=intake).select_related("clinician").order_by("-starts_at")
     )
     return [
-        f"{row.starts_at.astimezone(zone):%a %d %b %Y %H:%M} with "
+        f"{locales.date_text(row.starts_at.astimezone(zone), 'WEEKDAY_DATETIME_FORMAT')} with "
         f"{row.clinician.display_name}: {row.get_status_display()}"
         for row in rows
     ]

@@ -38,3 +38,20 @@
   });
   paint();
 })();
+
+// The mobile number is asked only for text messages: hidden while email is chosen (unless it
+// holds a number or an error). Without this script it shows, marked "needed only for text
+// messages"; the server decides either way.
+(function () {
+  var phone = document.getElementById("id_phone");
+  var radios = document.querySelectorAll('input[name="channel"]');
+  if (!phone || !radios.length) return;
+  var field = phone.closest(".field");
+  function update() {
+    var sms = document.querySelector('input[name="channel"][value="sms"]:checked');
+    var keep = phone.value || field.classList.contains("field--error");
+    field.hidden = !sms && !keep;
+  }
+  radios.forEach(function (radio) { radio.addEventListener("change", update); });
+  update();
+})();

@@ -3,6 +3,7 @@ endpoint's schema declares its output serializer's fields, and real responses (i
 follow-up answer, booking) have exactly the keys the schema names, all the way down."""
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 import time_machine
 from rest_framework import serializers
 
+from clinic.messaging.models import Message
 from intake.follow_ups import followups_send_due
 from intake.links import follow_up_token, intake_token
 from intake.models import FollowUp, Intake
@@ -21,6 +23,7 @@ from intake.serializers import (
 from referrals.serializers import (
     AppointmentSerializer,
     AppointmentStatusSerializer,
+    ContactVerificationSerializer,
     SlotSerializer,
     SlotTakenSerializer,
 )
@@ -40,6 +43,8 @@ OUTPUTS: dict[tuple[str, str], serializers.Serializer] = {
     ("appointments_create", "201"): AppointmentSerializer(),
     ("appointments_cancel", "200"): AppointmentStatusSerializer(),
     ("appointments_reschedule", "200"): AppointmentStatusSerializer(),
+    ("contact_verification_send", "200"): ContactVerificationSerializer(),
+    ("contact_verification_confirm", "200"): ContactVerificationSerializer(),
 }
 
 
@@ -151,7 +156,9 @@ def test_real_responses_have_exactly_the_schemas_keys(client, schema, settings):
         first, second = page["results"][:2]
         unconfirmed = _post(client, "/api/v1/appointments/", {"token": token, "slot": first["id"]})
         check(unconfirmed, "appointments_create", "403")
-        verify_contact(Intake.objects.get(pk=created["id"]))
+        sent = _post(client, "/api/v1/contact-verification/", {"token": token})
+        check(sent, "contact_verification_send", "200")
+        verify_contact(Intake.objects.get(pk=created["id"]))  # as the emailed link does
         booked = _post(client, "/api/v1/appointments/", {"token": token, "slot": first["id"]})
         booked = check(booked, "appointments_create", "201")
         base = f"/api/v1/appointments/{booked['id']}"
@@ -168,6 +175,28 @@ def test_real_responses_have_exactly_the_schemas_keys(client, schema, settings):
         answered = check(answered, "follow_up_respond", "200")
         assert answered["not_improving"] is True
         assert set(answered["links"]) == {"book"}
+
+
+def test_the_contact_check_by_sms_fits_the_schema(client, schema):
+    body = factories.body(duration_days=10, patient_overrides={"channel": "sms"})
+    token = _post(client, "/api/v1/intakes/", body).json()["token"]
+    sent = _post(client, "/api/v1/contact-verification/", {"token": token})
+    assert sent.status_code == 200
+    _fits(schema, _body_schema(schema, "contact_verification_send", "200"), sent.json(), "send")
+    text = Message.objects.get(template="contact_verify").body_text
+    code = re.search(r"\b(\d{6})\b", text).group(1)
+    wrong = _post(client, "/api/v1/contact-verification/confirm/", {"token": token, "code": "x"})
+    _fits(schema, _body_schema(schema, "contact_verification_confirm", "400"), wrong.json(), "400")
+    confirmed = _post(
+        client, "/api/v1/contact-verification/confirm/", {"token": token, "code": code}
+    )
+    assert confirmed.json() == {"channel": "sms", "verified": True}
+    _fits(
+        schema,
+        _body_schema(schema, "contact_verification_confirm", "200"),
+        confirmed.json(),
+        "confirm",
+    )
 
 
 def test_every_urgency_fits_the_schema_with_its_nulls(client, schema):

@@ -11,6 +11,8 @@ from referrals.serializers import (
     AppointmentCancelSerializer,
     AppointmentCreateSerializer,
     AppointmentRescheduleSerializer,
+    ContactVerificationConfirmSerializer,
+    ContactVerificationSendSerializer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +84,8 @@ def test_the_intake_example_is_accepted_as_it_stands(client):
         (AppointmentCreateSerializer, booking_examples.APPOINTMENT_CREATE),
         (AppointmentCancelSerializer, booking_examples.APPOINTMENT_CANCEL),
         (AppointmentRescheduleSerializer, booking_examples.APPOINTMENT_RESCHEDULE),
+        (ContactVerificationSendSerializer, booking_examples.CONTACT_VERIFICATION_SEND),
+        (ContactVerificationConfirmSerializer, booking_examples.CONTACT_VERIFICATION_CONFIRM),
     ],
 )
 def test_the_booking_examples_have_the_shape_their_serializer_takes(serializer, examples):

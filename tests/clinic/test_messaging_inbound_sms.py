@@ -1,11 +1,17 @@
 """The provider's inbound SMS webhook: signed requests only; STOP-type words suppress the number."""
 
+import threading
+
 import pytest
 import time_machine
+from django.db import IntegrityError, connection, transaction
+from twilio.request_validator import RequestValidator
 
-from clinic.messaging.models import Message, Suppression
+from clinic.messaging.inbound import sms_inbound_receive
+from clinic.messaging.models import InboundSms, Message, Suppression
 from clinic.messaging.sms import outbox
-from clinic.messaging.twilio import twilio_signature, twilio_signature_valid
+from clinic.messaging.suppressions import suppression_add
+from clinic.messaging.twilio import twilio_signature_valid
 from intake.models import Patient
 from tests.support.factories import patient_row
 
@@ -27,12 +33,15 @@ def _patient(**overrides) -> Patient:
     return patient_row(**{"email": "", **overrides})
 
 
+def twilio_signature(*, url: str, params: dict, auth_token: str) -> str:
+    """What Twilio puts in X-Twilio-Signature: its own library computes it here."""
+    return RequestValidator(auth_token).compute_signature(url, params)
+
+
 def _post(client, body, *, sid="SM1", signature=None, from_number=PHONE, **extra):
     data = {"From": from_number, "To": "+15550100199", "Body": body, "MessageSid": sid}
     if signature is None:
-        signature = twilio_signature(
-            url="http://testserver" + URL, params=data.items(), auth_token=TOKEN
-        )
+        signature = twilio_signature(url="http://testserver" + URL, params=data, auth_token=TOKEN)
     headers = {"HTTP_X_TWILIO_SIGNATURE": signature} if signature else {}
     return client.post(URL, data, **headers, **extra)
 
@@ -48,7 +57,7 @@ def test_it_matches_twilios_published_signature_example():
     }
     assert twilio_signature_valid(
         url="https://mycompany.com/myapp.php?foo=1&bar=2",
-        params=params.items(),
+        params=params,
         signature="GvWf1cFY/Q7PnoempGyD5oXAezc=",
         auth_token="12345",
     )
@@ -78,7 +87,7 @@ def test_a_signature_for_other_parameters_is_refused(client):
     _patient()
     good_for_start = twilio_signature(
         url="http://testserver" + URL,
-        params={"From": PHONE, "To": "+15550100199", "Body": "START", "MessageSid": "SM1"}.items(),
+        params={"From": PHONE, "To": "+15550100199", "Body": "START", "MessageSid": "SM1"},
         auth_token=TOKEN,
     )
     assert _post(client, "STOP", signature=good_for_start).status_code == 403
@@ -182,3 +191,50 @@ def test_start_opts_back_in_for_sms_only(client):
     _post(client, "STOP", sid="SM20")
     _post(client, "START", sid="SM21")
     assert list(Suppression.objects.values_list("channel", flat=True)) == ["email"]
+
+
+def test_a_replay_is_ignored_even_after_the_message_log_lost_the_confirmation(client):
+    """The record of a handled MessageSid is its own row, not the confirmation text."""
+    _patient()
+    _post(client, "START", sid="SM30")
+    _post(client, "STOP", sid="SM31")
+    Message.objects.all().delete()  # say, the message log was pruned
+    _post(client, "START", sid="SM30")  # the captured START, replayed
+    assert Suppression.objects.filter(channel="sms", address=PHONE).exists()
+    assert Message.objects.count() == 0
+
+
+def test_the_database_refuses_a_second_row_for_one_message_sid():
+    InboundSms.objects.create(provider_id="SM40", action="opted_out")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        InboundSms.objects.create(provider_id="SM40", action="opted_in")
+    assert InboundSms.objects.get().action == "opted_out"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_deliveries_of_one_start_act_once():
+    """Each thread passes any read-before-write at the same moment; the unique constraint
+    lets one insert its row and act, the others wait on it and then change nothing."""
+    suppression_add(channel="sms", address=PHONE, source="sms_stop")
+    attempts = 8
+    start = threading.Barrier(attempts)
+    results: list[str] = []
+
+    def deliver() -> None:
+        try:
+            start.wait(timeout=30)
+            action = sms_inbound_receive(from_number=PHONE, body="START", provider_id="SM50")
+            results.append(action)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == ["ignored"] * (attempts - 1) + ["opted_in"]
+    assert InboundSms.objects.count() == 1
+    assert Message.objects.filter(purpose="sms_opt_in_confirm").count() == 1
+    assert not Suppression.objects.exists()

@@ -33,7 +33,7 @@ def test_todays_appointments_are_on_the_queue_per_clinician(client, clinician):
         response = clinician_client.get("/staff/")
     text = response.content.decode()
     assert "Dr. Maya Rivera" in text
-    assert f"09:00 Alex Runner (intake #{intake.pk})" in text
+    assert f"9:00 am Alex Runner (intake #{intake.pk})" in text
 
 
 def test_the_intake_page_lists_its_appointments_and_offers_to_book(client, clinician):

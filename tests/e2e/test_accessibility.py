@@ -135,7 +135,7 @@ def test_the_patient_pages_have_no_serious_accessibility_violation(live_server, 
     assert failures == {}
 
 
-def submit(page, button: str = "button[type=submit]") -> None:
+def submit(page, button: str = "button[type=submit] >> nth=0") -> None:
     with page.expect_navigation():
         page.locator(button).click()
 
@@ -153,9 +153,28 @@ def test_the_form_steps_and_their_errors_have_no_serious_violation(live_server, 
     failures["age errors"] = serious_violations(axe_page)
     axe_page.locator("#id_age").fill("34")
     submit(axe_page)
+    # Each detail step: as shown, then with its errors, then answered.
+    answers = {
+        "knee": lambda: (
+            axe_page.locator("#id_knee_0").check(),
+            axe_page.locator("#id_pain_now_4").check(),
+            axe_page.locator("#id_duration_days").fill("3"),
+        ),
+        "pain": lambda: axe_page.locator("#id_pain_locations_0").check(),
+        "running": lambda: axe_page.locator("#id_cadence_spm").fill("170"),
+    }
+    for step, answer in answers.items():
+        failures[step] = serious_violations(axe_page)
+        if step == "running":
+            axe_page.locator("#id_cadence_spm").fill("5")
+        submit(axe_page)
+        failures[f"{step} errors"] = serious_violations(axe_page)
+        answer()
+        submit(axe_page)
     failures["details"] = serious_violations(axe_page)
     submit(axe_page)
     failures["details errors"] = serious_violations(axe_page)
+    assert "How we keep in touch" in axe_page.inner_text("main")
     assert {k: v for k, v in failures.items() if v} == {}
 
 

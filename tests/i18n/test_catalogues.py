@@ -11,7 +11,8 @@ NAMES = [path.relative_to(path.parents[3]).as_posix() for path in ALL_CATALOGUES
 
 
 def test_there_is_a_spanish_catalogue_for_pages_and_for_each_rules_version():
-    assert [p.parts[-3] for p in DJANGO_CATALOGUES] == ["es"]
+    # en_GB holds only British English overrides of Django's own strings ("am"/"pm").
+    assert [p.parts[-3] for p in DJANGO_CATALOGUES] == ["en_GB", "es"]
     for version in rules.ADVICE_BY_VERSION:
         assert (LOCALE_DIR / "es" / "LC_MESSAGES" / f"{catalogue_domain(version)}.po").exists()
 

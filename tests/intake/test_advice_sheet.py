@@ -7,10 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from pypdf import PdfReader
 
-from clinic.links import link_token_read
 from intake import advice, triage
 from intake.explain import ADVICE_HEADINGS
-from intake.links import BOOKING_LINK_PURPOSE
+from intake.links import short_booking_open
 from intake.services import intake_submit
 from tests.support import factories
 from tests.support.advice import (
@@ -35,10 +34,12 @@ def submit(*, patient_overrides=None, **answers):
     )
 
 
-def booking_token(text: str) -> str:
-    match = re.search(r"http://testserver/book/([A-Za-z0-9_\-:]+)/", text)
+def booking_link_intake(pdf: bytes) -> int:
+    """The intake the sheet's typed booking link opens (issue 14 item 8: a short `/b/<code>`
+    link, printed without its scheme; it stands for the booking-only link)."""
+    match = re.search(r"testserver/b/([0-9A-Z-]+)\s", "\n".join(pdf_pages(pdf)) + "\n")
     assert match, "booking link not printed"
-    return match.group(1)
+    return short_booking_open(match.group(1))[0]
 
 
 @pytest.mark.parametrize("pattern", list(PATTERN_ANSWERS))
@@ -67,7 +68,7 @@ def test_each_pattern_prints_its_whole_plan_disclaimer_follow_up_and_booking_lin
         assert squash(route_text) in text
     # The follow-up is due 2 December 13:00 UTC: in London that is still the 2nd.
     assert squash("Wednesday 2 December 2026") in text
-    assert link_token_read(purpose=BOOKING_LINK_PURPOSE, token=booking_token(text)) == intake.pk
+    assert booking_link_intake(pdf) == intake.pk
     assert squash("Stride Sports Medicine Clinic") in text
     assert squash("12 Riverside Way, Springfield") in text
     assert squash("+1 555 010 0199") in text
@@ -122,16 +123,17 @@ def test_the_urgent_sheet_is_one_page_with_the_route_warning_signs_and_no_self_c
     # Nothing else: no pattern (kept for clinicians only), no plan, no booking, no check-in.
     assert squash(triage.PATTERNS["runners_knee"].name) not in text
     assert "self-care" not in text.lower()
-    assert "/book/" not in text
+    assert "/book/" not in text and "/b/" not in text
     assert "checkin" not in text.lower()
 
 
 def test_without_consent_there_is_no_check_in_date_but_the_booking_link_stays():
     intake = submit(patient_overrides={"consent_follow_up": False})
-    text = pdf_squashed(advice.advice_sheet_pdf(intake.outcome))
+    pdf = advice.advice_sheet_pdf(intake.outcome)
+    text = pdf_squashed(pdf)
     assert "December" not in text
     assert squash("If your knee pain lasts longer than a week or so, book an assessment.") in text
-    assert link_token_read(purpose=BOOKING_LINK_PURPOSE, token=booking_token(text)) == intake.pk
+    assert booking_link_intake(pdf) == intake.pk
 
 
 def test_dates_are_printed_in_the_patients_own_time_zone():
@@ -140,7 +142,7 @@ def test_dates_are_printed_in_the_patients_own_time_zone():
     text = pdf_squashed(advice.advice_sheet_pdf(intake.outcome))
     assert squash("Thursday 26 November 2026") in text
     assert squash("Thursday 3 December 2026") in text
-    assert squash("(Pacific/Auckland time)") in text
+    assert squash("(New Zealand Time)") in text
     assert advice.advice_sheet_filename(intake.outcome) == "knee-plan-2026-11-26.pdf"
 
 
@@ -158,7 +160,10 @@ def test_the_patients_name_is_printed_as_text_never_as_markup():
     assert hostile not in html
     pdf = advice.html_to_pdf(html, url_fetcher=SpyFetcher())
     assert hostile in " ".join(pdf_pages(pdf))
-    assert fetched == [advice.static_base_url() + "advice/sheet.css"]
+    assert fetched == [
+        advice.static_base_url() + "advice/sheet.css",
+        advice.static_base_url() + "advice/paper-a4.css",
+    ]
 
 
 def test_the_pdf_is_tagged_pdf_ua_with_title_language_and_author():

@@ -185,15 +185,20 @@ def test_a_consenting_patient_gets_their_plan_right_after_the_intake(
     assert "To stop all messages from us" in plan.body
 
 
-def test_a_patient_without_consent_gets_no_plan(client, django_capture_on_commit_callbacks):
+def test_a_patient_without_consent_gets_their_plan_and_no_check_in(
+    client, django_capture_on_commit_callbacks
+):
+    # Issue 14 item 4: the plan replies to their own submission; consent gates the check-in.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             "/api/v1/intakes/",
             data=json.dumps(factories.body(patient_overrides={"consent_follow_up": False})),
             content_type="application/json",
         )
-    assert mail.outbox == []
-    assert Message.objects.count() == 0
+    assert [m.subject for m in mail.outbox] == ["Your knee plan from Stride Sports Medicine Clinic"]
+    assert "check in" not in mail.outbox[0].body
+    assert list(Message.objects.values_list("purpose", flat=True)) == ["intake_plan"]
+    assert not FollowUp.objects.exists()
 
 
 def test_the_command_runs_the_scan_with_a_stand_in_clock(
@@ -294,7 +299,7 @@ def test_the_scan_queues_again_a_plan_whose_task_was_lost(
     assert _scan_plans(SUBMITTED + timedelta(days=3), scan, monkeypatch) == []
 
 
-def test_the_scan_leaves_alone_intakes_with_a_plan_no_consent_urgent_or_opted_out(
+def test_the_scan_leaves_alone_intakes_with_a_plan_no_contact_urgent_or_opted_out(
     django_capture_on_commit_callbacks, monkeypatch
 ):
     from intake.follow_ups import plan_send
@@ -302,7 +307,8 @@ def test_the_scan_leaves_alone_intakes_with_a_plan_no_consent_urgent_or_opted_ou
     with time_machine.travel(SUBMITTED, tick=False):
         planned = _lost_plan()
         plan_send(intake_id=planned.pk)
-    _lost_plan(patient_overrides={"consent_follow_up": False})
+    # Issue 14 item 4: no consent no longer means no plan; no contact does.
+    _lost_plan(patient_overrides={"consent_follow_up": False, "email": "", "phone": ""})
     _lost_plan(red_flags=["numb_cold_foot"])
     opted_out = _lost_plan()
     Patient.objects.filter(pk=opted_out.patient_id).update(email="opted-out@example.com")

@@ -244,8 +244,16 @@ def age_step(client, age):
     return client.post("/intake/", {"step": "age", "safety": "none", "age": str(age)})
 
 
+def contact_step(client, age):
+    """The form's last step (contact and guardian), reached after the knee questions."""
+    answers = {"knee": "right", "pain_now": "3", "duration_days": "2", "pain_locations": "inside"}
+    response = client.post("/intake/", {"step": "running", "safety": "none", "age": age, **answers})
+    assert b'name="step" value="details"' in response.content
+    return response
+
+
 def test_a_child_of_14_is_asked_for_a_guardian_without_the_box(client):
-    html = age_step(client, 14).content.decode()
+    html = contact_step(client, 14).content.decode()
     assert 'id="guardian"' in html
     for name in ("guardian_name", "guardian_relationship", "guardian_email", "guardian_phone"):
         assert f'name="{name}"' in html
@@ -254,7 +262,8 @@ def test_a_child_of_14_is_asked_for_a_guardian_without_the_box(client):
 
 
 def test_a_child_of_12_is_told_kindly_a_parent_must_fill_it_in_with_the_box(client):
-    html = age_step(client, 12).content.decode()
+    assert 'id="guardian-fills-in-early"' in age_step(client, 12).content.decode()
+    html = contact_step(client, 12).content.decode()
     assert 'id="guardian-fills-in"' in html
     assert "a parent or guardian must fill in this form" in html
     assert 'name="completed_by_guardian"' in html
@@ -262,7 +271,7 @@ def test_a_child_of_12_is_told_kindly_a_parent_must_fill_it_in_with_the_box(clie
 
 
 def test_an_adult_gets_no_guardian_questions(client):
-    html = age_step(client, 16).content.decode()
+    html = contact_step(client, 16).content.decode()
     assert 'name="guardian_name"' not in html
     assert 'name="email"' in html
 

@@ -167,7 +167,7 @@ def test_the_sheet_of_an_assessment_gives_the_reasons_and_booking_before_the_pla
     ]
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions)
-    assert text.count("/book/") == 1
+    assert text.count("/b/") == 1  # the typed link, short since issue 14 item 8
 
 
 def test_the_sheet_prints_the_outcomes_rules_version_and_its_words():
@@ -181,3 +181,20 @@ def test_the_sheet_prints_the_outcomes_rules_version_and_its_words():
     assert squash("Rules 2026.12.1") not in text
     assert squash(triage.ADVICE_BY_VERSION["2026.11.1"]["foam_roll_quads"]) in text
     assert squash("In plain words: quadriceps = front-of-thigh muscles.") in text
+
+
+def test_the_plan_uses_the_sheets_short_headings_and_draws_no_tick_box_on_screen(client):
+    from intake.explain import ADVICE_HEADINGS
+
+    intake = factories.make_intake()
+    html = client.get(f"/intake/r/{intake_token(intake)}/").content.decode()
+    blocks = page_blocks(html)
+    items = {b.id.removeprefix("advice-"): b.text for b in blocks if b.id.startswith("advice-")}
+    assert items
+    for advice_id, text in items.items():
+        assert text.startswith(f"{ADVICE_HEADINGS[advice_id]}. ")
+    # A box that cannot be ticked is not drawn: no checkbox input, no box glyph on screen.
+    assert 'type="checkbox"' not in html
+    css = (Path(django_settings.BASE_DIR) / "static/css/stride.css").read_text()
+    marker = re.search(r"\.checklist li::before \{([^}]*)\}", css).group(1)
+    assert not re.search("[☐☑□■]", marker), marker

@@ -81,14 +81,14 @@ def test_each_route_gets_its_own_text_and_no_go_now(client, flag, text):
 def test_the_urgent_page_shows_the_clinic_hours_and_what_to_do_when_closed(client, settings):
     settings.CLINIC_HOURS = "Mon-Fri 08:00-18:00, Sat 09:00-12:00"
     html = client.post("/intake/", safety(cannot_bear_weight=True)).content.decode()
-    assert "Monday to Friday, 08:00–18:00" in html
-    assert "Saturday, 09:00–12:00" in html
+    assert "Monday to Friday, 8:00 am–6:00 pm" in html
+    assert "Saturday, 9:00 am–12:00 pm" in html
     assert "When the clinic is closed, do not wait for it to open" in html
 
 
 def test_clinic_hours_leave_out_what_does_not_parse():
     hours = clinic_hours("Mon-Fri 08:00-18:00; Sun 25:00-26:00, garbage, Fri-Mon 09:00-10:00")
-    assert [h.label for h in hours] == ["Monday to Friday, 08:00–18:00"]
+    assert [h.label for h in hours] == ["Monday to Friday, 8:00 am–6:00 pm"]
     assert clinic_hours("") == []
 
 

@@ -52,3 +52,27 @@ def squash(text: str) -> str:
 
 def pdf_squashed(pdf: bytes) -> str:
     return squash(" ".join(pdf_pages(pdf)))
+
+
+def pdf_page_fill(pdf: bytes) -> list[float]:
+    """How far down each page its text reaches, as a share of the space between the top and
+    bottom margins (the running footer and page number below it not counted)."""
+    fills = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        height = float(page.mediabox.height)
+        top, bottom = height - MARGIN_TOP_PT, MARGIN_BOTTOM_PT
+        lowest = [top]
+
+        def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+            y = tm[5] * cm[3] + cm[5]
+            if text.strip() and bottom < y <= top + 1:
+                lowest.append(y)
+
+        page.extract_text(visitor_text=visit)
+        fills.append(round((top - min(lowest)) / (top - bottom), 2))
+    return fills
+
+
+# static/advice/sheet.css's @page margins (16 mm top, 18 mm bottom) in PDF points.
+MARGIN_TOP_PT = 16 / 25.4 * 72
+MARGIN_BOTTOM_PT = 18 / 25.4 * 72

@@ -2,6 +2,7 @@
 requests that book or post JSON."""
 
 import json
+import re
 from datetime import UTC, datetime, time
 
 from django.contrib.auth import get_user_model
@@ -71,3 +72,26 @@ def verify_contact(intake) -> None:
             "verified_at": timezone.now(),
         },
     )
+
+
+# --- Reading the picker (templates/referrals/book.html) -------------------------------------
+
+
+def picker_days(html: str) -> list[str]:
+    """The day strip's days, as their links name them (`2026-12-01`)."""
+    strip = html[html.index('class="day-strip"') :]
+    strip = strip[: strip.index("</ul>")]
+    return re.findall(r"\?day=(\d{4}-\d{2}-\d{2})", strip)
+
+
+def picker_current_day(html: str) -> str:
+    """The day the page shows: the strip's link marked current."""
+    found = re.search(r'\?day=(\d{4}-\d{2}-\d{2})[^"]*" aria-current="true"', html)
+    assert found is not None, "no current day in the strip"
+    return found.group(1)
+
+
+def picker_slots(html: str) -> dict[int, str]:
+    """The day's grid: slot id → its time as shown (`4:00 pm`)."""
+    found = re.findall(r'name="slot" value="(\d+)" id="slot-\d+" data-time="([^"]+)"', html)
+    return {int(slot_id): time for slot_id, time in found}

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('messaging', '0004_drop_patient_links'),
+        ('messaging', '0005_inbound_sms'),
     ]
 
     operations = [
