@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Staff pages and the admin stay in English whatever the browser asks.
     "clinic.middleware.StaffEnglishMiddleware",
+    # A patient's own link, with no choice made in this browser: the patient's stored language.
+    "intake.middleware.PatientLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

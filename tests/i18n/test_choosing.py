@@ -139,3 +139,16 @@ def test_a_stop_reply_is_confirmed_in_the_language_of_our_last_text_to_that_numb
     sms_inbound_receive(from_number="+12025550177", body="STOP", provider_id="SM10")
     other = Message.objects.filter(purpose="sms_opt_out_confirm").exclude(pk=reply.pk).get()
     assert other.language == "en" and "Reply START" in other.body_text
+
+
+def test_a_patients_own_link_opens_in_their_stored_language_when_the_browser_chose_none(client):
+    intake = factories.make_intake(patient_overrides={"language": "es"})
+    page = client.get(intake_path(intake, "result"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="es">' in page and "Su resultado" in page
+    # An explicit choice in this browser (the switch's cookie) wins over the stored language.
+    client.cookies["django_language"] = "en"
+    page = client.get(intake_path(intake, "result"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<html lang="en">' in page and "Your result" in page
+    # A page that is no patient's link still follows the browser.
+    del client.cookies["django_language"]
+    assert '<html lang="en">' in client.get("/intake/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
