@@ -14,8 +14,8 @@ def link(path: str) -> str:
 
 
 WHEN = {
-    "en": "Tuesday 8 December 2026, 9:00 am (America/New_York time)",
-    "es": "martes 8 de diciembre de 2026, 9:00 (hora de America/New_York)",
+    "en": "Tuesday 8 December 2026, 9:00 am (Eastern Time)",
+    "es": "martes 8 de diciembre de 2026, 9:00 (hora oriental)",
 }
 
 

@@ -78,7 +78,7 @@ def test_a_spanish_patient_gets_everything_in_spanish_on_real_services(client, s
     assert booked.status_code == 201, booked.content
     assert wait_for(lambda: sent("appointment_confirmation") is not None, timeout=30)
     confirmation = sent("appointment_confirmation").body_text
-    assert "su segunda opinión gratuita es el" in confirmation and "(hora de " in confirmation
+    assert "su segunda opinión gratuita es el" in confirmation and " de 2026, " in confirmation
     appointment = Appointment.objects.get(intake=intake)
     ics_path = urlsplit(booked.json()["links"]["ics"]).path
     ics = client.get(ics_path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
