@@ -12,6 +12,7 @@ and "am"/"pm" apply to English, while Spanish gets the "es" formats (clinic/form
 from contextlib import AbstractContextManager
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import translation
 
 ENGLISH = "en"
@@ -52,3 +53,14 @@ def language_current() -> str:
 def override(code: str | None) -> AbstractContextManager[None]:
     """`translation.override` for a patient's stored language (the clinic's English variant)."""
     return translation.override(django_language(code))
+
+
+def patient_language_activate(request: HttpRequest, language: str) -> None:
+    """On a page the patient's own link opened, their stored `language` when this browser made
+    no choice (no cookie from the switch): the view that reads the link calls this, so the
+    patient is not looked up twice (intake.middleware does it for the other link pages)."""
+    if settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+        return
+    active = django_language(language)
+    translation.activate(active)
+    request.LANGUAGE_CODE = active

@@ -192,7 +192,7 @@ _BY_BOOKING_TOKEN = frozenset({"referrals:book", "referrals:verify", "referrals:
 _BY_FOLLOW_UP_TOKEN = frozenset({"followups:answer"})
 
 
-def patient_for_path(path: str) -> Patient | None:
+def patient_for_path(path: str, *, booking: bool = True) -> Patient | None:
     """The patient whose link opens the page at `path`, or None (any other page, or a bad or
     expired link: the switch then sets only the browser's cookie)."""
     try:
@@ -205,7 +205,7 @@ def patient_for_path(path: str) -> Patient | None:
     try:
         if match.view_name in _BY_RESULT_TOKEN:
             return intake_get_by_token(token).patient
-        if match.view_name in _BY_BOOKING_TOKEN:
+        if booking and match.view_name in _BY_BOOKING_TOKEN:
             return intake_open_for_booking(token)[0].patient
         if match.view_name in _BY_FOLLOW_UP_TOKEN:
             follow_up = FollowUp.objects.select_related("intake__patient").filter(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.errors import ApplicationError
 from clinic.http import client_ip
+from clinic.languages import patient_language_activate
 from intake.models import Intake, Urgency
 from intake.selectors import intake_open_for_booking
 from referrals import after_booking, selectors, services, verification
@@ -136,6 +137,7 @@ def _open_intake(request: HttpRequest, token: str) -> tuple[Intake, int] | HttpR
     """The token's intake and its link's issue time, or the page refusing a booking; a bad
     link rises to ApplicationErrorMiddleware (404, or 410 when expired)."""
     intake, issued_at = intake_open_for_booking(token)
+    patient_language_activate(request, intake.patient.language)  # no choice here: theirs
     if intake.urgency == Urgency.URGENT:
         return render(request, "referrals/not_offered.html", status=403)
     return intake, issued_at

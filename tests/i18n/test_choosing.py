@@ -6,7 +6,7 @@ import json
 import pytest
 
 from clinic.messaging.models import Message
-from intake.links import intake_path
+from intake.links import intake_path, intake_token
 from intake.models import Intake
 from intake.services import intake_submit
 from tests.support import factories
@@ -149,6 +149,12 @@ def test_a_patients_own_link_opens_in_their_stored_language_when_the_browser_cho
     client.cookies["django_language"] = "en"
     page = client.get(intake_path(intake, "result"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert '<html lang="en">' in page and "Your result" in page
+    # The booking page, opened by their booking link, too (its view reads the patient).
+    del client.cookies["django_language"]
+    book = client.get(f"/book/{intake_token(intake)}/", HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "/verify/" in book.redirect_chain[-1][0]  # the contact check first, in Spanish
+    assert '<html lang="es">' in book.content.decode()
+    client.cookies["django_language"] = "en"
     # A page that is no patient's link still follows the browser.
     del client.cookies["django_language"]
     assert '<html lang="en">' in client.get("/intake/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
