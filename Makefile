@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --universal --generate-hashes \
 	--custom-compile-command "make requirements"
 
-.PHONY: install requirements run test lint format bench clean
+.PHONY: install requirements run test lint format bench clean messages compilemessages
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,18 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+## make messages: refresh the Spanish catalogues from the code and templates (locale/) and
+## from the clinical rules (intake/triage/locale/, one per rules version); then translate.
+## Needs GNU gettext (Debian: gettext).
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules --ignore=intake/triage/*
+messages: $(STAMP)
+	$(PY) manage.py makemessages --locale=es --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	$(PY) scripts/rules_messages.py
+
+## make compilemessages: compile every .po to the .mo committed beside it (msgfmt).
+compilemessages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var
 
 clean:
 	rm -rf var/celery var/test .pytest_cache

@@ -78,6 +78,67 @@ def _prepare() -> list[int]:
     return ids
 
 
+def _prepare_spanish() -> int:
+    """The first kind's intake again, from a Spanish-speaking patient; its outcome id."""
+    from intake.services import intake_submit
+    from tests.support import factories
+
+    answers = factories.answers(**next(iter(KINDS.values())))
+    intake = intake_submit(patient=factories.patient(language="es"), answers=answers)
+    return intake.outcome.pk
+
+
+def _english_vs_spanish(english_id: int, spanish_id: int, rounds: int) -> dict:
+    """The same sheet rendered for an English and a Spanish patient, interleaved (ABBA):
+    the Spanish catalogues' lookups and the longer words are all that differ."""
+    from intake import advice
+
+    def english() -> None:
+        advice.advice_sheet_pdf(_outcome(english_id))
+
+    def spanish() -> None:
+        advice.advice_sheet_pdf(_outcome(spanish_id))
+
+    for _ in range(2):  # warm-up: fonts, templates, both catalogues
+        english()
+        spanish()
+    samples: dict[str, list[float]] = {"english_s": [], "spanish_s": []}
+    for i in range(rounds):
+        order = [("english_s", english), ("spanish_s", spanish)]
+        for key, fn in order if i % 2 == 0 else reversed(order):
+            samples[key].append(_timed(fn))
+    return samples
+
+
+def _language_figure(languages: dict, rounds: int) -> dict:
+    english = statistics.median(languages["english_s"])
+    spanish = statistics.median(languages["spanish_s"])
+    ratio = spanish / english
+    return {
+        "figure": "Spanish sheet ÷ English sheet",
+        "value": ratio,
+        "unit": "×",
+        "goal": "≤ 1.10",
+        "met": ratio <= 1.10,
+        "detail": f"median of {rounds} interleaved pairs, the same runner's knee sheet: "
+        f"English {english * 1000:.0f} ms, Spanish {spanish * 1000:.0f} ms",
+    }
+
+
+def run_languages(quick: bool = False) -> dict:
+    """Only the Spanish-against-English figure (`python bench/advice_bench.py --languages`)."""
+    rounds = 6 if quick else 30
+    with tempfile.TemporaryDirectory(prefix="stride-bench-") as var_dir:
+        _django(var_dir)
+        english_id = _prepare()[0]
+        languages = _english_vs_spanish(english_id, _prepare_spanish(), rounds)
+    return {
+        "name": "advice sheets (languages)",
+        "figures": [_language_figure(languages, rounds)],
+        "raw": {"languages": languages},
+    }
+
+
 def _outcome(outcome_id: int):
     from intake.models import TriageOutcome
 
@@ -236,6 +297,7 @@ def run(quick: bool = False) -> dict:
         _django(var_dir)
         ids = _prepare()
         timing = _render_vs_bare(ids[0], rounds)
+        languages = _english_vs_spanish(ids[0], _prepare_spanish(), rounds)
         fetch = _cached_vs_cold(ids[0], max(3, rounds // 3))
         memory = _memory(var_dir, ids, renders)
 
@@ -265,6 +327,7 @@ def run(quick: bool = False) -> dict:
                 f"bare HTML(string=…).write_pdf() {bare * 1000:.0f} ms; bare with our reused "
                 f"font configuration {shared * 1000:.0f} ms (ours ÷ that = {ours / shared:.2f}×)",
             },
+            _language_figure(languages, rounds),
             {
                 "figure": "cached fetch vs cold render (HTTP)",
                 "value": speedup,
@@ -290,6 +353,7 @@ def run(quick: bool = False) -> dict:
         ],
         "raw": {
             "timing": timing,
+            "languages": languages,
             "fetch": fetch,
             "memory": memory,
             "weasyprint": weasyprint.__version__,
@@ -302,5 +366,7 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--memory":
         count, directory, *outcome_ids = sys.argv[2:]
         print(json.dumps(_memory_child(int(count), directory, [int(i) for i in outcome_ids])))
+    elif "--languages" in sys.argv:
+        print(json.dumps(run_languages(quick="--quick" in sys.argv), indent=2))
     else:
         print(json.dumps(run(quick="--quick" in sys.argv), indent=2))

@@ -12,7 +12,12 @@ to the service that raises it. This module knows neither DRF nor templates: the 
 ApplicationError into a response.
 """
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:  # the stubs' name for a lazy translation; dev-only package
+    from django_stubs_ext import StrPromise
 
 
 class ApplicationError(Exception):
@@ -20,7 +25,8 @@ class ApplicationError(Exception):
 
     type: ClassVar[str] = "invalid"
     status_code: ClassVar[int] = 400
-    default_detail: ClassVar[str] = "The request was refused."
+    # Lazy: read in the active language when raised (a subclass's may be a plain str too).
+    default_detail: ClassVar["str | StrPromise"] = gettext_lazy("The request was refused.")
 
     def __init__(
         self,
@@ -29,7 +35,8 @@ class ApplicationError(Exception):
         errors: dict[str, list[str]] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
-        self.detail = self.default_detail if detail is None else detail
+        # Read now, in the active language (the request's; a page shows it as it is).
+        self.detail = str(self.default_detail) if detail is None else detail
         self.errors = dict(errors or {})
         self.extra = dict(extra or {})
         super().__init__(self.detail)
@@ -39,4 +46,4 @@ class InvalidInput(ApplicationError):
     """Some fields are not valid; `errors` names each one with its messages."""
 
     type = "validation_error"
-    default_detail = "Some fields are not valid."
+    default_detail = gettext_lazy("Some fields are not valid.")

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext_lazy
 
 from clinic.errors import ApplicationError
 
@@ -23,7 +24,9 @@ class BadLink(ApplicationError):
 
     type = "invalid_link"
     status_code = 404
-    default_detail = "This link is not valid. Please use the link from your latest message."
+    default_detail = gettext_lazy(
+        "This link is not valid. Please use the link from your latest message."
+    )
 
     @property
     def message(self) -> str:
@@ -36,7 +39,9 @@ class ExpiredLink(BadLink):
 
     type = "link_expired"
     status_code = 410
-    default_detail = "This link has expired. Please use the link from your latest message."
+    default_detail = gettext_lazy(
+        "This link has expired. Please use the link from your latest message."
+    )
 
 
 def _salt(purpose: str) -> str:

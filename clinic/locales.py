@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import dateformat, formats, translation
+from django.utils.translation import ngettext
 
 KM_PER_MILE = 1.609344
 _FALLBACK = "clinic.formats.en_GB.formats"
@@ -66,7 +67,8 @@ def miles_text(km: float) -> str:
     """A distance in km as a US reader would say it: "about 19 miles", "about 500 miles"."""
     miles = km / KM_PER_MILE
     rounded = round(miles, -1) if miles >= 100 else max(round(miles), 1 if km > 0 else 0)
-    return f"about {rounded:g} mile{'' if rounded == 1 else 's'}"
+    count = int(rounded)
+    return ngettext("about %(count)s mile", "about %(count)s miles", count) % {"count": count}
 
 
 def with_miles(text: str) -> str:

@@ -7,8 +7,10 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
+from clinic import languages
 from clinic.errors import ApplicationError
 
 # The patient's "we can't open this link" page: it shows the error's sentence and how to
@@ -135,3 +137,28 @@ class HealthCheckMiddleware:
 
             return healthz(request)
         return self.get_response(request)
+
+
+# The clinic's own pages: English for every member of staff, whatever their browser asks.
+STAFF_PATH_PREFIXES = ("/staff/", "/admin/")
+
+
+class StaffEnglishMiddleware:
+    """Staff pages and the admin in English: after LocaleMiddleware, before any view. English
+    on any page is the clinic's own variant (settings.LANGUAGE_CODE from CLINIC_LOCALE, its
+    date formats and "am"/"pm"), not LocaleMiddleware's plain "en"."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(STAFF_PATH_PREFIXES):
+            active = languages.django_language(translation.get_language())
+            translation.activate(active)
+            request.LANGUAGE_CODE = active
+            return self.get_response(request)
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        response = self.get_response(request)
+        response.headers["Content-Language"] = settings.LANGUAGE_CODE
+        return response

@@ -71,6 +71,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The patient's language: the switch's cookie, else Accept-Language, else English.
+    "django.middleware.locale.LocaleMiddleware",
+    # Staff pages and the admin stay in English whatever the browser asks.
+    "clinic.middleware.StaffEnglishMiddleware",
+    # A patient's own link, with no choice made in this browser: the patient's stored language.
+    "intake.middleware.PatientLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,6 +104,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.clinic",
@@ -159,7 +166,16 @@ if CLINIC_LOCALE not in CLINIC_LOCALES:
     raise ImproperlyConfigured(f"CLINIC_LOCALE must be one of {', '.join(CLINIC_LOCALES)}")
 LANGUAGE_CODE = CLINIC_LOCALE.lower()
 FORMAT_MODULE_PATH = ["clinic.formats"]
+# Patients' languages (docs/languages.md): the browser's Accept-Language picks one, the switch
+# on every patient page overrides it, and the patient's stored `language` is used for all
+# sent later. A new language is a locale/<code>/ catalogue and a line here, not a code change.
+# English is activated as the clinic's own variant, LANGUAGE_CODE ("en-gb"/"en-us": its formats
+# and "am"/"pm"; clinic/languages.py and clinic.middleware.StaffEnglishMiddleware).
+LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # the switch's choice, remembered for a year
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"  # the switch (intake.views.language_switch) sets it too
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -440,6 +456,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
 else:
     SECURE_HSTS_SECONDS = 0
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="intake:start", permanent=False)),
     path("healthz", clinic_views.healthz, name="healthz"),
     path("intake/", include("intake.urls")),
+    path("language/", intake_views.language_switch, name="language"),
     # The sheet's short booking link, typed by hand: no trailing slash needed.
     re_path(
         r"^b/(?P<code>[0-9A-Za-z-]{1,40})/?$", intake_views.booking_short, name="booking_short"

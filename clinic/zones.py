@@ -16,7 +16,8 @@ from django.conf import settings
 from clinic import locales
 from clinic.locales import babel_locale
 
-# Everyday names babel (CLDR) words otherwise: "United Kingdom Time" is "UK time" at home.
+# Everyday names babel (CLDR) words otherwise: "United Kingdom Time" is "UK time" at home
+# (in English; other languages take CLDR's own name, "hora de Reino Unido").
 ZONE_NAMES_SAID: dict[str, str] = {"Europe/London": "UK time"}
 
 
@@ -62,7 +63,7 @@ def local_day_bounds(*, at: datetime, zone: str | None) -> tuple[datetime, datet
 
 @cache
 def _zone_label(name: str, locale: str) -> str:
-    if name in ZONE_NAMES_SAID:
+    if name in ZONE_NAMES_SAID and locale.startswith("en"):
         return ZONE_NAMES_SAID[name]
     try:
         said = get_timezone_name(name, locale=locale)

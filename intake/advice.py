@@ -30,10 +30,10 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from clinic import locales
+from clinic import languages, locales
 from clinic.zones import local_date
 from intake import triage
-from intake.explain import outcome_explained, warning_signs
+from intake.explain import clinical_text, outcome_explained, warning_signs
 from intake.links import booking_url, short_booking_url
 from intake.models import Intake, TriageOutcome
 from intake.selectors import appointment_in_hand, intake_get_by_token
@@ -121,7 +121,7 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
         "disclaimer": explained.disclaimer,
         "advice": explained.advice,
         # The urgent sheet's list (its own template); the normal sheet groups them by route.
-        "warning_signs": [flag.question for flag in triage.RED_FLAGS.values()],
+        "warning_signs": [clinical_text(flag.question) for flag in triage.RED_FLAGS.values()],
         "warning_groups": warning_signs(),
         "rules_version": explained.rules_version,
         "paper": locales.paper_size().lower(),  # advice/paper-a4.css or paper-letter.css
@@ -129,7 +129,9 @@ def advice_sheet_context(outcome: TriageOutcome) -> dict[str, Any]:
     if explained.urgent:
         # The route of the signs given, and the breathlessness line (intake.urgent's texts).
         context.update(urgent_texts(list(outcome.red_flags)))
-        context["warning_statements"] = [f.statement for f in triage.RED_FLAGS.values()]
+        context["warning_statements"] = [
+            clinical_text(f.statement) for f in triage.RED_FLAGS.values()
+        ]
         return context
     link = booking_url(intake)  # the QR code; the typed link is its short form (/b/<code>)
     short = short_booking_url(intake)
@@ -159,9 +161,11 @@ def _follow_up_or_none(intake: Intake) -> Any:
 
 
 def advice_sheet_html(outcome: TriageOutcome) -> str:
-    context = advice_sheet_context(outcome)
-    template = "advice/urgent.html" if context["urgent"] else "advice/sheet.html"
-    return render_to_string(template, context)
+    """The sheet's HTML in the patient's language, whatever the request's or worker's."""
+    with languages.override(outcome.intake.patient.language):
+        context = advice_sheet_context(outcome)
+        template = "advice/urgent.html" if context["urgent"] else "advice/sheet.html"
+        return render_to_string(template, context)
 
 
 def advice_sheet_pdf(outcome: TriageOutcome) -> bytes:
@@ -196,10 +200,16 @@ def html_to_pdf(html: str, *, url_fetcher: URLFetcher | None = None) -> bytes:
 
 
 def advice_sheet_key(outcome: TriageOutcome) -> str:
-    """Where the sheet lives: ids and versions only, never health data."""
+    """Where the sheet lives: ids, versions and the language, never health data.
+
+    English keeps the key it always had; another language adds its code (`….es.pdf`), so a
+    patient who switches language gets a sheet in the new one, rendered on request.
+    """
+    language = outcome.intake.patient.language
+    suffix = "" if language == languages.ENGLISH else f".{language}"
     return (
         f"{STORAGE_PREFIX}/{outcome.pk}/"
-        f"rules-{triage.RULES_VERSION}-sheet-{SHEET_TEMPLATE_VERSION}.pdf"
+        f"rules-{triage.RULES_VERSION}-sheet-{SHEET_TEMPLATE_VERSION}{suffix}.pdf"
     )
 
 

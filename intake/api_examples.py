@@ -4,12 +4,14 @@ Each request example is a body the API accepts as it stands (tests/intake/test_a
 submits them), so a newcomer can press "Try it out" and get a 201 back.
 """
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiExample
 
 TOKEN = "eyJpZCI6MSwicCI6ImludGFrZSJ9:1xXjO0:a_rG97_ePTljp7y1rqESmnJdZnKLo06rhplDlaAYMzM"  # noqa: S105 (an example, signed by no clinic)
 BASE = "https://clinic.example/"
 
-INTAKE_BODY = {
+INTAKE_BODY: dict[str, Any] = {
     "patient": {
         "name": "Alex Runner",
         "email": "alex@example.com",
@@ -41,10 +43,10 @@ INTAKE_BODY = {
     },
 }
 
-INTAKE_RESPONSE = {
+INTAKE_RESPONSE: dict[str, Any] = {
     "id": 1,
     "token": TOKEN,
-    "patient": {"guardian": None},  # an adult: no parent or guardian
+    "patient": {"guardian": None, "language": "en"},  # an adult: no parent or guardian
     "triage": {
         "pattern": "runners_knee",
         "pattern_name": "Runner's knee (pain around the kneecap)",
@@ -79,6 +81,34 @@ INTAKE_RESPONSE = {
     },
 }
 
+# The same intake from a Spanish-speaking patient: every text and message in Spanish.
+INTAKE_BODY_ES: dict[str, Any] = {
+    "patient": {**INTAKE_BODY["patient"], "name": "Ana Corredora", "language": "es"},
+    "answers": INTAKE_BODY["answers"],
+}
+INTAKE_RESPONSE_ES = {
+    **INTAKE_RESPONSE,
+    "patient": {"guardian": None, "language": "es"},
+    "triage": {
+        **INTAKE_RESPONSE["triage"],
+        "pattern_name": "Rodilla del corredor (dolor alrededor de la rótula)",
+        "advice": [
+            {
+                "id": "reduce_mileage",
+                "text": "Por ahora, reduzca la distancia semanal a lo que mantenga su dolor en "
+                "3 de 10 o menos.",
+            },
+            {
+                "id": "monitor_pain",
+                "text": "Si su rodilla no está claramente mejor en una semana, pida una cita de "
+                "evaluación: su segunda opinión es gratuita.",
+            },
+        ],
+        "disclaimer": "Esto no es un diagnóstico. Es una guía basada en sus respuestas, para "
+        "ayudarle a usted y a nuestros profesionales clínicos. …",
+    },
+}
+
 INTAKE_CREATE = [
     OpenApiExample(
         "A runner's knee, self-care",
@@ -87,8 +117,20 @@ INTAKE_CREATE = [
         request_only=True,
     ),
     OpenApiExample(
+        "In Spanish",
+        summary='patient.language "es": the texts and every message in Spanish',
+        value=INTAKE_BODY_ES,
+        request_only=True,
+    ),
+    OpenApiExample(
         "Triaged as self-care",
         value=INTAKE_RESPONSE,
+        response_only=True,
+        status_codes=["201"],
+    ),
+    OpenApiExample(
+        "Triaged as self-care, in Spanish",
+        value=INTAKE_RESPONSE_ES,
         response_only=True,
         status_codes=["201"],
     ),

@@ -7,6 +7,10 @@ picture is only a shortcut: the tick boxes under it are the accessible way to an
 """
 
 from dataclasses import dataclass, replace
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 WIDTH = 400  # the front view's viewBox width; mirroring is x -> WIDTH - x
 
@@ -20,7 +24,7 @@ class Area:
     """One tappable area: a rounded box (or a circle, when `r` is set) and its label."""
 
     location: str
-    label: str
+    label: Any  # a lazy translation: read in the active language
     x: float
     y: float
     w: float = 0
@@ -49,24 +53,24 @@ class Area:
 # The right knee, as its owner looks down at it.
 RIGHT_FRONT = (
     Area(
-        "under_kneecap", "Kneecap", x=200, y=125, r=26,
+        "under_kneecap", gettext_lazy("Kneecap"), x=200, y=125, r=26,
         label_x=124, label_y=64, anchor="end", line=(128, 60, 182, 106),
     ),
     Area(
-        "below_kneecap", "Below kneecap", x=182, y=160, w=36, h=42,
+        "below_kneecap", gettext_lazy("Below kneecap"), x=182, y=160, w=36, h=42,
         label_x=272, label_y=246, anchor="start", line=(216, 196, 268, 240),
     ),
     Area(
-        "outside", "Outside", x=232, y=92, w=32, h=80,
+        "outside", gettext_lazy("Outside"), x=232, y=92, w=32, h=80,
         label_x=276, label_y=137, anchor="start", line=(264, 132, 272, 132),
     ),
     Area(
-        "inside", "Inside", x=136, y=92, w=32, h=80,
+        "inside", gettext_lazy("Inside"), x=136, y=92, w=32, h=80,
         label_x=124, label_y=137, anchor="end", line=(136, 132, 128, 132),
     ),
 )  # fmt: skip
 BACK = Area(
-    "back", "Back of the knee", x=70, y=100, w=60, h=56,
+    "back", gettext_lazy("Back of the knee"), x=70, y=100, w=60, h=56,
     label_x=100, label_y=322, anchor="middle", line=(100, 156, 100, 290),
 )  # fmt: skip
 
@@ -85,8 +89,8 @@ def knee_diagram(side: str) -> KneeDiagram:
     """The diagram for the knee chosen: `left` mirrored, `right` and `both` as drawn."""
     if side == "left":
         areas = tuple(area.mirrored() for area in RIGHT_FRONT)
-        return KneeDiagram("left", "Your left knee, as you look down at it", areas)
+        return KneeDiagram("left", _("Your left knee, as you look down at it"), areas)
     if side == "both":
-        caption = "Your right knee, as you look down at it (the left is its mirror image)"
+        caption = _("Your right knee, as you look down at it (the left is its mirror image)")
         return KneeDiagram("both", caption, RIGHT_FRONT)
-    return KneeDiagram("right", "Your right knee, as you look down at it", RIGHT_FRONT)
+    return KneeDiagram("right", _("Your right knee, as you look down at it"), RIGHT_FRONT)

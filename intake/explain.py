@@ -12,78 +12,84 @@ pattern is kept for clinicians.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
+from clinic.languages import ENGLISH, language_current
 from intake import triage
 from intake.models import TriageOutcome, Urgency
-from intake.triage.rules import UNCLEAR
+from intake.triage.rules import RULES_VERSION, UNCLEAR
+from intake.triage.translations import text_in
+
+if TYPE_CHECKING:  # the stubs' name for a lazy translation; dev-only package
+    from django_stubs_ext import StrPromise
 
 Audience = Literal["patient", "staff"]
 
 # What the patient reads first: plainly, whether self-care or an assessment is advised.
-URGENCY_HEADINGS: Mapping[str, str] = {
-    Urgency.URGENT: "Please seek medical care",
-    Urgency.ASSESSMENT: "We advise an assessment by a clinician",
-    Urgency.SELF_CARE: "Self-care is advised",
+URGENCY_HEADINGS: "Mapping[str, StrPromise]" = {
+    Urgency.URGENT: _("Please seek medical care"),
+    Urgency.ASSESSMENT: _("We advise an assessment by a clinician"),
+    Urgency.SELF_CARE: _("Self-care is advised"),
 }
-URGENCY_LEADS: Mapping[str, str] = {
-    Urgency.URGENT: "Your answers include a warning sign: do not run, and get medical help.",
-    Urgency.ASSESSMENT: (
+URGENCY_LEADS: "Mapping[str, StrPromise]" = {
+    Urgency.URGENT: _("Your answers include a warning sign: do not run, and get medical help."),
+    Urgency.ASSESSMENT: _(
         "A clinician should examine your knee. Your second opinion is free: book it first, "
         "then follow the plan below until you are seen."
     ),
-    Urgency.SELF_CARE: (
+    Urgency.SELF_CARE: _(
         "Your knee should get better with the self-care plan below. You can also book a "
         "free second opinion whenever you want one."
     ),
 }
 # The heading above the advice list: an assessment's plan is what to do until then.
-PLAN_HEADINGS: Mapping[str, str] = {
-    Urgency.URGENT: "What to do now",
-    Urgency.ASSESSMENT: "Until you are seen",
-    Urgency.SELF_CARE: "Your self-care plan",
+PLAN_HEADINGS: "Mapping[str, StrPromise]" = {
+    Urgency.URGENT: _("What to do now"),
+    Urgency.ASSESSMENT: _("Until you are seen"),
+    Urgency.SELF_CARE: _("Your self-care plan"),
 }
-PATTERN_INTRO = "Your answers fit a pattern often seen in…"
+PATTERN_INTRO = _("Your answers fit a pattern often seen in…")
 
 # A short heading per checklist item; the rules' advice text is the line under it.
 # Presentation only: the clinical wording stays in intake.triage. Retired ids keep their
 # heading, for outcomes made under earlier rules. The one set of headings in the project.
-ADVICE_HEADINGS: Mapping[str, str] = {
-    "pain_guided_running": "Let pain guide your running",
-    "return_to_running": "Build back gradually",
-    "ice_15": "Cold for pain relief",
-    "cross_train": "Keep fit another way",
-    "foam_roll_quads": "Foam-roll your front thigh",
-    "reduce_mileage": "Run less for now",
-    "strength_lower_body": "Build hip and thigh strength",
-    "cadence_170_180": "Shorter, quicker steps",
-    "tendon_loading": "Load the tendon",
-    "young_athlete_load": "Go gently while growing",
-    "patellar_strap": "Try a knee strap",
-    "strength_regular": "Strength work",
-    "stretch_quads_hamstrings": "Stretch your thighs",
-    "foam_roll_daily": "Foam-roll every day",
-    "foam_roll_outer_thigh": "Foam-roll your outer thigh",
-    "strengthen_glutes_core": "Strengthen the side of your hips",
-    "short_quick_strides": "Shorter, quicker strides",
-    "warm_up_cool_down": "Warm up, cool down",
-    "ease_training_load": "Ease back",
-    "assessment_needed": "Have it examined",
-    "meniscus_info": "About meniscus tears",
-    "avoid_twisting": "Until you are examined",
-    "stay_active": "Keep moving",
-    "strength_oa": "Build strength",
-    "topical_nsaid": "Pain-relief gel",
-    "soft_surfaces": "Soft surfaces",
-    "seek_urgent_care": "Get medical help",
-    "replace_shoes": "Check your shoes",
-    "recovery_time": "Recover between runs",
-    "avoid_banked_surfaces": "Flat ground",
-    "motion_control_shoes": "Support your feet",
-    "monitor_pain": "Keep an eye on it",
-    "book_assessment": "Book your assessment",
+ADVICE_HEADINGS: "Mapping[str, StrPromise]" = {
+    "pain_guided_running": _("Let pain guide your running"),
+    "return_to_running": _("Build back gradually"),
+    "ice_15": _("Cold for pain relief"),
+    "cross_train": _("Keep fit another way"),
+    "foam_roll_quads": _("Foam-roll your front thigh"),
+    "reduce_mileage": _("Run less for now"),
+    "strength_lower_body": _("Build hip and thigh strength"),
+    "cadence_170_180": _("Shorter, quicker steps"),
+    "tendon_loading": _("Load the tendon"),
+    "young_athlete_load": _("Go gently while growing"),
+    "patellar_strap": _("Try a knee strap"),
+    "strength_regular": _("Strength work"),
+    "stretch_quads_hamstrings": _("Stretch your thighs"),
+    "foam_roll_daily": _("Foam-roll every day"),
+    "foam_roll_outer_thigh": _("Foam-roll your outer thigh"),
+    "strengthen_glutes_core": _("Strengthen the side of your hips"),
+    "short_quick_strides": _("Shorter, quicker strides"),
+    "warm_up_cool_down": _("Warm up, cool down"),
+    "ease_training_load": _("Ease back"),
+    "assessment_needed": _("Have it examined"),
+    "meniscus_info": _("About meniscus tears"),
+    "avoid_twisting": _("Until you are examined"),
+    "stay_active": _("Keep moving"),
+    "strength_oa": _("Build strength"),
+    "topical_nsaid": _("Pain-relief gel"),
+    "soft_surfaces": _("Soft surfaces"),
+    "seek_urgent_care": _("Get medical help"),
+    "replace_shoes": _("Check your shoes"),
+    "recovery_time": _("Recover between runs"),
+    "avoid_banked_surfaces": _("Flat ground"),
+    "motion_control_shoes": _("Support your feet"),
+    "monitor_pain": _("Keep an eye on it"),
+    "book_assessment": _("Book your assessment"),
 }
 
 
@@ -167,49 +173,55 @@ def outcome_explained(
     One constructor call, field by field, so every field's source is read in one place.
     """
     version = outcome.rules_version
+    language = language_current() if audience == "patient" else ENGLISH
     urgency = outcome.urgency
     urgent = urgency == Urgency.URGENT
     route = outcome.care_route or None  # stored blank: not urgent, or made under older rules
     hide_pattern = urgent and audience == "patient"
-    advice = tuple(_advice_item(a, version) for a in outcome.advice)
+    advice = tuple(_advice_item(a, version, language) for a in outcome.advice)
     pattern = None if hide_pattern else outcome.pattern
     return OutcomeExplanation(
         audience=audience,
         urgency=urgency,
-        heading=URGENCY_HEADINGS[urgency] if audience == "patient" else Urgency(urgency).label,
-        lead=URGENCY_LEADS[urgency],
-        plan_heading=PLAN_HEADINGS[urgency],
+        heading=str(URGENCY_HEADINGS[urgency]) if audience == "patient" else Urgency(urgency).label,
+        lead=str(URGENCY_LEADS[urgency]),
+        plan_heading=str(PLAN_HEADINGS[urgency]),
         pattern=pattern,
-        pattern_name=_pattern_name(pattern) if pattern else None,
-        pattern_intro=PATTERN_INTRO if pattern and pattern != UNCLEAR else "",
-        pattern_what=_pattern_what(pattern),
-        signs=() if pattern is None else _signs(outcome, pattern),
+        pattern_name=_pattern_name(pattern, language) if pattern else None,
+        pattern_intro=str(PATTERN_INTRO) if pattern and pattern != UNCLEAR else "",
+        pattern_what=_pattern_what(pattern, language),
+        signs=() if pattern is None else _signs(outcome, pattern, language),
         secondary=()
         if hide_pattern
         else tuple(
-            PatternExplained(p, _pattern_name(p), _signs(outcome, p))
+            PatternExplained(p, _pattern_name(p, language), _signs(outcome, p, language))
             for p in outcome.secondary_patterns
         ),
-        disclaimer=triage.DISCLAIMER,
+        disclaimer=text_in(triage.DISCLAIMER, language=language),
         care_route=route,
-        care_route_text=_route_text(route) if route else None,
-        breathlessness=(
-            triage.breathlessness_text(emergency_number=settings.EMERGENCY_NUMBER)
-            if urgent
-            else None
-        ),
-        red_flags=tuple(Statement(f, _red_flag_statement(f)) for f in outcome.red_flags),
+        care_route_text=_route_text(route, language) if route else None,
+        breathlessness=breathlessness_in(language) if urgent else None,
+        red_flags=tuple(Statement(f, _red_flag_statement(f, language)) for f in outcome.red_flags),
         assessment_reasons=tuple(
-            Statement(r, triage.reason_text(r)) for r in outcome.assessment_reasons
+            Statement(r, text_in(triage.reason_text(r), language=language))
+            for r in outcome.assessment_reasons
         ),
         advice=advice,
         factors=()
         if hide_pattern
-        else tuple(Statement(f, triage.factor_label(f, version=version)) for f in outcome.factors),
+        else tuple(
+            Statement(
+                f,
+                text_in(
+                    triage.factor_label(f, version=version), language=language, version=version
+                ),
+            )
+            for f in outcome.factors
+        ),
         matched_signs={} if hide_pattern else dict(outcome.matched_signs),
         scores={} if hide_pattern else dict(outcome.scores),
         rules_version=version,
-        plain_words=plain_words_in(item.text for item in advice),
+        plain_words=plain_words_in((item.text for item in advice), language=language),
     )
 
 
@@ -223,47 +235,88 @@ class WarningSigns:
 
 
 def warning_signs() -> tuple[WarningSigns, ...]:
-    """All the warning signs, grouped by care route, most urgent first (pages and sheets)."""
+    """All the warning signs, grouped by care route, most urgent first (pages and sheets),
+    in the active language."""
+    language = language_current()
     return tuple(
         WarningSigns(
             route,
-            _route_text(route),
-            tuple(flag.statement for flag in triage.RED_FLAGS.values() if flag.route == route),
+            _route_text(route, language),
+            tuple(
+                text_in(flag.statement, language=language)
+                for flag in triage.RED_FLAGS.values()
+                if flag.route == route
+            ),
         )
         for route in triage.CARE_ROUTES
     )
 
 
-def plain_words_in(texts: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    """The jargon of the specification that these texts use, each with its plain words."""
+def clinical_text(text: str, *, language: str | None = None) -> str:
+    """A text of the current rules (a red flag's question or statement, a route, a pattern's
+    name, ...) in `language`, by default the active one."""
+    return text_in(text, language=language or language_current())
+
+
+def route_text_in(route: str, language: str | None = None) -> str:
+    """A care route's text, with the clinic's numbers, in `language` (default: active)."""
+    return _route_text(route, language or language_current())
+
+
+def breathlessness_in(language: str | None = None) -> str:
+    """The breathlessness line of every urgent page, sheet and message, in `language`."""
+    template = text_in(triage.BREATHLESSNESS_TEXT, language=language or language_current())
+    return template.format(emergency_number=settings.EMERGENCY_NUMBER)
+
+
+def plain_words_in(texts: Iterable[str], *, language: str = ENGLISH) -> tuple[tuple[str, str], ...]:
+    """The jargon of the specification that these texts use, each with its plain words,
+    both in `language` (the texts are already in it)."""
     joined = " ".join(texts).lower()
-    return tuple((term, plain) for term, plain in triage.PLAIN_WORDS if term in joined)
+    found = []
+    for term, plain in triage.PLAIN_WORDS:
+        term_in = text_in(term, language=language)
+        if term_in.lower() in joined:
+            found.append((term_in, text_in(plain, language=language)))
+    return tuple(found)
 
 
-def _advice_item(advice_id: str, version: str) -> AdviceItem:
-    # The words the outcome was given under its own rules version (never re-scored).
-    text = triage.advice_text(advice_id, version=version)
-    return AdviceItem(advice_id, ADVICE_HEADINGS.get(advice_id, ""), text)
+def _advice_item(advice_id: str, version: str, language: str) -> AdviceItem:
+    # The words the outcome was given under its own rules version (never re-scored), in
+    # that version's catalogue.
+    text = text_in(
+        triage.advice_text(advice_id, version=version), language=language, version=version
+    )
+    heading = ADVICE_HEADINGS.get(advice_id)
+    return AdviceItem(advice_id, str(heading) if heading else "", text)
 
 
-def _pattern_name(pattern: str) -> str:
-    return triage.pattern_name(pattern) if pattern in triage.PATTERNS else pattern
+def _pattern_name(pattern: str, language: str) -> str:
+    if pattern not in triage.PATTERNS:
+        return pattern
+    return text_in(triage.pattern_name(pattern), language=language)
 
 
-def _pattern_what(pattern: str | None) -> str:
+def _pattern_what(pattern: str | None, language: str) -> str:
     found = triage.PATTERNS.get(pattern) if pattern else None
-    return found.what_it_is if found else ""
+    return text_in(found.what_it_is, language=language) if found else ""
 
 
-def _signs(outcome: TriageOutcome, pattern: str) -> tuple[str, ...]:
-    return tuple(triage.SIGNS.get(s, s) for s in outcome.matched_signs.get(pattern, []))
+def _signs(outcome: TriageOutcome, pattern: str, language: str) -> tuple[str, ...]:
+    return tuple(
+        text_in(triage.SIGNS[s], language=language) if s in triage.SIGNS else s
+        for s in outcome.matched_signs.get(pattern, [])
+    )
 
 
-def _red_flag_statement(key: str) -> str:
-    return triage.red_flag_statement(key) if key in triage.RED_FLAGS else key
+def _red_flag_statement(key: str, language: str) -> str:
+    if key not in triage.RED_FLAGS:
+        return key
+    return text_in(triage.red_flag_statement(key), language=language)
 
 
-def _route_text(route: str) -> str:
-    return triage.route_text(
-        route, emergency_number=settings.EMERGENCY_NUMBER, clinic_phone=settings.CLINIC_PHONE
+def _route_text(route: str, language: str) -> str:
+    template = text_in(triage.ROUTE_TEXTS[route], language=language, version=RULES_VERSION)
+    return template.format(
+        emergency_number=settings.EMERGENCY_NUMBER, clinic_phone=settings.CLINIC_PHONE
     )

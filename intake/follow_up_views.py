@@ -6,10 +6,12 @@ Mail scanners and link previews open every link in a message, so opening
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from intake import triage
+from intake.explain import clinical_text
 from intake.follow_ups import (
     FollowUpAlreadyAnswered,
     encouragement_context,
@@ -75,7 +77,7 @@ def _urgent(request: HttpRequest, follow_up: FollowUp, status: int = 200) -> Htt
         **urgent_texts(follow_up.red_flags),
         **hours_context(),
         "intake": follow_up.intake,
-        "disclaimer": triage.DISCLAIMER,
+        "disclaimer": clinical_text(triage.DISCLAIMER),
     }
     return render(request, "intake/urgent.html", context, status=status)
 
@@ -86,7 +88,8 @@ def _page(request, follow_up, form, chosen, status=200) -> HttpResponse:
         "form": form,
         "follow_up": follow_up,
         "chosen": chosen if chosen in labels else None,
-        "chosen_label": labels.get(chosen or ""),
+        # The model's English label, through the catalogue ("Better", "About the same", ...).
+        "chosen_label": gettext(labels[chosen]) if chosen in labels else None,
     }
     return render(request, "intake/followup_answer.html", context, status=status)
 

@@ -19,8 +19,10 @@ from django.db import transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat, Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from clinic.errors import ApplicationError, InvalidInput
+from clinic.languages import language_current
 from clinic.links import BadLink
 from clinic.messaging.models import Channel, Message, Suppression
 from clinic.messaging.quiet_hours import quiet_hours_next_allowed
@@ -44,6 +46,7 @@ from intake.recipients import intake_about, patient_recipient, reply_recipient
 from intake.selectors import APPOINTMENT_IN_HAND_STATUSES, intake_with_outcome
 from intake.services import AFTER_SUBMIT_SCAN_GRACE, AFTER_SUBMIT_SCAN_WINDOW
 from intake.tasks import plan_send as plan_send_task
+from intake.triage.translations import text_in
 from intake.urgent import urgent_case_open, urgent_texts
 
 logger = logging.getLogger(__name__)
@@ -53,9 +56,11 @@ PLAN_PURPOSE = "intake_plan"
 OPEN_STATUSES = (FollowUp.Status.SENT, FollowUp.Status.REMINDED, FollowUp.Status.EXPIRED)
 
 
-ANSWER_MESSAGE = 'Choose "better", "same" or "worse".'
-RED_FLAGS_MESSAGE = "Must be a list of warning-sign keys (section 2), or [] for none of them."
-PAIN_NOW_MESSAGE = "Must be a whole number from 0 to 10, or left out."
+ANSWER_MESSAGE = gettext_lazy('Choose "better", "same" or "worse".')
+RED_FLAGS_MESSAGE = gettext_lazy(
+    "Must be a list of warning-sign keys (section 2), or [] for none of them."
+)
+PAIN_NOW_MESSAGE = gettext_lazy("Must be a whole number from 0 to 10, or left out.")
 PAIN_WORST_WEEK_MESSAGE = PAIN_NOW_MESSAGE
 
 
@@ -70,13 +75,13 @@ class FollowUpAnswerInvalid(FollowUpError, InvalidInput):
 class FollowUpAlreadyAnswered(FollowUpError):
     type = "already_answered"
     status_code = 409
-    default_detail = "You have already answered this check-in. Thank you!"
+    default_detail = gettext_lazy("You have already answered this check-in. Thank you!")
 
 
 class FollowUpNotOpen(FollowUpError):
     type = "not_open"
     status_code = 409
-    default_detail = "This check-in is closed."
+    default_detail = gettext_lazy("This check-in is closed.")
 
 
 # --- Links --------------------------------------------------------------------------------
@@ -352,11 +357,11 @@ def follow_up_answer_clean(
     """Check an answer and its optional scores, field by field, or raise FollowUpAnswerInvalid."""
     errors: dict[str, list[str]] = {}
     if answer not in ANSWERS:
-        errors["answer"] = [ANSWER_MESSAGE]
+        errors["answer"] = [str(ANSWER_MESSAGE)]
     if _score_bad(pain_now):
-        errors["pain_now"] = [PAIN_NOW_MESSAGE]
+        errors["pain_now"] = [str(PAIN_NOW_MESSAGE)]
     if _score_bad(pain_worst_week):
-        errors["pain_worst_week"] = [PAIN_WORST_WEEK_MESSAGE]
+        errors["pain_worst_week"] = [str(PAIN_WORST_WEEK_MESSAGE)]
     if errors:
         raise FollowUpAnswerInvalid(errors=errors)
     return answer, pain_now, pain_worst_week
@@ -369,7 +374,7 @@ def follow_up_red_flags_clean(red_flags: Any) -> list[str]:
     if not isinstance(red_flags, list) or any(
         not isinstance(key, str) or key not in triage.RED_FLAGS for key in red_flags
     ):
-        raise FollowUpAnswerInvalid(errors={"red_flags": [RED_FLAGS_MESSAGE]})
+        raise FollowUpAnswerInvalid(errors={"red_flags": [str(RED_FLAGS_MESSAGE)]})
     return [key for key in triage.RED_FLAGS if key in red_flags]
 
 
@@ -453,7 +458,7 @@ def _follow_up_route(follow_up: FollowUp) -> None:
             follow_up,
             template="followup_encourage",
             purpose="follow_up_encourage",
-            extra=encouragement_context(intake),
+            extra=encouragement_context(intake, language=intake.patient.language),
         )
 
 
@@ -481,15 +486,19 @@ ENCOURAGE_RUNNING_ADVICE = ("pain_guided_running", "return_to_running")
 EXAM_PLAN_ADVICE = "assessment_needed"
 
 
-def encouragement_context(intake: Intake) -> dict[str, Any]:
+def encouragement_context(intake: Intake, *, language: str | None = None) -> dict[str, Any]:
     """What the encouragement adds for the plan the patient was given (from the stored
-    advice, in its own rules version's words): the running advice, or the exam reminder."""
+    advice, in its own rules version's words): the running advice, or the exam reminder.
+    In `language` (a message: the patient's), by default the active one (a page)."""
     outcome = getattr(intake, "outcome", None)
     advice = list(outcome.advice) if outcome else []
     version = outcome.rules_version if outcome else triage.RULES_VERSION
+    language = language or language_current()
     return {
         "running_advice": [
-            triage.advice_text(a, version=version) for a in ENCOURAGE_RUNNING_ADVICE if a in advice
+            text_in(triage.advice_text(a, version=version), language=language, version=version)
+            for a in ENCOURAGE_RUNNING_ADVICE
+            if a in advice
         ],
         "exam_advised": EXAM_PLAN_ADVICE in advice,
     }

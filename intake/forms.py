@@ -12,26 +12,29 @@ mobile number when texts are chosen).
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from clinic.messaging.models import Channel
 from clinic.text import ValidTextFormMixin
 from clinic.zones import clinic_zone_name, zone_choices
 from intake import triage
 from intake.diagram import KneeDiagram, knee_diagram
+from intake.explain import clinical_text
 
-YES_NO = (("yes", "Yes"), ("no", "No"))
+YES_NO = (("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No")))
 
 # The details, in short steps after the safety questions (step 1) and the age (step 2). The
 # last step's name stays "details": a one-page post of every answer still submits.
-DETAIL_STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+DETAIL_STEPS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
     (
         "knee",
-        "Your knee and the pain",
+        gettext_lazy("Your knee and the pain"),
         ("knee", "pain_now", "pain_worst_week", "duration_days", "duration_unit"),
     ),
     (
         "pain",
-        "Where and when it hurts",
+        gettext_lazy("Where and when it hurts"),
         (
             "pain_locations",
             "pain_triggers",
@@ -43,7 +46,7 @@ DETAIL_STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ),
     (
         "running",
-        "About you and your running",
+        gettext_lazy("About you and your running"),
         (
             "weekly_km",
             "recent_increase",
@@ -54,16 +57,19 @@ DETAIL_STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "cadence_spm",
         ),
     ),
-    ("details", "How we keep in touch", ()),  # the contact and guardian fields, by age
+    (
+        "details",
+        gettext_lazy("How we keep in touch"),
+        (),
+    ),  # the contact and guardian fields, by age
 )
 STEP_NAMES = ("safety", "age", *(name for name, _, _ in DETAIL_STEPS))
 STEP_COUNT = len(STEP_NAMES)
 # The pain questions as a 0-10 row of buttons; the ends say what they mean.
-PAIN_CHOICES = [(n, str(n)) for n in range(11)]
-PAIN_CHOICES[0] = (0, "0 No pain")
-PAIN_CHOICES[10] = (10, "10 Worst pain")
-OPTIONAL = " (optional)"
-SMS_PHONE_MESSAGE = "We need {who} mobile number to send text messages."
+PAIN_CHOICES: list[tuple[int, Any]] = [(n, str(n)) for n in range(11)]
+PAIN_CHOICES[0] = (0, gettext_lazy("0 No pain"))
+PAIN_CHOICES[10] = (10, gettext_lazy("10 Worst pain"))
+OPTIONAL = gettext_lazy("%(question)s (optional)")
 
 
 def step_number(name: str) -> int:
@@ -72,7 +78,11 @@ def step_number(name: str) -> int:
 
 
 # The form asks the duration in days, weeks or months and stores days (spec section 1).
-DURATION_UNITS = (("days", "days"), ("weeks", "weeks"), ("months", "months"))
+DURATION_UNITS = (
+    ("days", pgettext_lazy("duration unit", "days")),
+    ("weeks", pgettext_lazy("duration unit", "weeks")),
+    ("months", pgettext_lazy("duration unit", "months")),
+)
 DAYS_PER_UNIT = {"days": 1, "weeks": 7, "months": 30}
 # Section 9: under 16 a parent or guardian answers for the child; under 13 they fill it in.
 GUARDIAN_NEEDED_UNDER = 16
@@ -94,21 +104,31 @@ def _label(question: Any) -> str:
     """The question, marked "(optional)" unless it must be answered (a yes/no never must:
     missing means the clinical default)."""
     optional = not question.required or question.type == "boolean"
-    return question.text + (OPTIONAL if optional else "")
+    text = clinical_text(question.text)
+    return str(OPTIONAL) % {"question": text} if optional else text
+
+
+def _help(question: Any) -> str:
+    return clinical_text(question.help) if question.help else question.help
+
+
+def _choices(question: Any) -> list[tuple[str, str]]:
+    """A clinical question's choices, their words in the active language (intake.explain)."""
+    return [(value, clinical_text(label)) for value, label in question.choices]
 
 
 def _field_for(question: Any) -> forms.Field:
-    common: dict[str, Any] = {"label": _label(question), "help_text": question.help}
+    common: dict[str, Any] = {"label": _label(question), "help_text": _help(question)}
     if question.type == "enum":
         return forms.ChoiceField(
-            choices=question.choices,
+            choices=_choices(question),
             widget=forms.RadioSelect,
             required=question.required,
             **common,
         )
     if question.type == "enum_list":
         return forms.MultipleChoiceField(
-            choices=question.choices,
+            choices=_choices(question),
             widget=forms.CheckboxSelectMultiple,
             required=question.required and question.min_items > 0,
             **common,
@@ -146,10 +166,10 @@ class SafetyForm(ValidTextFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for key, flag in triage.RED_FLAGS.items():
             self.fields[key] = forms.ChoiceField(
-                label=flag.question,
+                label=clinical_text(flag.question),
                 choices=YES_NO,
                 widget=forms.RadioSelect,
-                error_messages={"required": "Please answer yes or no."},
+                error_messages={"required": gettext_lazy("Please answer yes or no.")},
             )
 
     def red_flags(self) -> list[str]:
@@ -162,12 +182,14 @@ class AgeForm(ValidTextFormMixin, forms.Form):
 
     safety = forms.CharField(widget=forms.HiddenInput)
     age = forms.IntegerField(
-        label="How old is the person with knee pain?",
-        help_text="In years. If you are filling this in for your child, give their age.",
+        label=gettext_lazy("How old is the person with knee pain?"),
+        help_text=gettext_lazy(
+            "In years. If you are filling this in for your child, give their age."
+        ),
         min_value=0,
         max_value=triage.QUESTIONS["age"].max,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={"required": "Please tell us the age."},
+        error_messages={"required": gettext_lazy("Please tell us the age.")},
     )
 
 
@@ -180,43 +202,50 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
     """
 
     safety = forms.CharField(widget=forms.HiddenInput)
-    name = forms.CharField(label="Your name", max_length=200)
+    name = forms.CharField(label=gettext_lazy("Your name"), max_length=200)
     email = forms.EmailField(
-        label="Email", required=False, help_text="Needed if we are to contact you by email."
+        label=gettext_lazy("Email"),
+        required=False,
+        help_text=gettext_lazy("Needed if we are to contact you by email."),
     )
     phone = forms.CharField(
-        label="Mobile phone",
-        help_text="Needed only for text messages.",
+        label=gettext_lazy("Mobile phone"),
+        help_text=gettext_lazy("Needed only for text messages."),
         required=False,
         max_length=40,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     channel = forms.ChoiceField(
-        label="How should we contact you?",
-        choices=((Channel.EMAIL, "Email"), (Channel.SMS, "Text message (SMS)")),
+        label=gettext_lazy("How should we contact you?"),
+        choices=(
+            (Channel.EMAIL, gettext_lazy("Email")),
+            (Channel.SMS, gettext_lazy("Text message (SMS)")),
+        ),
         initial=Channel.EMAIL,
         widget=forms.RadioSelect,
     )
-    timezone = forms.ChoiceField(label="Your time zone")
+    timezone = forms.ChoiceField(label=gettext_lazy("Your time zone"))
     consent_follow_up = forms.BooleanField(
-        label="Yes, contact me in a week to ask how my knee is.", required=False
+        label=gettext_lazy("Yes, contact me in a week to ask how my knee is."), required=False
     )
-    guardian_name = forms.CharField(label="Parent or guardian's name", required=False)
+    guardian_name = forms.CharField(label=gettext_lazy("Parent or guardian's name"), required=False)
     guardian_relationship = forms.CharField(
-        label="How are you related to the child?",
-        help_text="For example: mother, father, grandparent, carer.",
+        label=gettext_lazy("How are you related to the child?"),
+        help_text=gettext_lazy("For example: mother, father, grandparent, carer."),
         required=False,
     )
-    guardian_email = forms.EmailField(label="Parent or guardian's email", required=False)
+    guardian_email = forms.EmailField(
+        label=gettext_lazy("Parent or guardian's email"), required=False
+    )
     guardian_phone = forms.CharField(
-        label="Parent or guardian's mobile phone",
-        help_text="An email address or a mobile number: at least one.",
+        label=gettext_lazy("Parent or guardian's mobile phone"),
+        help_text=gettext_lazy("An email address or a mobile number: at least one."),
         required=False,
         max_length=40,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     completed_by_guardian = forms.BooleanField(
-        label="I am the parent or guardian filling this in", required=False
+        label=gettext_lazy("I am the parent or guardian filling this in"), required=False
     )
 
     PATIENT_FIELDS = ("name", "email", "phone", "channel", "timezone", "consent_follow_up")
@@ -241,26 +270,26 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
         self.fields["age"].widget = forms.HiddenInput()
         # A number and a unit; the maximum is checked in days, once the unit is applied.
         self.fields["duration_days"] = forms.IntegerField(
-            label=triage.QUESTIONS["duration_days"].text,
-            help_text="A number, then choose days, weeks or months.",
+            label=clinical_text(triage.QUESTIONS["duration_days"].text),
+            help_text=_("A number, then choose days, weeks or months."),
             min_value=0,
             widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         )
         self._pain_as_buttons()
         self.fields["duration_unit"] = forms.ChoiceField(
-            label="Days, weeks or months",
+            label=_("Days, weeks or months"),
             choices=DURATION_UNITS,
             initial="days",
             required=False,
         )
         if self.age is not None and self.age < GUARDIAN_NEEDED_UNDER:
-            self.fields["name"].label = "The child's name"
-            self.fields["channel"].label = "How should we contact you (the parent or guardian)?"
-            self.fields[
-                "consent_follow_up"
-            ].label = "Yes, contact me (the parent or guardian) in a week to ask how the knee is."
+            self.fields["name"].label = _("The child's name")
+            self.fields["channel"].label = _("How should we contact you (the parent or guardian)?")
+            self.fields["consent_follow_up"].label = _(
+                "Yes, contact me (the parent or guardian) in a week to ask how the knee is."
+            )
             self.fields["guardian_email"].widget.attrs["autocomplete"] = "email"
-            self.fields["guardian_phone"].help_text = (
+            self.fields["guardian_phone"].help_text = _(
                 "An email address or a mobile number: at least one. The mobile number is "
                 "needed for text messages."
             )
@@ -342,7 +371,7 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
         (`age`: the hidden age was tampered with); None when they are all fine."""
         if "age" in self.errors or "safety" in self.errors:
             return "age"
-        for name, _, _ in DETAIL_STEPS[: STEP_NAMES.index(upto) - 1]:
+        for name, _title, _keys in DETAIL_STEPS[: STEP_NAMES.index(upto) - 1]:
             if any(key in self.errors for key in self.step_keys(name)):
                 return name
         return None
@@ -363,15 +392,21 @@ class IntakeForm(ValidTextFormMixin, forms.Form):
         limit = triage.QUESTIONS["duration_days"].max
         if amount is not None and amount * DAYS_PER_UNIT.get(unit, 1) > limit:
             self.add_error(
-                "duration_days", f"That is longer than we can record: at most {limit} days."
+                "duration_days",
+                _("That is longer than we can record: at most %(limit)s days.") % {"limit": limit},
             )
         # Texts need a number: the mobile is asked, and needed, only when texts are chosen.
-        key, who = (
-            ("guardian_phone", "the parent or guardian's") if self.is_child else ("phone", "your")
+        key, message = (
+            (
+                "guardian_phone",
+                _("We need the parent or guardian's mobile number to send text messages."),
+            )
+            if self.is_child
+            else ("phone", _("We need your mobile number to send text messages."))
         )
         texts = data.get("channel") == Channel.SMS
         if texts and not data.get(key) and key not in self.errors:
-            self.add_error(key, SMS_PHONE_MESSAGE.format(who=who))
+            self.add_error(key, message)
         return data
 
     def submission(self) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -427,22 +462,26 @@ class FollowUpAnswerForm(ValidTextFormMixin, forms.Form):
     """The one-week check-in: the answer chosen in the message, and an optional score."""
 
     answer = forms.ChoiceField(
-        label="How is your knee compared with last week?",
-        choices=(("better", "Better"), ("same", "About the same"), ("worse", "Worse")),
+        label=gettext_lazy("How is your knee compared with last week?"),
+        choices=(
+            ("better", gettext_lazy("Better")),
+            ("same", gettext_lazy("About the same")),
+            ("worse", gettext_lazy("Worse")),
+        ),
         widget=forms.RadioSelect,
     )
     pain_now = forms.TypedChoiceField(
-        label="Pain right now (optional)",
+        label=gettext_lazy("Pain right now (optional)"),
         help_text="0 = no pain, 10 = the worst pain you can imagine.",
-        choices=[("", "Rather not say")] + [(str(n), str(n)) for n in range(11)],
+        choices=[("", gettext_lazy("Rather not say"))] + [(str(n), str(n)) for n in range(11)],
         coerce=int,
         empty_value=None,
         required=False,
     )
     pain_worst_week = forms.TypedChoiceField(
-        label="Worst pain in the past week (optional)",
+        label=gettext_lazy("Worst pain in the past week (optional)"),
         help_text="0 = no pain, 10 = the worst pain you can imagine.",
-        choices=[("", "Rather not say")] + [(str(n), str(n)) for n in range(11)],
+        choices=[("", gettext_lazy("Rather not say"))] + [(str(n), str(n)) for n in range(11)],
         coerce=int,
         empty_value=None,
         required=False,
@@ -453,7 +492,10 @@ class FollowUpAnswerForm(ValidTextFormMixin, forms.Form):
         # After `worse`, the warning signs are asked again (section 6), before anything else.
         for key, flag in triage.RED_FLAGS.items():
             self.fields[key] = forms.ChoiceField(
-                label=flag.question, choices=YES_NO, widget=forms.RadioSelect, required=False
+                label=clinical_text(flag.question),
+                choices=YES_NO,
+                widget=forms.RadioSelect,
+                required=False,
             )
 
     def safety_fields(self) -> list[forms.BoundField]:
@@ -474,15 +516,15 @@ class CallBackForm(forms.Form):
     """
 
     # No limits here: the service checks every field at once, so all errors show together.
-    name = forms.CharField(label="Your name", required=False)
+    name = forms.CharField(label=gettext_lazy("Your name"), required=False)
     phone = forms.CharField(
-        label="Phone number",
-        help_text="The number the clinic can call you on today.",
+        label=gettext_lazy("Phone number"),
+        help_text=gettext_lazy("The number the clinic can call you on today."),
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     email = forms.CharField(
-        label="Email (optional)",
+        label=gettext_lazy("Email (optional)"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

@@ -29,6 +29,13 @@ class CareRoute(models.TextChoices):
     WITHIN_48H = "within_48h", "Doctor within 1–2 days"
 
 
+class Language(models.TextChoices):
+    """The languages a patient may choose (settings.LANGUAGES); every message uses theirs."""
+
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Spanish"
+
+
 class Pattern(models.TextChoices):
     """The pattern ids (a stable contract) with the names shown to patients (the rules')."""
 
@@ -70,6 +77,8 @@ class Patient(models.Model):
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
     timezone = models.CharField(max_length=64, default=clinic_time_zone)
     consent_follow_up = models.BooleanField(default=False)
+    # The language every page, sheet and message for this patient is in (docs/languages.md).
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
     # A child's parent or guardian (clinical spec section 9, under 16): blank for adults.
     # Their consent is the one that counts and every message goes to their contact.
     guardian_name = models.CharField(max_length=200, blank=True)

@@ -9,14 +9,18 @@ def patient_recipient(patient: Patient, *, channel: str | None = None) -> Recipi
     """The patient on `channel` (their own by default), with their email as SMS fallback.
 
     For a child (under 16, section 9) every message goes to the parent or guardian's
-    contact instead, never the child's.
+    contact instead, never the child's. Every message is written in the patient's language.
     """
     channel = channel or patient.channel
     email, phone = patient_contact(patient)
     address = phone if channel == Channel.SMS else email
     fallback = email if channel == Channel.SMS else ""
     return Recipient(
-        channel=channel, address=address, zone=patient.timezone, fallback_email=fallback
+        channel=channel,
+        address=address,
+        zone=patient.timezone,
+        fallback_email=fallback,
+        language=patient.language,
     )
 
 

@@ -4,19 +4,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from clinic import languages
 from clinic.links import BadLink, ExpiredLink, link_token_open, link_token_read
 from clinic.zones import when_text
 from intake.explain import outcome_explained, warning_signs
 from intake.links import (
     BOOKING_LINK_PURPOSE,
     RESULT_LINK_PURPOSE,
+    follow_up_id_from_token,
     intake_path,
     intake_token,
     intake_url,
 )
-from intake.models import Intake, Patient, Urgency
+from intake.models import FollowUp, Intake, Patient, Urgency
 
 # Appointment statuses (referrals.Appointment) that mean the episode is already in a
 # clinician's hands: booked, or attended. Read by relation name: intake never imports
@@ -72,13 +75,17 @@ def intake_links(intake: Intake, token: str | None = None) -> dict[str, str]:
 
 def intake_public_payload(intake: Intake, *, token: str | None = None) -> dict[str, Any]:
     """The API body for a patient's intake (`POST` and `GET /api/v1/intakes/…`), for
-    IntakeOutputSerializer: `triage` is the outcome explained to the patient."""
+    IntakeOutputSerializer: `triage` is the outcome explained to the patient, in their
+    language (`patient.language`)."""
     token = token or intake_token(intake)
+    patient = intake.patient
+    with languages.override(patient.language):  # the texts in the patient's language
+        triage_explained = outcome_explained(intake.outcome, audience="patient")
     return {
         "id": intake.pk,
         "token": token,
-        "patient": {"guardian": guardian_public(intake.patient)},
-        "triage": outcome_explained(intake.outcome, audience="patient"),
+        "patient": {"guardian": guardian_public(patient), "language": patient.language},
+        "triage": triage_explained,
         "links": intake_links(intake, token),
     }
 
@@ -175,3 +182,37 @@ def result_actions(
     if intake.urgency == Urgency.SELF_CARE:
         actions += [sheet, {**book, "secondary": "1"}]  # booking offered, not pushed
     return actions
+
+
+# --- The language switch ------------------------------------------------------------------
+
+# Pages opened by a patient's link, by URL name, and how their token finds the patient.
+_BY_RESULT_TOKEN = frozenset({"intake:result", "intake:advice_sheet"})
+_BY_BOOKING_TOKEN = frozenset({"referrals:book", "referrals:verify", "referrals:book-confirm"})
+_BY_FOLLOW_UP_TOKEN = frozenset({"followups:answer"})
+
+
+def patient_for_path(path: str, *, booking: bool = True) -> Patient | None:
+    """The patient whose link opens the page at `path`, or None (any other page, or a bad or
+    expired link: the switch then sets only the browser's cookie)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    token = match.kwargs.get("token")
+    if not isinstance(token, str):
+        return None
+    try:
+        if match.view_name in _BY_RESULT_TOKEN:
+            return intake_get_by_token(token).patient
+        if booking and match.view_name in _BY_BOOKING_TOKEN:
+            return intake_open_for_booking(token)[0].patient
+        if match.view_name in _BY_FOLLOW_UP_TOKEN:
+            follow_up = FollowUp.objects.select_related("intake__patient").filter(
+                pk=follow_up_id_from_token(token)
+            )
+            found = follow_up.first()
+            return found.intake.patient if found else None
+    except (BadLink, ExpiredLink):
+        return None
+    return None

@@ -24,7 +24,7 @@ from intake.follow_ups import (
     FollowUpAnswerInvalid,
     follow_up_red_flags_clean,
 )
-from intake.models import CareRoute, FollowUp, Urgency
+from intake.models import CareRoute, FollowUp, Language, Urgency
 
 if TYPE_CHECKING:  # the stubs' name for a lazy translation; dev-only package
     from django_stubs_ext import StrPromise
@@ -104,6 +104,12 @@ class PatientInputSerializer(serializers.Serializer):
         help_text="Required when answers.age is under 16 (section 9); null or absent otherwise. "
         "Messages for a child go to the guardian's contact.",
     )
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        help_text="The patient's language for every text, sheet and message: 'en' or 'es'. "
+        "Absent: the request's Accept-Language when it is one of these, else 'en'.",
+    )
 
 
 @extend_schema_field(PatientInputSerializer)
@@ -176,6 +182,10 @@ class GuardianOutputSerializer(serializers.Serializer):
 
 class PatientOutputSerializer(serializers.Serializer):
     guardian = GuardianOutputSerializer(allow_null=True, help_text="null for adults.")
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        help_text="The language of `triage`'s texts and of every message to the patient.",
+    )
 
 
 class IntakeOutputSerializer(SharedFieldsOutputSerializer):
@@ -225,7 +235,7 @@ class RedFlagsField(serializers.ListField):
             raise  # unreachable: fail() raises
 
 
-def _messages(text: str, *keys: str) -> "dict[str, str | StrPromise]":
+def _messages(text: "str | StrPromise", *keys: str) -> "dict[str, str | StrPromise]":
     return dict.fromkeys(keys, text)
 
 

@@ -9,10 +9,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.languages import language_current
 from clinic.tasking import enqueue
 from intake import triage
 from intake.models import FollowUp, Intake, Patient, SafetyScreen, TriageOutcome, Urgency
 from intake.recipients import reply_recipient
+from intake.selectors import patient_for_path
 from intake.tasks import advice_sheet_render, plan_send
 from intake.urgent import urgent_case_open
 from intake.validation import IntakeInvalid, answered_age, patient_clean
@@ -30,7 +32,9 @@ def intake_validate(*, patient: object, answers: object) -> tuple[dict[str, Any]
     clean_answers: dict[str, Any] = {}
     try:
         # The age decides whether a guardian is needed (section 9), so it is read first.
-        clean_patient = patient_clean(patient, age=answered_age(answers))
+        clean_patient = patient_clean(
+            patient, age=answered_age(answers), default_language=language_current()
+        )
     except IntakeInvalid as exc:
         errors.update(exc.errors)
     if not isinstance(answers, Mapping):
@@ -112,3 +116,14 @@ def intake_submit(
         else:
             enqueue(advice_sheet_render, outcome.pk)
     return intake
+
+
+def patient_language_set(*, path: str, language: str) -> Patient | None:
+    """Store `language` on the patient whose link opened `path`; returns them, or None."""
+    patient = patient_for_path(path)  # the switch: intake.views.language_switch
+    if patient is None or patient.language == language:
+        return patient
+    with transaction.atomic():
+        Patient.objects.filter(pk=patient.pk).update(language=language)
+    patient.language = language
+    return patient

@@ -19,14 +19,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext as _
 
-from clinic import locales
+from clinic import languages, locales
 from clinic.errors import InvalidInput
+from clinic.languages import language_current
 from clinic.messaging.models import Channel, Message
 from clinic.messaging.recipients import Recipient
 from clinic.messaging.services import message_queue
 from clinic.zones import clinic_zone, clinic_zone_name
 from intake import triage
+from intake.explain import breathlessness_in, clinical_text, route_text_in
 from intake.models import (
     FollowUp,
     Intake,
@@ -54,14 +58,13 @@ class CallBackInvalid(InvalidInput):
 
 
 def route_text(route: str) -> str:
-    """The patient text of a care route with this clinic's numbers filled in."""
-    return triage.route_text(
-        route, emergency_number=settings.EMERGENCY_NUMBER, clinic_phone=settings.CLINIC_PHONE
-    )
+    """The patient text of a care route with this clinic's numbers filled in (in the active
+    language)."""
+    return route_text_in(route)
 
 
 def breathlessness_text() -> str:
-    return triage.breathlessness_text(emergency_number=settings.EMERGENCY_NUMBER)
+    return breathlessness_in()
 
 
 def urgent_texts(red_flags: list[str] | tuple[str, ...]) -> dict[str, Any]:
@@ -82,7 +85,9 @@ def urgent_texts(red_flags: list[str] | tuple[str, ...]) -> dict[str, Any]:
                 "route": r,
                 "text": route_text(r),
                 "signs": [
-                    triage.red_flag_statement(f) for f in flags if triage.RED_FLAGS[f].route == r
+                    clinical_text(triage.red_flag_statement(f))
+                    for f in flags
+                    if triage.RED_FLAGS[f].route == r
                 ],
             }
             for r in routes
@@ -95,7 +100,6 @@ def urgent_texts(red_flags: list[str] | tuple[str, ...]) -> dict[str, Any]:
 # --- Opening hours ---------------------------------------------------------------------------
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _HOURS_ENTRY = re.compile(
     r"^(?P<first>[A-Za-z]{3})(?:\s*-\s*(?P<last>[A-Za-z]{3}))?\s+"
     r"(?P<opens>\d{1,2}:\d{2})\s*-\s*(?P<closes>\d{1,2}:\d{2})$"
@@ -110,8 +114,17 @@ class OpeningHours:
 
     @property
     def label(self) -> str:
-        first, last = DAY_NAMES[self.days[0]], DAY_NAMES[self.days[-1]]
-        days = first if len(self.days) == 1 else f"{first} to {last}"
+        """ "Monday to Friday, 8:00 am–6:00 pm" in the active language (Django's day names)."""
+        first, last = str(WEEKDAYS[self.days[0]]), str(WEEKDAYS[self.days[-1]])
+        days = (
+            first
+            if len(self.days) == 1
+            else _("%(first)s to %(last)s")
+            % {
+                "first": first,
+                "last": last,
+            }
+        )
         return f"{days}, {locales.time_range_text(self.opens, self.closes)}"
 
 
@@ -227,6 +240,7 @@ def call_back_submit(
             email=contact["email"],
             channel=Channel.SMS,
             timezone=clinic_zone_name(),
+            language=language_current(),
             created_at=now,
         )
         intake = Intake.objects.create(
@@ -320,7 +334,12 @@ def _route_text_queue(intake: Intake, flags: list[str]) -> Message | None:
     if recipient is None:
         return None  # an anonymous case: the page told them, the alert tells the clinic
     # A clinician's mark has no flags of its own: the outcome's, else a same-day route.
-    texts = urgent_texts(flags or list(intake.outcome.red_flags))
+    # In the patient's language, whoever acts (the patient's page, a clinician's mark).
+    with languages.override(intake.patient.language):
+        texts = urgent_texts(flags or list(intake.outcome.red_flags))
+        signs = [
+            clinical_text(triage.red_flag_statement(f)) for f in flags if f in triage.RED_FLAGS
+        ]
     return message_queue(
         template="urgent_route",
         purpose=ROUTE_PURPOSE,
@@ -329,7 +348,7 @@ def _route_text_queue(intake: Intake, flags: list[str]) -> Message | None:
         context={
             "first_name": intake.patient.greeting_name,
             "route_text": texts["route_text"],
-            "signs": [triage.red_flag_statement(f) for f in flags if f in triage.RED_FLAGS],
+            "signs": signs,
             "breathlessness_text": texts["breathlessness_text"],
         },
         about=intake_about(intake.pk),

@@ -1,13 +1,18 @@
 """The patient's pages: the intake form in short steps, the urgent page, the result page."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from clinic.languages import language_supported, patient_languages
 from intake import triage
 from intake.advice import advice_sheet_outcome_for, advice_sheet_response
+from intake.explain import breathlessness_in, clinical_text, warning_signs
 from intake.forms import (
     STEP_NAMES,
     AgeForm,
@@ -20,7 +25,7 @@ from intake.forms import (
 from intake.links import intake_token, short_booking_path_open
 from intake.models import Intake, SafetyScreen
 from intake.selectors import intake_get_by_token, result_context
-from intake.services import intake_submit
+from intake.services import intake_submit, patient_language_set
 from intake.urgent import (
     CallBackInvalid,
     call_back_submit,
@@ -113,20 +118,12 @@ def _step_page(request: HttpRequest, step: str, given: dict[str, object]) -> Htt
 
 def _under_12_context() -> dict:
     """Section 9: where to go instead, and the warning signs with where each one leads."""
-    numbers = {
-        "emergency_number": getattr(settings, "EMERGENCY_NUMBER", "911"),
-        "clinic_phone": settings.CLINIC_PHONE,
-    }
     return {
-        "message": triage.UNDER_12_MESSAGE,
+        "message": clinical_text(triage.UNDER_12_MESSAGE),
         "routes": [
-            {
-                "text": triage.route_text(route, **numbers),
-                "signs": [f.statement for f in triage.RED_FLAGS.values() if f.route == route],
-            }
-            for route in triage.CARE_ROUTES
+            {"text": group.route_text, "signs": group.statements} for group in warning_signs()
         ],
-        "breathlessness": triage.breathlessness_text(emergency_number=numbers["emergency_number"]),
+        "breathlessness": breathlessness_in(),
     }
 
 
@@ -208,7 +205,11 @@ def _session_screen(request: HttpRequest) -> SafetyScreen | None:
 
 
 def _urgent_context(red_flags: list[str]) -> dict:
-    return {**urgent_texts(red_flags), **hours_context(), "disclaimer": triage.DISCLAIMER}
+    return {
+        **urgent_texts(red_flags),
+        **hours_context(),
+        "disclaimer": clinical_text(triage.DISCLAIMER),
+    }
 
 
 def _screen_context(screen: SafetyScreen, form: CallBackForm) -> dict:
@@ -237,6 +238,33 @@ def advice_sheet_download(request: HttpRequest, token: str) -> HttpResponse:
     """
     outcome = advice_sheet_outcome_for(token=token)
     return advice_sheet_response(outcome)
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """The switch on every patient page: the browser's cookie, and the patient's stored
+    language when the page was opened by their link; then back to the page."""
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    chosen = request.POST.get("language", "")
+    if chosen not in dict(settings.LANGUAGES) and chosen not in dict(patient_languages()):
+        return response
+    language = language_supported(chosen)  # "en-gb" (the clinic's English) is stored as "en"
+    patient_language_set(path=urlsplit(next_url).path, language=language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite="Lax",
+    )
+    return response
 
 
 @require_GET

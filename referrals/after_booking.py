@@ -11,6 +11,8 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from referrals.models import Appointment
 
@@ -19,9 +21,9 @@ OUTLOOK_CALENDAR = "https://outlook.live.com/calendar/0/deeplink/compose"
 
 # Plain things to bring, no clinical advice: what lets the clinician see and test the knee.
 WHAT_TO_BRING = (
-    "Shorts or loose trousers, so the clinician can see your knee",
-    "The running shoes you use most",
-    "A list of any medicines you take",
+    gettext_lazy("Shorts or loose trousers, so the clinician can see your knee"),
+    gettext_lazy("The running shoes you use most"),
+    gettext_lazy("A list of any medicines you take"),
 )
 
 
@@ -33,9 +35,9 @@ def visit_minutes(starts_at: datetime, ends_at: datetime) -> int:
 def visit_length_text(starts_at: datetime, ends_at: datetime) -> str:
     """`30 minutes`, `1 hour`, `1 hour 15 minutes`."""
     hours, minutes = divmod(visit_minutes(starts_at, ends_at), 60)
-    parts = [f"{hours} hour{'' if hours == 1 else 's'}"] if hours else []
+    parts = [ngettext("%(n)s hour", "%(n)s hours", hours) % {"n": hours}] if hours else []
     if minutes or not hours:
-        parts.append(f"{minutes} minute{'' if minutes == 1 else 's'}")
+        parts.append(ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes})
     return " ".join(parts)
 
 
@@ -55,11 +57,12 @@ def calendar_event(appointment: Appointment, token: str) -> dict[str, str]:
     page = settings.SITE_URL + reverse("referrals:appointment", args=[token])
     clinician = appointment.clinician
     return {
-        "title": f"Free second opinion with {clinician.display_name}",
+        "title": _("Free second opinion with %(name)s") % {"name": clinician.display_name},
         "details": (
             f"{clinician.display_name}, {clinician.title}.\n"
-            f"Change or cancel: {page}\n"
-            f"Questions: {settings.CLINIC_PHONE}"
+            + _("Change or cancel: %(url)s") % {"url": page}
+            + "\n"
+            + _("Questions: %(phone)s") % {"phone": settings.CLINIC_PHONE}
         ),
         "location": clinic_location(),
     }

@@ -6,13 +6,15 @@ The API answers each with its `status_code` and `type` (and `extra` keys: a take
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from clinic.errors import ApplicationError, InvalidInput
 
 
 class SlotRefused(InvalidInput):
     """The slot asked for cannot be booked (unknown, past, too soon, too far, the same)."""
 
-    default_detail = "Please choose another time."
+    default_detail = gettext_lazy("Please choose another time.")
 
     def __init__(self, reason: str) -> None:
         super().__init__(errors={"slot": [reason]})
@@ -23,7 +25,7 @@ class SlotTaken(ApplicationError):
 
     type = "slot_taken"
     status_code = 409
-    default_detail = "That time has just been taken. Here are the nearest free times."
+    default_detail = gettext_lazy("That time has just been taken. Here are the nearest free times.")
 
     def __init__(self, *, alternatives: list[dict[str, Any]]) -> None:
         super().__init__(extra={"alternatives": alternatives})
@@ -34,7 +36,7 @@ class AlreadyBooked(ApplicationError):
 
     type = "already_booked"
     status_code = 409
-    default_detail = (
+    default_detail = gettext_lazy(
         "You already have a second-opinion appointment. Use its links to move or cancel it."
     )
 
@@ -47,7 +49,7 @@ class BookingNotOffered(ApplicationError):
 
     type = "booking_not_offered"
     status_code = 403
-    default_detail = (
+    default_detail = gettext_lazy(
         "Your answers need same-day care: please call the clinic or seek urgent care "
         "instead of booking."
     )
@@ -61,12 +63,14 @@ class AppointmentNotChangeable(ApplicationError):
 
 class AppointmentCancelled(AppointmentNotChangeable):
     type = "appointment_cancelled"
-    default_detail = "This appointment was cancelled. You can book a new one."
+    default_detail = gettext_lazy("This appointment was cancelled. You can book a new one.")
 
 
 class AppointmentPast(AppointmentNotChangeable):
     type = "appointment_past"
-    default_detail = "This appointment has already taken place and can no longer be changed."
+    default_detail = gettext_lazy(
+        "This appointment has already taken place and can no longer be changed."
+    )
 
 
 class AppointmentNotFound(ApplicationError):
@@ -74,4 +78,4 @@ class AppointmentNotFound(ApplicationError):
 
     type = "not_found"
     status_code = 404
-    default_detail = "There is no such appointment for this token."
+    default_detail = gettext_lazy("There is no such appointment for this token.")

@@ -12,7 +12,9 @@ from datetime import datetime
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from clinic import languages
 from clinic.messaging.services import message_queue
 from intake.recipients import patient_recipient
 from referrals import selectors
@@ -51,6 +53,16 @@ def _patient_told(appointment: Appointment, *, now: datetime) -> None:
     if not recipient.address:
         return  # the front desk's list shows them: the clinic phones
     alternatives = selectors.slot_alternatives(slot=appointment.slot, now=now, limit=ALTERNATIVES)
+    with languages.override(patient.language):  # days and times in the patient's language
+        when = selectors.when_text(appointment.starts_at, patient.timezone)
+        choices = [
+            _("%(when)s with %(name)s")
+            % {
+                "when": selectors.when_text(slot.starts_at, patient.timezone),
+                "name": slot.clinician.display_name,
+            }
+            for slot in alternatives
+        ]
     message_queue(
         template="appointment_clinic_cancelled",
         purpose="appointment_clinic_cancelled",
@@ -58,13 +70,9 @@ def _patient_told(appointment: Appointment, *, now: datetime) -> None:
         recipient=recipient,
         context={
             "first_name": patient.greeting_name,
-            "when": selectors.when_text(appointment.starts_at, patient.timezone),
+            "when": when,
             "clinician_name": appointment.clinician.display_name,
-            "alternatives": [
-                f"{selectors.when_text(slot.starts_at, patient.timezone)} with "
-                f"{slot.clinician.display_name}"
-                for slot in alternatives
-            ],
+            "alternatives": choices,
             "book_url": settings.SITE_URL + selectors.book_path(appointment.intake),
         },
         about=f"appointment:{appointment.pk}",

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
+from clinic import languages
 from clinic.messaging.models import Channel
 from clinic.messaging.recipients import Recipient
 from clinic.messaging.services import message_queue
@@ -46,6 +47,22 @@ def patient_message_item(
     recipient = patient_recipient(patient)
     if not recipient.address:
         return None
+    with languages.override(patient.language):  # the day and time in their language
+        return _patient_message_item(
+            appointment, recipient, kind=kind, now=now, extra=extra, unprompted=unprompted
+        )
+
+
+def _patient_message_item(
+    appointment: Appointment,
+    recipient: Recipient,
+    *,
+    kind: str,
+    now: datetime,
+    extra: dict[str, Any] | None,
+    unprompted: bool,
+) -> dict[str, Any]:
+    patient = appointment.patient
     attachments = []
     if patient.channel == Channel.EMAIL:
         attachments = [

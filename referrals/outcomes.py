@@ -21,7 +21,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from clinic import languages
 from clinic.errors import ApplicationError, InvalidInput
 from clinic.messaging.models import Channel
 from clinic.messaging.recipients import Recipient
@@ -41,11 +43,19 @@ NOTE_MAX = 1000
 
 # The plan's next step, in the patient's thank-you (plain words, no diagnosis).
 NEXT_STEP = {
-    Plan.SELF_CARE: "Keep going with the self-care plan you agreed at your appointment.",
-    Plan.PHYSIO_COURSE: "The clinic will contact you to arrange your physiotherapy sessions.",
-    Plan.IMAGING: "The clinic will contact you with the time of your scan.",
-    Plan.ONWARD_REFERRAL: "We are passing your care to {onward_to}, who will contact you.",
-    Plan.DISCHARGED: "You need no further appointments. If your knee gets worse, contact us.",
+    Plan.SELF_CARE: gettext_lazy(
+        "Keep going with the self-care plan you agreed at your appointment."
+    ),
+    Plan.PHYSIO_COURSE: gettext_lazy(
+        "The clinic will contact you to arrange your physiotherapy sessions."
+    ),
+    Plan.IMAGING: gettext_lazy("The clinic will contact you with the time of your scan."),
+    Plan.ONWARD_REFERRAL: gettext_lazy(
+        "We are passing your care to %(onward_to)s, who will contact you."
+    ),
+    Plan.DISCHARGED: gettext_lazy(
+        "You need no further appointments. If your knee gets worse, contact us."
+    ),
 }
 
 
@@ -185,7 +195,8 @@ def intake_is_urgent(intake_id: int) -> bool:
 
 
 def next_step_text(outcome: AppointmentOutcome) -> str:
-    return NEXT_STEP[Plan(outcome.plan)].format(onward_to=outcome.onward_to)
+    """The patient's next step, in the active language."""
+    return str(NEXT_STEP[Plan(outcome.plan)]) % {"onward_to": outcome.onward_to}
 
 
 def _about(appointment: Appointment) -> str:
@@ -196,6 +207,8 @@ def _thank_you(appointment: Appointment, outcome: AppointmentOutcome) -> None:
     recipient = patient_recipient(appointment.patient)
     if not recipient.address:
         return
+    with languages.override(appointment.patient.language):
+        next_step = next_step_text(outcome)
     message_queue(
         template="appointment_thanks",
         purpose="appointment_thanks",
@@ -204,7 +217,7 @@ def _thank_you(appointment: Appointment, outcome: AppointmentOutcome) -> None:
         context={
             "first_name": appointment.patient.greeting_name,
             "clinician_name": appointment.clinician.display_name,
-            "next_step": next_step_text(outcome),
+            "next_step": next_step,
         },
         about=_about(appointment),
     )
@@ -216,6 +229,8 @@ def _rebook_offer(appointment: Appointment) -> None:
     recipient = patient_recipient(appointment.patient)
     if not recipient.address:
         return
+    with languages.override(appointment.patient.language):
+        when = selectors.when_text(appointment.starts_at, appointment.patient.timezone)
     message_queue(
         template="appointment_missed",
         purpose="appointment_missed",
@@ -223,7 +238,7 @@ def _rebook_offer(appointment: Appointment) -> None:
         recipient=recipient,
         context={
             "first_name": appointment.patient.greeting_name,
-            "when": selectors.when_text(appointment.starts_at, appointment.patient.timezone),
+            "when": when,
             "book_url": settings.SITE_URL + selectors.book_path(appointment.intake),
         },
         about=_about(appointment),

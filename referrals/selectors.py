@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
-from clinic import locales
+from clinic import languages, locales
 from clinic.links import BadLink, link_token_make, link_token_open
 from clinic.zones import clinic_zone, when_text, zone_label, zone_of
 from intake.links import booking_path
@@ -411,8 +412,13 @@ def appointment_ics(appointment: Appointment, *, now: datetime | None = None) ->
     """An iCalendar file for the appointment, in the clinic's zone with its VTIMEZONE.
 
     One UID per appointment and SEQUENCE = version, so a calendar updates the event on a
-    reschedule and removes it on a cancellation.
+    reschedule and removes it on a cancellation. Its words are in the patient's language.
     """
+    with languages.override(appointment.patient.language):
+        return _appointment_ics(appointment, now=now)
+
+
+def _appointment_ics(appointment: Appointment, *, now: datetime | None) -> str:
     zone = clinic_zone()
     cancelled = appointment.status == Appointment.Status.CANCELLED
     calendar = icalendar.Calendar()
@@ -426,14 +432,16 @@ def appointment_ics(appointment: Appointment, *, now: datetime | None = None) ->
     event.add("dtstamp", now or timezone.now())
     event.add("dtstart", appointment.starts_at.astimezone(zone))
     event.add("dtend", appointment.ends_at.astimezone(zone))
-    event.add("summary", f"Free second opinion with {appointment.clinician.display_name}")
+    name = appointment.clinician.display_name
+    event.add("summary", _("Free second opinion with %(name)s") % {"name": name})
     event.add("location", f"{settings.CLINIC_NAME}, {settings.CLINIC_ADDRESS}")
     event.add(
         "description",
         f"{when_text(appointment.starts_at, appointment.patient.timezone)}\n"
         f"{appointment.clinician.display_name}, {appointment.clinician.title}.\n"
-        f"Change or cancel: {appointment_url(appointment)}\n"
-        f"Questions: {settings.CLINIC_PHONE}",
+        + _("Change or cancel: %(url)s") % {"url": appointment_url(appointment)}
+        + "\n"
+        + _("Questions: %(phone)s") % {"phone": settings.CLINIC_PHONE},
     )
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     calendar.add_component(event)

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy
 
 from clinic.errors import ApplicationError
 from clinic.links import link_token_make, link_token_open
@@ -37,19 +38,21 @@ CODE_MAX_AGE = timedelta(minutes=30)
 class ContactNotVerified(ApplicationError):
     type = "contact_not_verified"
     status_code = 403
-    default_detail = "Please confirm your phone number or email address before booking."
+    default_detail = gettext_lazy(
+        "Please confirm your phone number or email address before booking."
+    )
 
 
 class VerificationFailed(ApplicationError):
     type = "verification_failed"
     status_code = 400
-    default_detail = "That code is not right, or it has expired. Ask for a new one."
+    default_detail = gettext_lazy("That code is not right, or it has expired. Ask for a new one.")
 
 
 class BookingCapReached(ApplicationError):
     type = "booking_cap_reached"
     status_code = 429
-    default_detail = (
+    default_detail = gettext_lazy(
         "There are already too many open appointments for these contact details. "
         "Please call the clinic to book."
     )

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from clinic.errors import ApplicationError
+from clinic.languages import patient_language_activate
 from intake.selectors import intake_open_for_booking
 from referrals import verification
 
@@ -18,6 +19,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     if getattr(request, "limited", False):
         return render(request, "intake/rate_limited.html", status=429)
     intake, _ = intake_open_for_booking(token)
+    patient_language_activate(request, intake.patient.language)
     if verification.contact_verified(intake):
         return redirect("referrals:book", token=token)
     context = {"channel": intake.patient.channel, "sent": "", "error": ""}

@@ -13,10 +13,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.errors import ApplicationError
 from clinic.http import client_ip
+from clinic.languages import patient_language_activate
 from intake.models import Intake, Urgency
 from intake.selectors import intake_open_for_booking
 from referrals import after_booking, selectors, services, verification
@@ -111,7 +113,7 @@ def _chosen(
     picker again when it is not open."""
     slot = _open_slot(raw)
     if slot is None:
-        error = "Please choose one of the free times below."
+        error = _("Please choose one of the free times below.")
         return _picker(request, **picker, status=400, error=error)
     zone_name = picker["zone_name"]
     confirm["back"] += f"?day={selectors.local_date(slot.starts_at, zone_name).isoformat()}"
@@ -135,6 +137,7 @@ def _open_intake(request: HttpRequest, token: str) -> tuple[Intake, int] | HttpR
     """The token's intake and its link's issue time, or the page refusing a booking; a bad
     link rises to ApplicationErrorMiddleware (404, or 410 when expired)."""
     intake, issued_at = intake_open_for_booking(token)
+    patient_language_activate(request, intake.patient.language)  # no choice here: theirs
     if intake.urgency == Urgency.URGENT:
         return render(request, "referrals/not_offered.html", status=403)
     return intake, issued_at
@@ -158,7 +161,7 @@ def book(request: HttpRequest, token: str) -> HttpResponse:
         zone_name=intake.patient.timezone,
         action=reverse("referrals:book-confirm", args=[token]),
         here=reverse("referrals:book", args=[token]),
-        heading="Book your free second opinion",
+        heading=_("Book your free second opinion"),
     )
 
 
@@ -180,16 +183,16 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
         "zone_name": zone_name,
         "action": reverse("referrals:book-confirm", args=[token]),
         "here": reverse("referrals:book", args=[token]),
-        "heading": "Book your free second opinion",
+        "heading": _("Book your free second opinion"),
     }
     if request.method == "GET":
         return _chosen(
             request,
             request.GET.get("slot"),
             picker=picker,
-            heading="Confirm your appointment",
+            heading=_("Confirm your appointment"),
             back=reverse("referrals:book", args=[token]),
-            button="Confirm booking",
+            button=_("Confirm booking"),
         )
     try:
         verification.booking_gate(intake=intake, client_ip=client_ip(request))
@@ -210,7 +213,7 @@ def book_confirm(request: HttpRequest, token: str) -> HttpResponse:
             return _appointment_redirect(active, issued_at=issued_at)
         return _refused(request, exc, picker=picker)
     # The page's heading says "booked"; the message adds only what it does not.
-    messages.success(request, "We've sent you a confirmation.", extra_tags=CONFIRMED)
+    messages.success(request, _("We've sent you a confirmation."), extra_tags=CONFIRMED)
     return _appointment_redirect(appointment, issued_at=issued_at)
 
 
@@ -267,7 +270,7 @@ def appointment_cancel(request: HttpRequest, token: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, "Your appointment is cancelled.")
+        messages.success(request, _("Your appointment is cancelled."))
     return _appointment_redirect(appointment, token=token)
 
 
@@ -285,7 +288,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         "zone_name": zone_name,
         "action": here,
         "here": here,
-        "heading": "Move your appointment",
+        "heading": _("Move your appointment"),
         "extra": {"current": current},
     }
     if request.method == "GET":
@@ -296,9 +299,9 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
             request,
             raw,
             picker=picker,
-            heading="Move your appointment",
+            heading=_("Move your appointment"),
             back=here,
-            button="Move my appointment",
+            button=_("Move my appointment"),
             current=current,
         )
     try:
@@ -309,7 +312,7 @@ def appointment_reschedule(request: HttpRequest, token: str) -> HttpResponse:
         return _appointment_redirect(appointment, token=token)
     except ApplicationError as exc:
         return _refused(request, exc, picker=picker)
-    messages.success(request, "We've sent you the new details.", extra_tags=MOVED)
+    messages.success(request, _("We've sent you the new details."), extra_tags=MOVED)
     return _appointment_redirect(appointment, token=token)
 
 

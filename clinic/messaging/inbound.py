@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinic.messaging.models import Channel, InboundSms, Suppression
+from clinic.messaging.models import Channel, InboundSms, Message, Suppression
 from clinic.messaging.recipients import Recipient
 from clinic.messaging.services import message_queue
 from clinic.messaging.suppressions import (
@@ -38,7 +38,8 @@ def sms_inbound_receive(
         action, purpose = "opted_in", "sms_opt_in_confirm"
     else:
         return "ignored"
-    sender = Recipient(channel=Channel.SMS, address=from_number)
+    address = Recipient(channel=Channel.SMS, address=from_number).address
+    sender = Recipient(channel=Channel.SMS, address=address, language=_last_language(address))
     with transaction.atomic():
         if not _first_delivery(provider_id, action=action, now=now):
             return "ignored"
@@ -59,6 +60,17 @@ def sms_inbound_receive(
             context={},
         )
     return action
+
+
+def _last_language(address: str) -> str:
+    """The language of our latest text to this number: the reply is written in it too."""
+    last = (
+        Message.objects.filter(channel=Channel.SMS, recipient=address)
+        .order_by("-created_at")
+        .values_list("language", flat=True)
+        .first()
+    )
+    return last or ""
 
 
 def _reply_key(provider_id: str) -> str:

@@ -30,6 +30,8 @@ class Message(models.Model):
     about = models.CharField(max_length=64, blank=True)
     # Where a text that failed for good is sent by email instead ("" for none).
     fallback_email = models.CharField(max_length=254, blank=True)
+    # The language it was written in (settings.LANGUAGES); its email fallback uses it too.
+    language = models.CharField(max_length=8, default="en")
     # Emails to patients carry a signed one-click opt-out; the clinic's own mail does not.
     opt_out_link = models.BooleanField(default=False)
     subject = models.CharField(max_length=200, blank=True)

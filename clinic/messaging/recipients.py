@@ -39,12 +39,15 @@ class Recipient:
     `zone` is the IANA time zone name for quiet hours and the daily allowance; "" for the
     clinic's own people (staff, clinicians), whom neither holds.
     `fallback_email` is where a text that failed for good goes instead ("" for none).
+    `language` is what their messages are written in: "" for the clinic's own people, who
+    read English (settings.LANGUAGE_CODE).
     """
 
     channel: str
     address: str
     zone: str = ""
     fallback_email: str = ""
+    language: str = ""
 
     def __post_init__(self) -> None:
         # Frozen: normalising goes through object.__setattr__, once, here.

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy
 
+from clinic import languages
 from clinic.messaging.models import Channel
 from clinic.messaging.suppressions import opt_out_url
 
@@ -23,26 +25,46 @@ FOOTER_MARKER = "<!-- stride:footer -->"
 # Why this patient gets this message, said in the footer beside the opt-out link: by the
 # template's first word, so a new template of a known kind is covered.
 FOOTER_REASONS = {
-    "plan": "You get this because you filled in {clinic}'s knee pain check.",
-    "urgent": "You get this because you filled in {clinic}'s knee pain check.",
-    "followup": "You get this because you asked {clinic} to check in on your knee.",
-    "appointment": "You get this because you booked an appointment with {clinic}.",
-    "contact": "You get this because you asked to book an appointment with {clinic}.",
+    "plan": gettext_lazy("You get this because you filled in %(clinic)s's knee pain check."),
+    "urgent": gettext_lazy("You get this because you filled in %(clinic)s's knee pain check."),
+    "followup": gettext_lazy("You get this because you asked %(clinic)s to check in on your knee."),
+    "appointment": gettext_lazy("You get this because you booked an appointment with %(clinic)s."),
+    "contact": gettext_lazy(
+        "You get this because you asked to book an appointment with %(clinic)s."
+    ),
 }
-FOOTER_REASON_DEFAULT = "You get this because you were in touch with {clinic}."
+FOOTER_REASON_DEFAULT = gettext_lazy("You get this because you were in touch with %(clinic)s.")
 
 
 def footer_reason(template: str) -> str:
     """The footer's "why you get this" for a patient message from `template`."""
     kind = template.split("_", 1)[0]
     reason = FOOTER_REASONS.get(kind, FOOTER_REASON_DEFAULT)
-    return reason.format(clinic=settings.CLINIC_NAME)
+    return str(reason) % {"clinic": settings.CLINIC_NAME}
 
 
 def message_render(
+    *,
+    channel: str,
+    template: str,
+    context: dict[str, Any],
+    opt_out_link: bool,
+    language: str = "",
+) -> tuple[str, str, str]:
+    """(subject, text, html) of one message in `language` ("": English); SMS has only text.
+
+    Whatever language the request or worker has active, the message is written in the
+    recipient's: a Spanish patient's follow-up a week on, the clinic's alert in English.
+    """
+    with languages.override(language):
+        return _message_render(
+            channel=channel, template=template, context=context, opt_out_link=opt_out_link
+        )
+
+
+def _message_render(
     *, channel: str, template: str, context: dict[str, Any], opt_out_link: bool
 ) -> tuple[str, str, str]:
-    """(subject, text, html) of one message; SMS has only text."""
     context = {
         "clinic_name": settings.CLINIC_NAME,
         "clinic_phone": settings.CLINIC_PHONE,

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from clinic.languages import language_supported
 from clinic.messaging.allowance import DailyAllowance, DailyCap
 from clinic.messaging.models import Channel, Message
 from clinic.messaging.quiet_hours import quiet_hours_next_allowed
@@ -114,11 +115,13 @@ def _message_build(item: dict[str, Any], *, now: datetime) -> Message:
     if item.get("unprompted") and recipient.zone:
         not_before = quiet_hours_next_allowed(at=not_before, zone=recipient.zone)
     opt_out_link = recipient.channel == Channel.EMAIL and item.get("opt_out_link", True)
+    language = language_supported(recipient.language)
     subject, text, html = message_render(
         channel=recipient.channel,
         template=item["template"],
         context=item["context"],
         opt_out_link=opt_out_link,
+        language=language,
     )
     return Message(
         channel=recipient.channel,
@@ -128,6 +131,7 @@ def _message_build(item: dict[str, Any], *, now: datetime) -> Message:
         recipient=recipient.address,
         recipient_zone=recipient.zone,
         fallback_email=recipient.fallback_email,
+        language=language,
         about=item.get("about") or "",
         opt_out_link=opt_out_link,
         subject=subject,
@@ -280,7 +284,10 @@ def _fallback_email_queue(message: Message) -> Message | None:
         purpose=message.purpose,
         idempotency_key=f"{message.idempotency_key}:email-fallback"[:128],
         recipient=Recipient(
-            channel=Channel.EMAIL, address=message.fallback_email, zone=message.recipient_zone
+            channel=Channel.EMAIL,
+            address=message.fallback_email,
+            zone=message.recipient_zone,
+            language=message.language,
         ),
         context={"text": message.body_text},
         about=message.about,

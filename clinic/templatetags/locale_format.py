@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django import template
 from django.template.defaultfilters import date as date_filter
 
-from clinic import locales, zones
+from clinic import languages, locales, zones
 
 register = template.Library()
 
@@ -33,6 +33,13 @@ def with_miles(text: str) -> str:
     return locales.with_miles(str(text))
 
 
-@register.filter
+@register.filter(is_safe=True)
 def spelled(text: str) -> str:
     return locales.spelled(str(text))
+
+
+@register.filter
+def language_plain(code: str | None) -> str:
+    """`{{ LANGUAGE_CODE|language_plain }}`: "en" for the clinic's "en-gb", "es" for "es"
+    (a patient's stored language, the switch's values, `lang` on a page)."""
+    return languages.language_supported(code)

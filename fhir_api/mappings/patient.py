@@ -12,15 +12,16 @@ from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.contactpoint import ContactPoint
 from fhir.resources.R4B.humanname import HumanName
 from fhir.resources.R4B.patient import Patient as FhirPatient
-from fhir.resources.R4B.patient import PatientContact
+from fhir.resources.R4B.patient import PatientCommunication, PatientContact
 
 from fhir_api.mappings.base import RowSource
 from fhir_api.mappings.common import meta, patient_id
-from intake.models import Patient
+from intake.models import Language, Patient
 
 RESOURCE_TYPE = "Patient"
 ROLE_CODES = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 GUARDIAN_PARTS = ("name", "relationship", "email", "phone")
+LANGUAGE_CODES = "urn:ietf:bcp:47"  # FHIR's value set for Patient.communication.language
 
 
 def _telecom(email: str | None, phone: str | None, preferred: str | None = None) -> list:
@@ -61,6 +62,13 @@ def _guardian_contact(guardian: dict[str, str]) -> PatientContact:
     )
 
 
+def _communication(language: str) -> list[PatientCommunication]:
+    """The language everything is sent to the patient in (Patient.language), preferred."""
+    display = dict(Language.choices).get(language, language)
+    coding = [{"system": LANGUAGE_CODES, "code": language, "display": display}]
+    return [PatientCommunication(language=CodeableConcept(coding=coding), preferred=True)]
+
+
 def build(patient: Patient) -> FhirPatient:
     guardian = guardian_of(patient)
     return FhirPatient(
@@ -70,6 +78,7 @@ def build(patient: Patient) -> FhirPatient:
         name=[HumanName(text=patient.name)] if patient.name.strip() else None,
         telecom=_telecom(patient.email, patient.phone, patient.channel) or None,
         contact=[_guardian_contact(guardian)] if guardian else None,
+        communication=_communication(patient.language),
     )
 
 

@@ -20,7 +20,7 @@
   function update() {
     var chosen = form.querySelector('input[name="slot"]:checked');
     if (!chosen || !button) return;
-    button.textContent = "Continue — " + form.dataset.day + ", " + chosen.dataset.time;
+    button.textContent = form.dataset.continue + " — " + form.dataset.day + ", " + chosen.dataset.time;
     form.classList.add("is-chosen");
     document.body.classList.add("has-continue-bar");
   }

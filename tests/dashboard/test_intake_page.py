@@ -292,3 +292,16 @@ def test_an_adults_page_has_no_guardian(clinician_client):
     intake = make_intake()
     page = clinician_client.get(f"/staff/intakes/{intake.pk}/").content.decode()
     assert 'id="guardian"' not in page
+
+
+def test_a_spanish_patients_intake_page_is_in_english_and_names_their_language(
+    clinician_client,
+):
+    intake = make_intake(patient_overrides={"language": "es"})
+    page = clinician_client.get(
+        f"/staff/intakes/{intake.pk}/", HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert "<dt>Language</dt><dd>Spanish</dd>" in page
+    assert '<html lang="en">' in page
+    # The staff read the outcome in English, whatever the patient's language.
+    assert escape(triage.PATTERNS[intake.outcome.pattern].name) in page

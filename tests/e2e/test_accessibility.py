@@ -135,7 +135,7 @@ def test_the_patient_pages_have_no_serious_accessibility_violation(live_server, 
     assert failures == {}
 
 
-def submit(page, button: str = "button[type=submit] >> nth=0") -> None:
+def submit(page, button: str = "main button[type=submit] >> nth=0") -> None:
     with page.expect_navigation():
         page.locator(button).click()
 

@@ -33,11 +33,11 @@ def test_a_patient_books_their_second_opinion_from_the_result_page(live_server, 
     tab_to(page, "input[name=slot]")
     page.keyboard.press("Space")
     chosen = page.locator("input[name=slot]:checked").get_attribute("value")
-    tab_to(page, "button[type=submit]")
+    tab_to(page, "main button[type=submit]")
     press_enter_and_wait(page)
     assert page.locator("h1").inner_text() == "Confirm your appointment"
     screenshot("3-confirm")
-    tab_to(page, "button[type=submit]")
+    tab_to(page, "main button[type=submit]")
     press_enter_and_wait(page)
     assert page.locator("h1").inner_text() == "Your appointment is booked"
     assert "(UK time)" in page.locator(".when").inner_text()

@@ -134,7 +134,7 @@ def test_a_patient_books_through_the_day_strip(live_server, open_browser, viewpo
     press_enter_and_wait(page)
     assert page.locator("h1").inner_text() == "Confirm your appointment"
     assert f", {time} (UK time)" in page.locator(".when").inner_text()
-    tab_to(page, "button[type=submit]")
+    tab_to(page, "main button[type=submit]")
     press_enter_and_wait(page)
     assert page.locator("h1").inner_text() == "Your appointment is booked"
     assert Appointment.objects.get().slot_id == int(slot_id)
@@ -168,7 +168,7 @@ def test_a_patient_moves_their_appointment_with_one_clinician_chosen(
     tab_to(page, ".continue-bar button")
     press_enter_and_wait(page)
     assert page.locator("h1").inner_text() == "Move your appointment"
-    tab_to(page, "button[type=submit]")
+    tab_to(page, "main button[type=submit]")
     press_enter_and_wait(page)
     assert "Your appointment has moved" in page.get_by_role("status").inner_text()
     appointment.refresh_from_db()

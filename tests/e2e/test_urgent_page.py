@@ -35,7 +35,7 @@ def answer_safety(page, *, yes: tuple[str, ...]) -> None:
     for flag in triage.RED_FLAGS:
         page.locator(f"#id_{flag}_{0 if flag in yes else 1}").check()
     with page.expect_navigation():
-        page.locator("button[type=submit]").click()
+        page.locator("main button[type=submit]").click()
 
 
 def test_the_emergency_urgent_page_and_its_call_back_at_phone_width(

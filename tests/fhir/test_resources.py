@@ -150,6 +150,13 @@ def test_a_patient_without_a_guardian_has_no_contact(client, access):
     assert {"system": "email", "value": "alex@example.com", "rank": 1} in data["telecom"]
 
 
+def test_a_patients_language_is_their_preferred_communication(client, access):
+    intake = factories.make_intake(patient_overrides={"language": "es"})
+    data = fhir_json(get(client, f"/Patient/patient-{intake.patient_id}", access))
+    language = {"system": "urn:ietf:bcp:47", "code": "es", "display": "Spanish"}
+    assert data["communication"] == [{"language": {"coding": [language]}, "preferred": True}]
+
+
 def test_only_sent_messages_are_communications(client, access):
     intake = factories.make_intake()
     common = {"channel": "email", "template": "t", "recipient": "a@example.com", "body_text": "x"}

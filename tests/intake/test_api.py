@@ -23,7 +23,7 @@ def test_it_creates_an_intake_with_the_contract_shape(client):
     assert response.status_code == 201, response.content
     data = response.json()
     assert set(data) == {"id", "token", "patient", "triage", "links"}
-    assert data["patient"] == {"guardian": None}  # an adult
+    assert data["patient"] == {"guardian": None, "language": "en"}  # an adult
     assert set(data["triage"]) == {
         "pattern",
         "secondary_patterns",

@@ -63,16 +63,19 @@ def test_a_child_with_a_guardian_is_accepted_and_the_guardian_is_echoed(client):
         "phone": "+12025550188",
         "completed_by_guardian": True,
     }
-    assert response.json()["patient"] == {"guardian": expected}
+    assert response.json()["patient"] == {"guardian": expected, "language": "en"}
     patient = Patient.objects.get()
     assert (patient.guardian_name, patient.guardian_phone) == ("Sam Parent", "+12025550188")
     token = response.json()["token"]
-    assert client.get(f"{URL}{token}/").json()["patient"] == {"guardian": expected}
+    assert client.get(f"{URL}{token}/").json()["patient"] == {
+        "guardian": expected,
+        "language": "en",
+    }
 
 
 def test_an_adult_has_a_null_guardian(client):
     response = post(client, factories.body())
-    assert response.json()["patient"] == {"guardian": None}
+    assert response.json()["patient"] == {"guardian": None, "language": "en"}
 
 
 @pytest.mark.parametrize("age", [12, 15])

@@ -41,7 +41,7 @@ def test_each_answer_shows_its_own_intake_exactly_as_drf_would(client):
     urgent = post_json(
         client, "/api/v1/intakes/", factories.body(red_flags=["calf_swelling_pain"])
     ).json()
-    assert adult["patient"] == {"guardian": None}
+    assert adult["patient"] == {"guardian": None, "language": "en"}
     assert child["patient"]["guardian"]["name"] == "Sam Parent"
     assert urgent["triage"]["urgency"] == "urgent" and "book" not in urgent["links"]
     assert len({adult["id"], child["id"], urgent["id"]}) == 3
