@@ -187,7 +187,9 @@ def result_actions(
 # --- The language switch ------------------------------------------------------------------
 
 # Pages opened by a patient's link, by URL name, and how their token finds the patient.
-_BY_RESULT_TOKEN = frozenset({"intake:result", "intake:advice_sheet"})
+# Not the sheet download: the stored sheet is already in the patient's language, and the
+# lookup would double the cost of serving it (bench: cached fetch vs cold render).
+_BY_RESULT_TOKEN = frozenset({"intake:result"})
 _BY_BOOKING_TOKEN = frozenset({"referrals:book", "referrals:verify", "referrals:book-confirm"})
 _BY_FOLLOW_UP_TOKEN = frozenset({"followups:answer"})
 
