@@ -1,10 +1,13 @@
 """How staff pages show stored values: message kinds in words, figures with their units,
 phone numbers in the clinic's own format."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import phonenumbers
 from django.conf import settings
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from clinic import locales
 
@@ -76,3 +79,12 @@ def phone_display(phone: str) -> str:
     )
     style = phonenumbers.PhoneNumberFormat
     return phonenumbers.format_number(number, style.NATIONAL if home else style.INTERNATIONAL)
+
+
+def waiting_for(since: datetime, now: datetime | None = None) -> str:
+    """ "under a minute", "5 minutes", "2 hours, 3 minutes": how long an intake has waited
+    (Django's `timesince` says "0 minutes" for the first minute, which reads as an error)."""
+    now = now or timezone.now()
+    if now - since < timedelta(minutes=1):
+        return "under a minute"
+    return timesince(since, now)

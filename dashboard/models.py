@@ -237,6 +237,21 @@ class QualityDirty(models.Model):
         return f"Quality summary of intake #{self.intake_id} to recount"
 
 
+# The codes a quality count is keyed by (with its day): the constraint below and the
+# summary's reads (dashboard/quality_selectors.py) share this one list.
+QUALITY_CODES = (
+    "rules_version",
+    "pattern",
+    "urgency",
+    "diagnosis",
+    "attendance",
+    "follow_up_status",
+    "follow_up_answer",
+    "clinician_urgency",
+    "urgent_soon",
+)
+
+
 class QualityCount(QualityCodes):
     """How many intakes submitted on one UTC day share one combination of codes.
 
@@ -250,18 +265,7 @@ class QualityCount(QualityCodes):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=[
-                    "day",
-                    "rules_version",
-                    "pattern",
-                    "urgency",
-                    "diagnosis",
-                    "attendance",
-                    "follow_up_status",
-                    "follow_up_answer",
-                    "clinician_urgency",
-                    "urgent_soon",
-                ],
+                fields=["day", *QUALITY_CODES],
                 name="quality_count_one_row_per_codes",
             ),
         ]

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import DateTimeField, ExpressionWrapper, F, Min, OuterRef, QuerySet, Subquery
 
 from clinic.zones import clinic_zone
-from dashboard.models import QualityCount, QualityFact, TriageOverride
+from dashboard.models import QUALITY_CODES, QualityCount, QualityFact, TriageOverride
 from dashboard.quality import (
     QualityRow,
     QualityTally,
@@ -98,19 +98,6 @@ def _summary_sql(*, date_from: date, date_to: date, rules_version: str = "") -> 
         ORDER BY 1, 2, 3
     """  # noqa: S608  # nosec B608: table and column names from code, every value a parameter
     return sql, [*days, *versions, *edges, *versions]
-
-
-QUALITY_CODES = (
-    "rules_version",
-    "pattern",
-    "urgency",
-    "diagnosis",
-    "attendance",
-    "follow_up_status",
-    "follow_up_answer",
-    "clinician_urgency",
-    "urgent_soon",
-)
 
 
 def quality_tallies(

@@ -1,4 +1,7 @@
-"""Template filters for staff pages: `message_label`, `phone` (see dashboard/formatting.py)."""
+"""Template filters for staff pages: `message_label`, `phone`, `waiting_for` (see
+dashboard/formatting.py)."""
+
+from datetime import datetime
 
 from django import template
 
@@ -15,3 +18,8 @@ def message_label(template_name: str) -> str:
 @register.filter
 def phone(number: str) -> str:
     return formatting.phone_display(number)
+
+
+@register.filter
+def waiting_for(since: datetime) -> str:
+    return formatting.waiting_for(since)

@@ -132,3 +132,13 @@ def test_the_filter_button_and_clear_link_sit_on_the_fields_line():
     css = (Path(__file__).resolve().parents[2] / "static/css/dashboard.css").read_text()
     assert ".filters > .button { min-height: 40px;" in css
     assert ".filters > a { line-height: 40px;" in css
+
+
+def test_how_long_an_intake_has_waited_reads_in_words():
+    from datetime import UTC, datetime, timedelta
+
+    from dashboard.formatting import waiting_for
+
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    assert waiting_for(now - timedelta(seconds=59), now) == "under a minute"
+    assert waiting_for(now - timedelta(minutes=5), now) == "5\xa0minutes"
