@@ -10,11 +10,15 @@ A patient never sees the pattern of an urgent outcome (nor its signs or factors)
 pattern is kept for clinicians.
 """
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clinic.languages import ENGLISH, language_current
@@ -164,16 +168,82 @@ class OutcomeExplanation:
         return [factor.id for factor in self.factors]
 
 
-# Long on purpose: one constructor call, field by field, each field's source in one place.
 def outcome_explained(
     outcome: TriageOutcome, *, audience: Audience = "patient"
 ) -> OutcomeExplanation:
     """The stored outcome in words, for a patient (urgent: no pattern) or a clinician.
 
-    One constructor call, field by field, so every field's source is read in one place.
+    The words depend only on what the outcome says, the audience and the language, so they
+    are built once per process for each such combination (`_explained`; about a tenth of an
+    intake request's CPU otherwise, mostly gettext walking its catalogue chain) and cleared
+    when a setting changes. Only the outcome's own mappings are copied per call.
     """
-    version = outcome.rules_version
     language = language_current() if audience == "patient" else ENGLISH
+    try:
+        key = _OutcomeWords.of(outcome)
+        hash(key)
+    except TypeError:  # a stored list holding something unhashable: explain it uncached
+        key = _OutcomeWords.of(outcome, hashable=False)
+        explained = _explain(key, audience, language)
+    else:
+        explained = _explained(key, audience, language, get_language())
+    if outcome.urgency == Urgency.URGENT and audience == "patient":
+        return explained  # the pattern's signs and scores are hidden: nothing to copy
+    return replace(
+        explained, matched_signs=dict(outcome.matched_signs), scores=dict(outcome.scores)
+    )
+
+
+@dataclass(frozen=True)
+class _OutcomeWords:
+    """What an outcome's explanation is built from: its fields, as a cache key."""
+
+    rules_version: str
+    urgency: str
+    care_route: str
+    pattern: str
+    secondary_patterns: Sequence[str]
+    red_flags: Sequence[str]
+    assessment_reasons: Sequence[str]
+    advice: Sequence[str]
+    factors: Sequence[str]
+    matched_signs: Sequence[tuple[str, Sequence[str]]]  # the signs' words; copied per call
+
+    @classmethod
+    def of(cls, outcome: TriageOutcome, *, hashable: bool = True) -> "_OutcomeWords":
+        seq = tuple if hashable else list
+        return cls(
+            rules_version=outcome.rules_version,
+            urgency=outcome.urgency,
+            care_route=outcome.care_route,
+            pattern=outcome.pattern,
+            secondary_patterns=seq(outcome.secondary_patterns),
+            red_flags=seq(outcome.red_flags),
+            assessment_reasons=seq(outcome.assessment_reasons),
+            advice=seq(outcome.advice),
+            factors=seq(outcome.factors),
+            matched_signs=seq((k, seq(v)) for k, v in outcome.matched_signs.items()),
+        )
+
+
+@lru_cache(maxsize=1024)
+def _explained(
+    words: _OutcomeWords, audience: Audience, language: str, django_language: str | None
+) -> OutcomeExplanation:
+    # `django_language`: the active Django language (en-gb, en-us, es) for the lazy headings.
+    return _explain(words, audience, language)
+
+
+@receiver(setting_changed)
+def _explained_reset(**kwargs: object) -> None:
+    """Clinic numbers, the emergency number and the locale are settings the words carry."""
+    _explained.cache_clear()
+
+
+# Long on purpose: one constructor call, field by field, each field's source in one place.
+def _explain(outcome: _OutcomeWords, audience: Audience, language: str) -> OutcomeExplanation:
+    """One constructor call, field by field, so every field's source is read in one place."""
+    version = outcome.rules_version
     urgency = outcome.urgency
     urgent = urgency == Urgency.URGENT
     route = outcome.care_route or None  # stored blank: not urgent, or made under older rules
@@ -218,8 +288,8 @@ def outcome_explained(
             )
             for f in outcome.factors
         ),
-        matched_signs={} if hide_pattern else dict(outcome.matched_signs),
-        scores={} if hide_pattern else dict(outcome.scores),
+        matched_signs={},  # the outcome's own, copied in per call (outcome_explained)
+        scores={},
         rules_version=version,
         plain_words=plain_words_in((item.text for item in advice), language=language),
     )
@@ -302,10 +372,10 @@ def _pattern_what(pattern: str | None, language: str) -> str:
     return text_in(found.what_it_is, language=language) if found else ""
 
 
-def _signs(outcome: TriageOutcome, pattern: str, language: str) -> tuple[str, ...]:
+def _signs(outcome: _OutcomeWords, pattern: str, language: str) -> tuple[str, ...]:
+    signs = next((found for p, found in outcome.matched_signs if p == pattern), ())
     return tuple(
-        text_in(triage.SIGNS[s], language=language) if s in triage.SIGNS else s
-        for s in outcome.matched_signs.get(pattern, [])
+        text_in(triage.SIGNS[s], language=language) if s in triage.SIGNS else s for s in signs
     )
 
 

@@ -184,3 +184,48 @@ def test_every_advice_id_of_every_version_has_exactly_one_heading():
     every_id = {a for texts in triage.ADVICE_BY_VERSION.values() for a in texts}
     assert set(ADVICE_HEADINGS) == every_id
     assert all(ADVICE_HEADINGS.values())
+
+
+# --- The words are built once per outcome, audience and language (explain._explained) -------
+
+
+def test_the_same_words_come_back_for_the_same_outcome_and_each_gets_its_own_mappings():
+    outcome, twin = factories.make_intake().outcome, factories.make_intake().outcome
+    first = outcome_explained(outcome)
+    assert outcome_explained(outcome) == first == outcome_explained(twin)
+    first.matched_signs["runners_knee"] = ["changed by a caller"]
+    first.scores["runners_knee"] = -1
+    # The words are shared; the mappings are each outcome's own, as before the cache.
+    assert outcome_explained(twin).matched_signs == twin.matched_signs
+    assert outcome_explained(twin).scores == twin.scores
+    assert outcome_explained(twin).signs == first.signs
+
+
+def test_an_outcome_that_differs_in_any_field_is_explained_afresh():
+    outcome = factories.make_intake().outcome
+    before = outcome_explained(outcome)
+    outcome.advice = list(reversed(outcome.advice))
+    after = outcome_explained(outcome)
+    assert [a.id for a in after.advice] == outcome.advice != [a.id for a in before.advice]
+    outcome.matched_signs = {"runners_knee": []}
+    assert outcome_explained(outcome).signs == ()
+
+
+def test_a_setting_the_words_carry_takes_effect_at_once(settings):
+    outcome = factories.make_intake(red_flags=["numb_cold_foot"]).outcome
+    assert "112" in outcome_explained(outcome).breathlessness
+    settings.EMERGENCY_NUMBER = "911"
+    assert "911" in outcome_explained(outcome).breathlessness
+
+
+def test_the_same_outcome_reads_in_each_language_and_each_audience():
+    from clinic import languages
+
+    outcome = factories.make_intake().outcome
+    english = outcome_explained(outcome)
+    with languages.override("es"):
+        spanish = outcome_explained(outcome)
+    assert spanish.heading != english.heading
+    assert spanish.advice[0].text != english.advice[0].text
+    assert outcome_explained(outcome, audience="staff").heading == "Self-care"
+    assert outcome_explained(outcome).heading == english.heading
