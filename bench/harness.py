@@ -38,6 +38,10 @@ def bench_env(**extra: str) -> dict[str, str]:
         "STRIDE_BENCH_ENDPOINTS": "1",
         "LOG_LEVEL": "WARNING",
         "STRIDE_VAR_DIR": str(ROOT / "var" / "bench"),
+        # Connections live through the whole run: a backend closed at CONN_MAX_AGE takes its
+        # CPU time with it, and a phase's PostgreSQL CPU (read from /proc) would come out low
+        # or negative. Reconnecting once a minute costs nothing worth measuring.
+        "CONN_MAX_AGE": "3600",
     }
     env.update(extra)
     return env

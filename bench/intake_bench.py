@@ -4,6 +4,8 @@ Both endpoints are served by the same gunicorn in the same run, with the same cl
 threads and the same JSON body, in alternating rounds (bare, ours, bare, ours, …): the
 ratio is the median of the rounds' ratios, so a drift in the machine's speed falls on both.
 Goal: our POST /api/v1/intakes/ reaches at least half the bare view's throughput.
+Each round also measures the floor under it (`bench.views.FloorIntakeApi`: the throttle
+and the four ORM INSERTs, nothing else), reported beside it.
 """
 
 import os
@@ -47,19 +49,25 @@ def run(quick: bool = False) -> dict:
     body = harness.json_body(BODY)
     with harness.gunicorn(workers=3) as port:
         # Warm both paths (imports, connections) before measuring.
-        for path in ("/api/bench/insert/", "/api/v1/intakes/"):
+        for path in ("/api/bench/insert/", "/api/bench/floor/", "/api/v1/intakes/"):
             harness.load(
                 port=port, method="POST", path=path, body=lambda n: body, clients=4, seconds=1
             )
-        pairs = [
+        triples = [
             (
                 _measured(port, "/api/bench/insert/", body, clients, seconds),
                 _measured(port, "/api/v1/intakes/", body, clients, seconds),
+                _measured(port, "/api/bench/floor/", body, clients, seconds),
             )
             for _ in range(rounds)
         ]
+    pairs = [(bare, ours) for bare, ours, _ in triples]
     ratios = [o.throughput / b.throughput for (b, _), (o, _) in pairs if b.throughput]
     ratio = statistics.median(ratios) if ratios else 0.0
+    floor_ratios = [f.throughput / b.throughput for (b, _), _, (f, _) in triples if b.throughput]
+    floor_ratio = statistics.median(floor_ratios) if floor_ratios else 0.0
+    floor = _merged([f for _, _, (f, _) in triples])
+    floor_cpu = _mean_cpu([c for _, _, (_, c) in triples])
     bare, ours = _merged([b for (b, _), _ in pairs]), _merged([o for _, (o, _) in pairs])
     bare_cpu = _mean_cpu([c for (_, c), _ in pairs])
     ours_cpu = _mean_cpu([c for _, (_, c) in pairs])
@@ -80,6 +88,19 @@ def run(quick: bool = False) -> dict:
                 "detail": detail,
             },
             {
+                # What the issue keeps (the throttle, four ORM INSERTs in one transaction)
+                # and nothing else: the real endpoint cannot be faster than this.
+                "figure": "floor (throttle + the four ORM INSERTs) / bare one-INSERT view",
+                "value": round(floor_ratio, 3),
+                "goal": "reported",
+                "met": floor.errors == 0,
+                "detail": (
+                    f"same rounds (ratios {', '.join(f'{r:.2f}' for r in floor_ratios)}); "
+                    f"{floor.throughput:.0f} req/s; CPU per request (ms): "
+                    + ", ".join(f"{k} {v}" for k, v in floor_cpu.items())
+                ),
+            },
+            {
                 "figure": f"intake p99 under {clients} clients (ms)",
                 "value": ours.summary()["p99_ms"],
                 "goal": "reported",
@@ -89,11 +110,13 @@ def run(quick: bool = False) -> dict:
         "raw": {
             "bare_insert": bare.summary(),
             "intake": ours.summary(),
-            "cpu_ms_per_request": {"bare_insert": bare_cpu, "intake": ours_cpu},
+            "floor": floor.summary(),
+            "cpu_ms_per_request": {"bare_insert": bare_cpu, "intake": ours_cpu, "floor": floor_cpu},
             "clients": clients,
             "rounds": rounds,
             "seconds_per_round": seconds,
             "round_ratios": [round(r, 3) for r in ratios],
+            "floor_round_ratios": [round(r, 3) for r in floor_ratios],
         },
     }
 

@@ -47,9 +47,10 @@ urlpatterns = [
 ]
 
 if settings.BENCH_ENDPOINTS:
-    from bench.views import BareInsertApi
+    from bench.views import BareInsertApi, FloorIntakeApi
 
     urlpatterns.append(path("api/bench/insert/", BareInsertApi.as_view()))
+    urlpatterns.append(path("api/bench/floor/", FloorIntakeApi.as_view()))
 
 handler403 = "clinic.views.forbidden"
 handler404 = "clinic.views.not_found"
