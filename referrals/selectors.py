@@ -132,6 +132,7 @@ class BookingPage:
     day: DayChoices | None
     notices: list[str]
     slot_count: int
+    window_days: int  # how far ahead it looked: two weeks, or the horizon when they were empty
 
 
 def _param_id(raw: str | None) -> int | None:
@@ -224,8 +225,24 @@ def booking_page(
     days: int = PAGE_DAYS,
 ) -> BookingPage:
     """The picker for the next `days` in the patient's zone, from one query (the open slots
-    with their clinicians); one more only to name a `clinician` the filter cannot use."""
+    with their clinicians); one more only to name a `clinician` the filter cannot use.
+
+    When those days have no free time at all, it looks as far ahead as a booking can go
+    (BOOKING_HORIZON_DAYS, as the API does) rather than send the patient away.
+    """
     now = now or timezone.now()
+    page = _booking_page(zone_name=zone_name, day=day, clinician=clinician, now=now, days=days)
+    horizon = settings.BOOKING_HORIZON_DAYS
+    if page.slot_count == 0 and days < horizon:
+        return _booking_page(
+            zone_name=zone_name, day=day, clinician=clinician, now=now, days=horizon
+        )
+    return page
+
+
+def _booking_page(
+    *, zone_name: str, day: str | None, clinician: str | None, now: datetime, days: int
+) -> BookingPage:
     zone = zone_of(zone_name)
     slots = list(slot_list_open(now=now, starts_before=now + timedelta(days=days)))
     with_slots = sorted({s.clinician for s in slots}, key=lambda c: (c.display_name, c.pk))
@@ -241,6 +258,7 @@ def booking_page(
         day=_chosen_day(day, day_list, notices),
         notices=notices,
         slot_count=len(slots),
+        window_days=days,
     )
 
 

@@ -73,7 +73,6 @@ def _picker(
             {"id": slot.pk, "label": _slot_label(slot, zone_name)}
             for slot in Slot.objects.select_related("clinician").filter(pk__in=alternative_ids)
         ],
-        "days": selectors.PAGE_DAYS,
         **selectors.booking_choices(
             zone_name=zone_name,
             day=request.GET.get("day"),
@@ -145,8 +144,9 @@ def _open_intake(request: HttpRequest, token: str) -> tuple[Intake, int] | HttpR
 
 @require_GET
 def book(request: HttpRequest, token: str) -> HttpResponse:
-    """The days with open times in the next two weeks and one day's times (`?day=`, the first
-    by default; `?clinician=` for one clinician's), in the patient's zone."""
+    """The days with open times in the next two weeks (up to the booking horizon when those
+    are empty) and one day's times (`?day=`, the first by default; `?clinician=` for one
+    clinician's), in the patient's zone."""
     opened = _open_intake(request, token)
     if isinstance(opened, HttpResponse):
         return opened

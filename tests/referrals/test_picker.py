@@ -231,8 +231,34 @@ def test_a_picker_shown_again_after_a_bad_choice_links_its_days_to_the_booking_p
 def test_with_no_free_times_the_page_says_to_call(client, clinician, intake):
     clinician.slots.update(offered=False)
     html = page(client, intake, "?day=2026-12-02")
-    assert "There are no free times in the next 14 days. Please call the clinic" in html
+    # Two weeks empty, so it looked as far as a booking can go (BOOKING_HORIZON_DAYS, 28).
+    assert "There are no free times in the next 28 days. Please call the clinic" in html
     assert 'class="day-strip"' not in html and 'name="slot"' not in html
+
+
+def test_when_the_next_two_weeks_are_full_the_picker_offers_the_later_free_times(
+    client, clinician, intake
+):
+    # Every time in the first two weeks taken or withdrawn; the weeks after still open.
+    two_weeks = date.fromisoformat("2026-12-15")
+    early = [s for s in open_slots() if s.starts_at.astimezone(LONDON).date() < two_weeks]
+    clinician.slots.filter(pk__in=[s.pk for s in early]).update(offered=False)
+    later = sorted({s.starts_at.astimezone(LONDON).date().isoformat() for s in open_slots()})
+    assert later and later[0] >= "2026-12-15"
+    html = page(client, intake)
+    assert "There are no free times" not in html
+    assert picker_days(html) == later
+    assert picker_current_day(html) == later[0]
+    assert picker_slots(html) == open_on(later[0])
+
+
+def test_with_no_free_times_up_to_the_horizon_the_page_names_the_horizon(
+    client, clinician, intake, settings
+):
+    clinician.slots.update(offered=False)
+    settings.BOOKING_HORIZON_DAYS = 21
+    html = page(client, intake)
+    assert "There are no free times in the next 21 days. Please call the clinic" in html
 
 
 def test_moving_an_appointment_uses_the_same_picker(client, clinician, intake, okafor):
