@@ -238,7 +238,7 @@ class QualityDirty(models.Model):
 
 
 # The codes a quality count is keyed by (with its day): the constraint below and the
-# summary's reads (dashboard/quality_selectors.py) share this one list.
+# summary's reads (dashboard/selectors/quality.py) share this one list.
 QUALITY_CODES = (
     "rules_version",
     "pattern",

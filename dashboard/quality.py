@@ -1,6 +1,6 @@
 """Triage quality arithmetic: agreement, Cohen's kappa, triage errors and rates. Pure.
 
-No Django here: the rows come from `dashboard.quality_selectors`, the figures go to the
+No Django here: the rows come from `dashboard.selectors.quality`, the figures go to the
 page, the CSV and the tests (which check them on hand-worked data sets).
 """
 

@@ -2,16 +2,20 @@
 
 from django.urls import path
 
-from dashboard import (
+from dashboard.views import (
     alerts,
-    episodes_views,
+    appointment_outcomes,
+    episodes,
     front_desk,
-    hours_views,
-    outcomes_views,
-    quality_views,
-    two_factor_views,
+    hours,
+    intakes,
+    message_log,
+    outcomes,
+    quality,
+    queue,
+    sign_in,
+    two_factor,
 )
-from dashboard.views import intakes, message_log, outcomes, queue, sign_in
 
 app_name = "dashboard"
 
@@ -19,10 +23,10 @@ urlpatterns = [
     path("", queue.queue, name="queue"),
     path("login/", sign_in.staff_login, name="login"),
     path("logout/", sign_in.staff_logout, name="logout"),
-    path("two-factor/", two_factor_views.two_factor, name="two_factor"),
+    path("two-factor/", two_factor.two_factor, name="two_factor"),
     path(
         "two-factor/enrol/<str:token>/",
-        two_factor_views.two_factor_enrol,
+        two_factor.two_factor_enrol,
         name="two_factor_enrol",
     ),
     path("intakes/<int:intake_id>/", intakes.intake_detail, name="intake"),
@@ -47,11 +51,11 @@ urlpatterns = [
     path("outcomes/", outcomes.outcomes, name="outcomes"),
     path(
         "appointments/<int:appointment_id>/outcome/",
-        outcomes_views.appointment_outcome,
+        appointment_outcomes.appointment_outcome,
         name="appointment_outcome",
     ),
-    path("appointments/displaced/", hours_views.displaced, name="appointments_displaced"),
-    path("patients/<int:patient_id>/merge/", episodes_views.patient_merge, name="patient_merge"),
-    path("quality/", quality_views.quality, name="quality"),
-    path("quality/rows.csv", quality_views.quality_csv_download, name="quality_csv"),
+    path("appointments/displaced/", hours.displaced, name="appointments_displaced"),
+    path("patients/<int:patient_id>/merge/", episodes.patient_merge, name="patient_merge"),
+    path("quality/", quality.quality, name="quality"),
+    path("quality/rows.csv", quality.quality_csv_download, name="quality_csv"),
 ]

@@ -51,7 +51,7 @@ def appointments_for_intake(intake: Intake) -> list[Any]:
 
 
 def booking_on_behalf_url(intake: Intake) -> str | None:
-    """Staff book through their own page (dashboard/front_desk.py), never the patient's link.
+    """Staff book through their own page (dashboard/views/front_desk.py), never the patient's link.
 
     None for an urgent intake: urgent cases get same-day care, not an appointment.
     """

@@ -357,8 +357,8 @@ def test_the_pages_database_counts_match_the_row_by_row_figures(
     client, clinician, doctor_clinician, clock
 ):
     from dashboard.quality_forms import default_range
-    from dashboard.quality_selectors import quality_rows
-    from dashboard.quality_views import PATTERNS
+    from dashboard.selectors.quality import quality_rows
+    from dashboard.views.quality import PATTERNS
 
     agree, differ, missed = make(3, doctor_clinician)
     seen(agree, doctor_clinician, diagnosis="runners_knee", plan="self_care")
@@ -399,7 +399,7 @@ def test_the_pages_database_counts_match_the_row_by_row_figures(
 def test_the_listed_cases_are_capped_and_say_how_many_there_are(
     client, clinician, doctor_clinician, clock, monkeypatch
 ):
-    from dashboard import quality_views
+    from dashboard.views import quality as quality_views
 
     monkeypatch.setattr(quality_views, "CASES_SHOWN", 2)
     over = make(3, doctor_clinician, urgency="urgent")

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from dashboard.bulk import intakes_bulk_create
 from dashboard.models import QualityCount, QualityDirty, QualityFact, TriageOverride
 from dashboard.quality import tallies_from_rows
-from dashboard.quality_selectors import quality_rows, quality_tallies, rules_versions
 from dashboard.quality_services import quality_summary_drain
+from dashboard.selectors.quality import quality_rows, quality_tallies, rules_versions
 from intake.models import FollowUp, Intake, Referral, TriageOutcome
 from referrals.models import Appointment, AppointmentOutcome, Clinician, Slot
 

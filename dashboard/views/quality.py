@@ -18,14 +18,14 @@ from dashboard.models import AuditEvent
 from dashboard.quality import QualityFigures, quality_csv, tally_figures
 from dashboard.quality_charts import heat_cells, share_bars
 from dashboard.quality_forms import QualityFilterForm, default_range
-from dashboard.quality_selectors import (
+from dashboard.quality_services import quality_summary_drain
+from dashboard.selectors.quality import (
     LazyRows,
     quality_cases,
     quality_rows,
     quality_tallies,
     rules_versions,
 )
-from dashboard.quality_services import quality_summary_drain
 from dashboard.views.common import capabilities
 from intake.models import Pattern
 from referrals.models import AppointmentOutcome
