@@ -12,12 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from clinic.errors import ApplicationError, InvalidInput
-from clinic.http import client_ip
-from dashboard import access, services
+from dashboard import access
 from dashboard.access import staff_view
 from dashboard.models import AuditEvent
 from dashboard.outcome_forms import OutcomeForm
-from dashboard.views.common import capabilities
+from dashboard.views.common import audit, capabilities
 from referrals import selectors as referral_selectors
 from referrals.models import Appointment
 from referrals.outcomes import appointment_outcome_record
@@ -46,12 +45,11 @@ def appointment_outcome(request: HttpRequest, appointment_id: int) -> HttpRespon
         Appointment.objects.select_related("clinician", "intake", "outcome"), pk=appointment_id
     )
     if request.method == "GET":
-        services.audit_record(
-            actor=request.user,
-            action=AuditEvent.Action.INTAKE_VIEW,
+        audit(
+            request,
+            AuditEvent.Action.INTAKE_VIEW,
             object_type="appointment",
             object_id=appointment.pk,
-            ip_address=client_ip(request),
         )
         return _page(request, appointment, OutcomeForm())
     form = OutcomeForm(request.POST)
@@ -61,12 +59,11 @@ def appointment_outcome(request: HttpRequest, appointment_id: int) -> HttpRespon
                 appointment_outcome_record(
                     appointment_id=appointment.pk, by=request.user, **form.cleaned_data
                 )
-                services.audit_record(
-                    actor=request.user,
-                    action=AuditEvent.Action.OUTCOME_RECORD,
+                audit(
+                    request,
+                    AuditEvent.Action.OUTCOME_RECORD,
                     object_type="appointment",
                     object_id=appointment.pk,
-                    ip_address=client_ip(request),
                 )
         except InvalidInput as exc:
             for field, errors in exc.errors.items():
