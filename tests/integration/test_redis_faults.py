@@ -51,15 +51,18 @@ def _bodies(n: int) -> bytes:
     return json.dumps(factories.body(red_flags=flags)).encode()
 
 
-def _phase(port: int) -> harness.LoadResult:
+def _phase(port: int, seconds: float = 6) -> harness.LoadResult:
+    # Six seconds is about 1,000 requests, so the 99th percentile is the tenth slowest: one
+    # stall of the machine (a GC pause, a checkpoint) holds up the few requests in flight,
+    # not the percentile. At three seconds it was the fifth, and one stall could double it.
     return harness.load(
-        port=port, method="POST", path="/api/v1/intakes/", body=_bodies, clients=8, seconds=3
+        port=port, method="POST", path="/api/v1/intakes/", body=_bodies, clients=8, seconds=seconds
     )
 
 
 def test_intakes_are_answered_as_fast_with_redis_stopped_or_frozen(redis_server, fault_env):
     with harness.gunicorn(workers=2, env=fault_env) as port:
-        _phase(port)  # warm up
+        _phase(port, seconds=2)  # warm up
         up = _phase(port)
         redis_server.freeze()
         try:
@@ -74,6 +77,8 @@ def test_intakes_are_answered_as_fast_with_redis_stopped_or_frozen(redis_server,
         assert result.statuses == {201: result.requests}, (name, result.statuses)
     for name, result in (("up", up), ("frozen", frozen), ("stopped", stopped)):
         print(f"redis {name}: {result.summary()}")
-    baseline = up.percentile(99)
-    assert frozen.percentile(99) <= 2 * baseline, (frozen.summary(), up.summary())
-    assert stopped.percentile(99) <= 2 * baseline, (stopped.summary(), up.summary())
+    # The typical request too: a request that waited on Redis every time (the 30 ms socket
+    # timeout) would move the median, which the tail alone can miss.
+    for result in (frozen, stopped):
+        assert result.percentile(50) <= 1.5 * up.percentile(50), (result.summary(), up.summary())
+        assert result.percentile(99) <= 2 * up.percentile(99), (result.summary(), up.summary())
