@@ -133,7 +133,10 @@ class ClientScopedRateThrottle(ScopedRateThrottle):
         if self.key is None:
             return True
         self.now = self.timer()
-        allowed, count, oldest = hit(self.key, self.now, self.duration, self.num_requests)
+        found = hit(self.key, self.now, self.duration, self.num_requests)
+        if found is None:  # this Redis refuses scripts: DRF's read-then-write, in the cache
+            return super().allow_request(request, view)
+        allowed, count, oldest = found
         self._window = (count, oldest)
         return bool(allowed)
 

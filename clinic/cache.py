@@ -15,6 +15,7 @@ back (two round trips, and a race between them).
 """
 
 import itertools
+import logging
 import os
 import threading
 import time
@@ -23,6 +24,8 @@ from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5.0
 
@@ -72,19 +75,27 @@ class ResilientRedisCache(RedisCache):
         self._down_until = 0.0
         self._lock = threading.Lock()
         self._throttle_script: Any = None
+        self._scripts_refused = False
 
     def throttle_hit(
         self, key: str, now: float, duration: int, limit: int
-    ) -> tuple[bool, int, float | None]:
+    ) -> tuple[bool, int, float | None] | None:
         """Count one request in a sliding window: (allowed, requests in it, oldest's time).
 
         DRF's `SimpleRateThrottle` rule, in one Redis round trip; in process memory, as DRF
-        does it, while Redis is down.
+        does it, while Redis is down. None when this Redis refuses scripts (a managed one
+        with EVAL renamed away): the caller then keeps the window DRF's way, in the cache.
         """
+        if self._scripts_refused:
+            return None
         if time.monotonic() >= self._down_until:
             try:
                 return self._throttle_hit_redis(key, now, duration, limit)
             except Exception as exc:
+                if _is_script_refused(exc):
+                    logger.warning("Redis refuses scripts: throttles read and write the cache")
+                    self._scripts_refused = True
+                    return None
                 if not _is_redis_error(exc):
                     raise
                 with self._lock:
@@ -126,6 +137,16 @@ class ResilientRedisCache(RedisCache):
             with self._lock:
                 self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
             return getattr(self._fallback, name)(*args, **kwargs)
+
+
+def _is_script_refused(exc: Exception) -> bool:
+    """EVAL/EVALSHA unknown to this server: scripting renamed away or not allowed."""
+    import redis
+
+    if not isinstance(exc, redis.exceptions.ResponseError):
+        return False
+    text = str(exc).lower()
+    return "unknown command" in text and ("eval" in text or "script" in text)
 
 
 def _is_redis_error(exc: Exception) -> bool:

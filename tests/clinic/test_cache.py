@@ -119,3 +119,66 @@ def test_a_throttle_window_lives_in_process_memory_while_redis_is_stopped(redis_
     assert cache.throttle_hit("w", 101.0, 60, 2) == (True, 2, 100.0)
     assert cache.throttle_hit("w", 102.0, 60, 2) == (False, 2, 100.0)
     assert time.monotonic() - started < 1.0
+
+
+# A managed Redis may refuse scripts (EVAL and EVALSHA renamed away): the throttles then keep
+# DRF's own window in the cache, and no request fails.
+NO_SCRIPTS = (
+    "--rename-command",
+    "EVAL",
+    "",
+    "--rename-command",
+    "EVALSHA",
+    "",
+    "--rename-command",
+    "SCRIPT",
+    "",
+)
+
+
+@pytest.fixture
+def scriptless_redis():
+    server = PrivateRedis(*NO_SCRIPTS)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_a_redis_that_refuses_scripts_leaves_the_window_to_drf(scriptless_redis, caplog):
+    cache = make_cache(scriptless_redis)
+    assert cache.throttle_hit("w", 100.0, 60, 2) is None
+    assert cache.throttle_hit("w", 101.0, 60, 2) is None  # asked once, remembered
+    assert [r.getMessage() for r in caplog.records if r.name == "clinic.cache"] == [
+        "Redis refuses scripts: throttles read and write the cache"
+    ]
+    cache.set("k", 1)
+    assert cache.get("k") == 1  # the cache itself is Redis as usual
+
+
+@pytest.mark.django_db
+def test_intakes_are_throttled_not_refused_by_a_redis_without_scripts(
+    scriptless_redis, client, settings, monkeypatch
+):
+    import json
+
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import ScopedRateThrottle
+
+    from tests.support import factories
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "clinic.cache.ResilientRedisCache",
+            "LOCATION": scriptless_redis.url,
+            "OPTIONS": {"socket_timeout": 0.25, "socket_connect_timeout": 0.25},
+        }
+    }
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "intake_submit": "2/minute"}
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", rates)
+    codes = [
+        client.post(
+            "/api/v1/intakes/", json.dumps(factories.body()), content_type="application/json"
+        ).status_code
+        for _ in range(3)
+    ]
+    assert codes == [201, 201, 429]

@@ -88,9 +88,10 @@ class PrivatePostgres:
 class PrivateRedis:
     """A throw-away redis-server on a free loopback port, which can be stopped or frozen."""
 
-    def __init__(self) -> None:
+    def __init__(self, *extra_args: str) -> None:
         self.port = free_port()
         self.process: subprocess.Popen | None = None
+        self.extra_args = extra_args  # more redis-server options, e.g. "--rename-command"
 
     @property
     def url(self) -> str:
@@ -108,6 +109,7 @@ class PrivateRedis:
                 "",
                 "--appendonly",
                 "no",
+                *self.extra_args,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
