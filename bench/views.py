@@ -6,8 +6,9 @@ parses the same JSON body and does one INSERT in a transaction, and nothing else
 `POST /api/bench/floor/` is the floor under `POST /api/v1/intakes/`: what the issue keeps
 (the `intake_submit` throttle and the four ORM `INSERT … RETURNING`s of an intake, in one
 transaction), with the validation, triage and answer body of the real endpoint left out
-(the rows are the benchmark body's, checked and triaged once per process). Whatever the
-real endpoint measures above this floor is the part that per-request Python can still cut.
+(the rows are the benchmark body's, checked and triaged once per process), written by the
+endpoint's own `intake.services.intake_rows_create`. Whatever the real endpoint measures
+above this floor is the part that per-request Python can still cut.
 """
 
 import json
@@ -15,7 +16,6 @@ from functools import cache
 from typing import Any
 
 from auditlog.context import disable_auditlog
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.permissions import AllowAny
@@ -25,8 +25,8 @@ from rest_framework.views import APIView
 
 from clinic.api import ClientScopedRateThrottle
 from intake import triage
-from intake.models import FollowUp, Intake, Patient, TriageOutcome
-from intake.services import intake_validate
+from intake.models import Intake
+from intake.services import intake_rows_create, intake_validate
 
 
 class BareInsertApi(APIView):
@@ -60,37 +60,12 @@ class FloorIntakeApi(APIView):
 
     def post(self, request: Request) -> Response:
         patient, answers, result = _checked(json.dumps(request.data, sort_keys=True))
-        now = timezone.now()
         with transaction.atomic(), disable_auditlog():
-            person = Patient.objects.create(**patient, created_at=now)
-            intake = Intake.objects.create(
-                patient=person,
+            intake, _ = intake_rows_create(
+                patient=patient,
                 answers=answers,
-                **Intake.answer_columns(answers),
-                urgency=result.urgency,
-                pattern=result.pattern,
+                result=result,
                 source=Intake.Source.API,
-                submitted_at=now,
-            )
-            TriageOutcome.objects.create(
-                intake=intake,
-                pattern=result.pattern,
-                secondary_patterns=list(result.secondary_patterns),
-                urgency=result.urgency,
-                care_route=result.care_route or "",
-                red_flags=list(result.red_flags),
-                assessment_reasons=list(result.assessment_reasons),
-                advice=list(result.advice),
-                factors=list(result.factors),
-                matched_signs=result.matched_signs,
-                scores=result.scores,
-                rules_version=result.rules_version,
-                created_at=now,
-            )
-            FollowUp.objects.create(
-                intake=intake,
-                channel=person.channel,
-                due_at=now + settings.FOLLOW_UP_DELAY,
-                created_at=now,
+                now=timezone.now(),
             )
         return Response({"id": intake.pk}, status=201)

@@ -49,7 +49,6 @@ def intake_validate(*, patient: object, answers: object) -> tuple[dict[str, Any]
     return clean_patient, clean_answers
 
 
-# Long on purpose: the transaction's writes in the order they happen, read top to bottom.
 def intake_submit(
     *,
     patient: object,
@@ -71,42 +70,17 @@ def intake_submit(
     now = now or timezone.now()
     screen = SafetyScreen.objects.filter(pk=safety_screen_id).first() if safety_screen_id else None
     with transaction.atomic(), disable_auditlog():
-        person = Patient.objects.create(**clean_patient, created_at=now)
-        intake = Intake.objects.create(
-            patient=person,
+        intake, outcome = intake_rows_create(
+            patient=clean_patient,
             answers=clean_answers,
-            **Intake.answer_columns(clean_answers),
-            urgency=result.urgency,
-            pattern=result.pattern,
+            result=result,
             source=source,
-            safety_screen=screen,
-            safety_answers_changed=bool(screen and screen.red_flags and not result.red_flags),
-            submitted_at=now,
+            screen=screen,
+            now=now,
         )
-        outcome = TriageOutcome.objects.create(
-            intake=intake,
-            pattern=result.pattern,
-            secondary_patterns=list(result.secondary_patterns),
-            urgency=result.urgency,
-            care_route=result.care_route or "",
-            red_flags=list(result.red_flags),
-            assessment_reasons=list(result.assessment_reasons),
-            advice=list(result.advice),
-            factors=list(result.factors),
-            matched_signs=result.matched_signs,
-            scores=result.scores,
-            rules_version=result.rules_version,
-            created_at=now,
-        )
+        person = intake.patient
         if result.urgency == Urgency.URGENT:
             urgent_case_open(intake=intake, red_flags=result.red_flags, source=source, now=now)
-        elif person.consent_follow_up:
-            FollowUp.objects.create(
-                intake=intake,
-                channel=person.channel,
-                due_at=now + settings.FOLLOW_UP_DELAY,
-                created_at=now,
-            )
         # After commit, in the worker: the advice sheet, then (not urgent, a contact given)
         # the "your plan" message linking to it: a reply to their own submission, so consent
         # is not needed (it gates only the check-in). Nothing is rendered while the patient
@@ -116,6 +90,55 @@ def intake_submit(
         else:
             enqueue(advice_sheet_render, outcome.pk)
     return intake
+
+
+def intake_rows_create(
+    *,
+    patient: dict[str, Any],
+    answers: dict[str, Any],
+    result: triage.TriageResult,
+    source: str,
+    now: datetime,
+    screen: SafetyScreen | None = None,
+) -> tuple[Intake, TriageOutcome]:
+    """An intake's rows, in the caller's transaction, one `INSERT … RETURNING` each: the
+    patient, the intake, its outcome and (not urgent, with consent) the one-week follow-up.
+    `patient` and `answers` are checked (`intake_validate`), `result` their triage."""
+    person = Patient.objects.create(**patient, created_at=now)
+    intake = Intake.objects.create(
+        patient=person,
+        answers=answers,
+        **Intake.answer_columns(answers),
+        urgency=result.urgency,
+        pattern=result.pattern,
+        source=source,
+        safety_screen=screen,
+        safety_answers_changed=bool(screen and screen.red_flags and not result.red_flags),
+        submitted_at=now,
+    )
+    outcome = TriageOutcome.objects.create(
+        intake=intake,
+        pattern=result.pattern,
+        secondary_patterns=list(result.secondary_patterns),
+        urgency=result.urgency,
+        care_route=result.care_route or "",
+        red_flags=list(result.red_flags),
+        assessment_reasons=list(result.assessment_reasons),
+        advice=list(result.advice),
+        factors=list(result.factors),
+        matched_signs=result.matched_signs,
+        scores=result.scores,
+        rules_version=result.rules_version,
+        created_at=now,
+    )
+    if result.urgency != Urgency.URGENT and person.consent_follow_up:
+        FollowUp.objects.create(
+            intake=intake,
+            channel=person.channel,
+            due_at=now + settings.FOLLOW_UP_DELAY,
+            created_at=now,
+        )
+    return intake, outcome
 
 
 def patient_language_set(*, path: str, language: str) -> Patient | None:
