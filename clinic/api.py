@@ -133,10 +133,7 @@ class ClientScopedRateThrottle(ScopedRateThrottle):
         if self.key is None:
             return True
         self.now = self.timer()
-        found = hit(self.key, self.now, self.duration, self.num_requests)
-        if found is None:  # this Redis refuses scripts: DRF's read-then-write, in the cache
-            return super().allow_request(request, view)
-        allowed, count, oldest = found
+        allowed, count, oldest = hit(self.key, self.now, self.duration, self.num_requests)
         self._window = (count, oldest)
         return bool(allowed)
 

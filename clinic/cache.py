@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
@@ -79,15 +80,15 @@ class ResilientRedisCache(RedisCache):
 
     def throttle_hit(
         self, key: str, now: float, duration: int, limit: int
-    ) -> tuple[bool, int, float | None] | None:
+    ) -> tuple[bool, int, float | None]:
         """Count one request in a sliding window: (allowed, requests in it, oldest's time).
 
         DRF's `SimpleRateThrottle` rule, in one Redis round trip; in process memory, as DRF
-        does it, while Redis is down. None when this Redis refuses scripts (a managed one
-        with EVAL renamed away): the caller then keeps the window DRF's way, in the cache.
+        does it, while Redis is down. A Redis that refuses scripts (a managed one with EVAL
+        renamed away) keeps the window DRF's way instead: a read and a write in the cache.
         """
         if self._scripts_refused:
-            return None
+            return self._throttle_hit_history(self, key, now, duration, limit)
         if time.monotonic() >= self._down_until:
             try:
                 return self._throttle_hit_redis(key, now, duration, limit)
@@ -95,12 +96,12 @@ class ResilientRedisCache(RedisCache):
                 if _is_script_refused(exc):
                     logger.warning("Redis refuses scripts: throttles read and write the cache")
                     self._scripts_refused = True
-                    return None
+                    return self._throttle_hit_history(self, key, now, duration, limit)
                 if not _is_redis_error(exc):
                     raise
                 with self._lock:
                     self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
-        return self._throttle_hit_memory(key, now, duration, limit)
+        return self._throttle_hit_history(self._fallback, key, now, duration, limit)
 
     def _throttle_hit_redis(
         self, key: str, now: float, duration: int, limit: int
@@ -114,16 +115,18 @@ class ResilientRedisCache(RedisCache):
         allowed, count, oldest = script(keys=[self.make_key(key) + ":window"], args=args)
         return bool(allowed), int(count), float(oldest) if oldest is not None else None
 
-    def _throttle_hit_memory(
-        self, key: str, now: float, duration: int, limit: int
+    @staticmethod
+    def _throttle_hit_history(
+        store: BaseCache, key: str, now: float, duration: int, limit: int
     ) -> tuple[bool, int, float | None]:
-        history = self._fallback.get(key, [])
+        """DRF's own way: the window's request times as one cached list, read then written."""
+        history = store.get(key, [])
         while history and history[-1] <= now - duration:
             history.pop()
         if len(history) >= limit:
             return False, len(history), history[-1] if history else None
         history.insert(0, now)
-        self._fallback.set(key, history, duration)
+        store.set(key, history, duration)
         return True, len(history), history[-1]
 
     def _call(self, name: str, *args: Any, **kwargs: Any) -> Any:

@@ -10,7 +10,7 @@ A patient never sees the pattern of an urgent outcome (nor its signs or factors)
 pattern is kept for clinicians.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
@@ -179,14 +179,13 @@ def outcome_explained(
     when a setting changes. Only the outcome's own mappings are copied per call.
     """
     language = language_current() if audience == "patient" else ENGLISH
+    words = _OutcomeWords.of(outcome)
     try:
-        key = _OutcomeWords.of(outcome)
-        hash(key)
+        hash(words)
     except TypeError:  # a stored list holding something unhashable: explain it uncached
-        key = _OutcomeWords.of(outcome, hashable=False)
-        explained = _explain(key, audience, language)
+        explained = _explain(words, audience, language)
     else:
-        explained = _explained(key, audience, language, get_language())
+        explained = _explained(words, audience, language, get_language())
     if outcome.urgency == Urgency.URGENT and audience == "patient":
         return explained  # the pattern's signs and scores are hidden: nothing to copy
     return replace(
@@ -202,27 +201,26 @@ class _OutcomeWords:
     urgency: str
     care_route: str
     pattern: str
-    secondary_patterns: Sequence[str]
-    red_flags: Sequence[str]
-    assessment_reasons: Sequence[str]
-    advice: Sequence[str]
-    factors: Sequence[str]
-    matched_signs: Sequence[tuple[str, Sequence[str]]]  # the signs' words; copied per call
+    secondary_patterns: tuple[str, ...]
+    red_flags: tuple[str, ...]
+    assessment_reasons: tuple[str, ...]
+    advice: tuple[str, ...]
+    factors: tuple[str, ...]
+    matched_signs: tuple[tuple[str, tuple[str, ...]], ...]  # the signs' words; copied per call
 
     @classmethod
-    def of(cls, outcome: TriageOutcome, *, hashable: bool = True) -> "_OutcomeWords":
-        seq = tuple if hashable else list
+    def of(cls, outcome: TriageOutcome) -> "_OutcomeWords":
         return cls(
             rules_version=outcome.rules_version,
             urgency=outcome.urgency,
             care_route=outcome.care_route,
             pattern=outcome.pattern,
-            secondary_patterns=seq(outcome.secondary_patterns),
-            red_flags=seq(outcome.red_flags),
-            assessment_reasons=seq(outcome.assessment_reasons),
-            advice=seq(outcome.advice),
-            factors=seq(outcome.factors),
-            matched_signs=seq((k, seq(v)) for k, v in outcome.matched_signs.items()),
+            secondary_patterns=tuple(outcome.secondary_patterns),
+            red_flags=tuple(outcome.red_flags),
+            assessment_reasons=tuple(outcome.assessment_reasons),
+            advice=tuple(outcome.advice),
+            factors=tuple(outcome.factors),
+            matched_signs=tuple((k, tuple(v)) for k, v in outcome.matched_signs.items()),
         )
 
 

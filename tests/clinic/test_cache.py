@@ -144,15 +144,17 @@ def scriptless_redis():
     server.stop()
 
 
-def test_a_redis_that_refuses_scripts_leaves_the_window_to_drf(scriptless_redis, caplog):
+def test_a_redis_that_refuses_scripts_keeps_the_window_drfs_way(scriptless_redis, caplog):
     cache = make_cache(scriptless_redis)
-    assert cache.throttle_hit("w", 100.0, 60, 2) is None
-    assert cache.throttle_hit("w", 101.0, 60, 2) is None  # asked once, remembered
+    assert cache.throttle_hit("w", 100.0, 60, 2) == (True, 1, 100.0)
+    assert cache.throttle_hit("w", 101.0, 60, 2) == (True, 2, 100.0)
+    assert cache.throttle_hit("w", 102.0, 60, 2) == (False, 2, 100.0)
+    # The window is in Redis, shared: another process's cache sees it full.
+    assert make_cache(scriptless_redis).throttle_hit("w", 103.0, 60, 2) == (False, 2, 100.0)
+    assert cache.get("w") == [101.0, 100.0]
     assert [r.getMessage() for r in caplog.records if r.name == "clinic.cache"] == [
         "Redis refuses scripts: throttles read and write the cache"
-    ]
-    cache.set("k", 1)
-    assert cache.get("k") == 1  # the cache itself is Redis as usual
+    ] * 2  # once per cache object: asked once, remembered
 
 
 @pytest.mark.django_db
